@@ -1,0 +1,72 @@
+// Configuration: raw entries (from INI files and --set) and the resolved, validated run
+// configuration the engine consumes. The engine never reads files or argv itself: the app
+// turns INI text into a ConfigTree (read_ini below needs no Boost) and calls resolve().
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "leadsim/config/dist.h"
+#include "leadsim/config/param.h"
+
+namespace leadsim::model {
+class ModelFactory;
+}
+
+namespace leadsim::config {
+
+struct Entry {
+  std::string section;  // "run", "org", "model", "sweep", "output", "mode.distributed"...
+  std::string key;
+  std::string value;
+  std::string origin;   // "configs/quick.ini:12" or "--set"; used in error messages
+};
+using ConfigTree = std::vector<Entry>;  // later entries override earlier ones
+
+// Parses INI text: [section] headers, key = value lines, '#' or ';' comments, blank lines.
+// Throws ConfigError naming origin_name and line for malformed lines, binary garbage.
+ConfigTree read_ini(std::string_view text, const std::string& origin_name);
+
+// Parses one --set argument "SECTION.KEY=VALUE" (the section may itself contain dots:
+// "mode.distributed.theta=0.4" is section "mode.distributed", key "theta").
+Entry parse_set(std::string_view arg);
+
+struct SweepAxis {
+  std::string param;            // registry name
+  std::string text;             // "linspace(0,1,11)"
+  std::vector<double> values;
+};
+
+struct ResolvedConfig {
+  std::string model = "leadership";
+  std::uint64_t seed = 1;
+  std::uint64_t orgs = 1000;          // organizations per scenario
+  std::uint32_t block_size = 64;      // organizations per block: scheduling/reduction unit
+  std::vector<std::string> modes;     // empty: the model's defaults
+  std::string baseline;               // empty: the model's default
+  std::int64_t samples = 0;           // per-org records: -1 all, 0 none, N first N per scenario
+  std::string output = "leadsim.h5";
+  std::vector<SweepAxis> sweep;       // first axis varies slowest
+  std::map<std::string, DistSpec> params;       // every registry parameter, defaults filled in
+  std::map<std::string, std::string> param_text;  // as written (canonical)
+  std::vector<Entry> extra;           // model-owned sections (e.g. [mode.NAME]) for the model
+
+  // INI text that resolve(read_ini(...)) turns back into an equal configuration.
+  std::string to_ini() const;
+  // Number of scenarios: product of the sweep axes' lengths (1 without a sweep).
+  std::uint64_t scenario_count() const;
+  // Values of every swept parameter for scenario s (row-major, first axis slowest).
+  std::vector<double> scenario_values(std::uint64_t s) const;
+};
+
+// Resolves entries against the run keys and the model's registry. Unknown sections and keys
+// are errors naming the origin and the closest valid key. Throws ConfigError.
+ResolvedConfig resolve(const ConfigTree& tree);
+
+// The run-level keys ([run], [output]) with meaning, default and range, for `leadsim params`.
+const std::vector<ParamDef>& run_params();
+
+}  // namespace leadsim::config

@@ -1,0 +1,44 @@
+// The parameter registry: one table per model that drives validation, `leadsim params`,
+// --help and docs. Run-level keys ([run], [output]) live in run_params().
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "leadsim/config/dist.h"
+
+namespace leadsim::config {
+
+enum class ParamKind {
+  kOrg,       // drawn once per organization: constant or distribution (MODEL.md §2)
+  kPerAgent,  // a distribution over agents: each agent draws its own value (§11.1)
+  kConstant,  // a model constant: a number, same for every organization (sweepable)
+};
+
+struct ParamDef {
+  std::string name;     // key, unique within the model: "info_reach"
+  std::string section;  // INI section: "org" or "model"
+  std::string symbol;   // MODEL.md symbol, may be empty: "ι"
+  std::string unit;     // "share", "problems/worker/period", "1"...
+  std::string meaning;  // one line
+  double lo;            // legal range, inclusive
+  double hi;
+  bool integer;
+  ParamKind kind;
+  std::string default_spec;  // text accepted by parse_dist()
+};
+
+// Validates a value for a parameter: the distribution must be legal for the kind (constants
+// only for kConstant), proper (uniform(2,1) is not), and its support inside [lo, hi]
+// (normal is truncated, so only its mean must lie inside). Throws ConfigError whose message
+// names the parameter and the text: "org.info_reach = uniform(0,2): support [0, 2] leaves
+// the legal range [0, 1]".
+void validate(const ParamDef& def, const DistSpec& spec, std::string_view text);
+
+// Closest name by edit distance (Damerau-Levenshtein), "" when nothing is within 3 edits.
+std::string closest(std::string_view name, const std::vector<std::string>& candidates);
+
+}  // namespace leadsim::config

@@ -1,0 +1,13 @@
+// Provenance strings recorded in every results file.
+#pragma once
+
+#include <string>
+
+namespace leadsim {
+
+std::string version_string();     // e.g. "0.1.0"
+std::string git_describe();       // from the build tree, "unknown" outside git
+std::string compiler_string();    // compiler id, version and the flags that matter
+std::string utc_now_iso8601();    // "2026-11-27T08:13:10Z"
+
+}  // namespace leadsim

@@ -1,0 +1,94 @@
+// The HDF5 results file (see docs/RESULTS.md): writer and reader. The only module that sees
+// H5::. Not thread-safe (the HDF5 C++ API is not): use from one thread.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "leadsim/model/api.h"
+#include "leadsim/stats/summary.h"
+
+namespace leadsim::io {
+
+inline constexpr const char* kFormat = "leadsim-results";
+inline constexpr std::int64_t kFormatVersion = 1;
+
+// Everything that describes a run, written as root attributes and label datasets.
+struct ResultsMeta {
+  std::string command_line;
+  std::string config_ini;        // ResolvedConfig::to_ini()
+  std::string model;
+  std::uint64_t seed = 0;
+  std::uint64_t orgs_per_scenario = 0;
+  std::uint32_t block_size = 0;
+  std::string baseline_mode;
+  std::string rng;               // rng::kRngScheme
+  std::vector<std::string> modes;              // [M]
+  std::vector<model::MetricDef> metrics;       // [K]
+  std::vector<model::FieldDef> record_fields;  // [P]
+  std::vector<std::string> sweep_params;       // one per axis
+  std::vector<std::vector<double>> scenario_values;  // [axis][S]: value of each scenario
+  std::uint64_t scenarios = 0;
+  std::int64_t samples = 0;      // -1 all, 0 none, N first N per scenario
+  // Free-form extra root attributes (shard, blocks, run statistics): name -> value text.
+  std::map<std::string, std::string> extra_attrs;
+  // Filled by the writer/reader, not by the caller:
+  std::string leadsim_version, git_describe, created_utc, hdf5_version, compiler;
+  std::int64_t format_version = kFormatVersion;
+};
+
+// One chunk of per-organization records, in the file's order.
+struct RecordBatch {
+  std::vector<std::uint64_t> scenario;  // [n]
+  std::vector<std::uint64_t> org;       // [n]
+  std::vector<double> params;           // [n, P]
+  std::vector<double> metrics;          // [n, M, K] (mode-major per organization)
+  std::size_t size() const { return scenario.size(); }
+  void clear() { scenario.clear(); org.clear(); params.clear(); metrics.clear(); }
+};
+
+// Writes to "<path>.tmp.<pid>" in the same directory, and renames onto `path` in commit().
+// Destroying an uncommitted writer closes and removes the temporary file.
+// Throws IoError naming the path (missing directory, not writable, is a directory, exists
+// without force, disk full).
+class ResultsWriter {
+ public:
+  ResultsWriter(const std::string& path, bool force, const ResultsMeta& meta);
+  ~ResultsWriter();
+  ResultsWriter(const ResultsWriter&) = delete;
+  ResultsWriter& operator=(const ResultsWriter&) = delete;
+
+  void append(const RecordBatch& batch);  // streams to chunked, compressed datasets
+  void write_summary(const stats::Summary& summary);
+  void commit();                          // flush, close, rename
+  const std::string& temp_path() const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+// A results file opened for reading. The constructor checks `format` and `format_version`
+// and the presence and shapes of the datasets it needs; throws FormatError naming the file
+// and what is wrong (not HDF5, another format, version N, missing /summary/mean...).
+class ResultsReader {
+ public:
+  explicit ResultsReader(const std::string& path);
+  ~ResultsReader();
+  const ResultsMeta& meta() const;
+  const stats::Summary& summary() const;
+  std::uint64_t record_count() const;
+  // Reads records [first, first + n).
+  RecordBatch read_records(std::uint64_t first, std::uint64_t n) const;
+  // Index of the record of (scenario, org), or -1 when not stored.
+  std::int64_t find_record(std::uint64_t scenario, std::uint64_t org) const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace leadsim::io
