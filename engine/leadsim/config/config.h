@@ -62,9 +62,10 @@ struct ResolvedConfig {
   std::vector<double> scenario_values(std::uint64_t s) const;
 };
 
-// Resolves entries against the run keys and the model's registry. Unknown sections and keys
-// are errors naming the origin and the closest valid key. Throws ConfigError.
-ResolvedConfig resolve(const ConfigTree& tree);
+// Resolves entries against the run keys and the registry of the model named by [run] model
+// (default "leadership"), looked up among `models`. Unknown sections and keys are errors
+// naming the origin and the closest valid key. Throws ConfigError.
+ResolvedConfig resolve(const ConfigTree& tree, const std::vector<const model::ModelFactory*>& models);
 
 // The run-level keys ([run], [output]) with meaning, default and range, for `leadsim params`.
 const std::vector<ParamDef>& run_params();
