@@ -7,6 +7,7 @@
 #include <string>
 
 #include "leadsim/config/config.h"
+#include "leadsim/io/results.h"
 #include "leadsim/run/runner.h"
 #include "leadsim/stats/summary.h"
 
@@ -40,4 +41,10 @@ StudyResult run_study(const config::ResolvedConfig& cfg, const StudyOptions& opt
 model::OrgOutcome replay_org(const config::ResolvedConfig& cfg, std::uint64_t scenario,
                              std::uint64_t org, model::TraceSink* trace);
 
+}  // namespace leadsim::run
+
+namespace leadsim::run {
+// The results-file description of a configured run (also used by merge and checkpoints).
+io::ResultsMeta make_meta(const config::ResolvedConfig& cfg, const model::Model& model,
+                          const std::string& command_line);
 }  // namespace leadsim::run

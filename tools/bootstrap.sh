@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# leadsim's quick start on a fresh Debian 12 machine: installs what is missing, builds the
+# release preset, then either runs the default study or runs every test.
+#   tools/bootstrap.sh run  [extra leadsim run arguments]   -> results/default.h5
+#   tools/bootstrap.sh test                                 -> ctest (all labels) + Python checks
+# Needs root for apt-get; as another user it prints the apt-get line to run and stops.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+mode=${1:-}
+case "$mode" in
+  run|test) shift ;;
+  *) echo "usage: tools/bootstrap.sh run|test" >&2; exit 2 ;;
+esac
+
+packages=(cmake make g++ git pkg-config libtbb-dev libboost-program-options-dev libhdf5-dev
+  librandom123-dev libgtest-dev libbenchmark-dev python3 python3-h5py python3-numpy
+  python3-pandas python3-matplotlib python3-xarray python3-h5netcdf)
+
+missing=()
+for p in "${packages[@]}"; do
+  status=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)
+  [[ "$status" == "install ok installed" ]] || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  if [[ $(id -u) -ne 0 ]]; then
+    echo "leadsim needs these Debian packages; run as root:" >&2
+    echo "  apt-get update && apt-get install -y ${missing[*]}" >&2
+    exit 1
+  fi
+  echo "installing: ${missing[*]}" >&2
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
+fi
+
+jobs=$(nproc)
+cmake --preset release >&2
+cmake --build --preset release -j "$jobs" >&2
+
+if [[ "$mode" == run ]]; then
+  mkdir -p results
+  exec build/release/apps/leadsim run configs/default.ini -o results/default.h5 --force "$@"
+fi
+
+ctest --preset release -j "$jobs" --timeout 900
