@@ -1,0 +1,274 @@
+// Runner tests on a toy model: the runner is model-agnostic, so a small synthetic model with
+// known per-organization outcomes exercises scheduling, reduction, records and cancellation.
+#include "leadsim/run/runner.h"
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <cmath>
+#include <cstring>
+#include <mutex>
+
+#include "leadsim/rng/distributions.h"
+#include "leadsim/rng/philox.h"
+
+namespace leadsim::run {
+namespace {
+
+// Outcomes are a pure function of (seed, scenario, org); some organizations take longer so
+// that blocks finish out of order under several threads.
+class ToySimulator final : public model::Simulator {
+ public:
+  ToySimulator(std::uint64_t seed, std::atomic<int>* live, std::atomic<int>* peak)
+      : seed_(seed), live_(live), peak_(peak) {}
+  void simulate(std::uint64_t scenario, std::uint64_t org, model::OrgOutcome& out,
+                model::TraceSink*) override {
+    const int now = live_->fetch_add(1) + 1;
+    int prev = peak_->load();
+    while (now > prev && !peak_->compare_exchange_weak(prev, now)) {
+    }
+    rng::Stream g(seed_, org, rng::tag(rng::Purpose::kTest, 1), scenario);
+    const double base = g.uniform();
+    out.params = {base, static_cast<double>(org)};
+    out.metrics.resize(3 * 2);
+    for (int m = 0; m < 3; ++m) {
+      out.metrics[m * 2 + 0] = base + 0.1 * m + 0.01 * static_cast<double>(scenario);
+      out.metrics[m * 2 + 1] = (org % 17 == 0 && m == 2) ? std::nan("") : rng::exponential(g);
+    }
+    // Uneven work: a busy loop whose length depends on the organization.
+    volatile double sink = 0;
+    for (std::uint64_t i = 0; i < (org % 7) * 2000; ++i) sink = sink + std::sqrt(double(i));
+    out.events = 10 + org % 5;
+    out.rng_blocks = g.blocks();
+    live_->fetch_sub(1);
+  }
+
+ private:
+  std::uint64_t seed_;
+  std::atomic<int>* live_;
+  std::atomic<int>* peak_;
+};
+
+class ToyModel final : public model::Model {
+ public:
+  explicit ToyModel(std::uint64_t seed) : seed_(seed) {
+    metrics_ = {{"a", "1", "toy a", 0.0, 2.0, 20, false}, {"b", "1", "toy b", 1e-3, 1e2, 20, true}};
+    variants_ = {"base", "other", "third"};
+    fields_ = {{"base", "1", "draw"}, {"org", "1", "index"}};
+  }
+  const std::vector<model::MetricDef>& metrics() const override { return metrics_; }
+  const std::vector<std::string>& variants() const override { return variants_; }
+  const std::vector<model::FieldDef>& record_fields() const override { return fields_; }
+  std::unique_ptr<model::Simulator> make_simulator() const override {
+    return std::make_unique<ToySimulator>(seed_, &live_, &peak_);
+  }
+  std::string baseline() const override { return "base"; }
+  mutable std::atomic<int> live_{0};
+  mutable std::atomic<int> peak_{0};
+
+ private:
+  std::uint64_t seed_;
+  std::vector<model::MetricDef> metrics_;
+  std::vector<std::string> variants_;
+  std::vector<model::FieldDef> fields_;
+};
+
+config::ResolvedConfig toy_config(std::uint64_t orgs, std::uint32_t block) {
+  config::ResolvedConfig cfg;
+  cfg.model = "toy";
+  cfg.seed = 7;
+  cfg.orgs = orgs;
+  cfg.block_size = block;
+  cfg.samples = -1;
+  cfg.sweep.push_back({"x", "list(0,1,2)", {0.0, 1.0, 2.0}});
+  return cfg;
+}
+
+class CollectSink final : public RecordSink {
+ public:
+  void append(const io::RecordBatch& b) override {
+    std::lock_guard<std::mutex> lock(mu_);
+    ++batches;
+    all.scenario.insert(all.scenario.end(), b.scenario.begin(), b.scenario.end());
+    all.org.insert(all.org.end(), b.org.begin(), b.org.end());
+    all.params.insert(all.params.end(), b.params.begin(), b.params.end());
+    all.metrics.insert(all.metrics.end(), b.metrics.begin(), b.metrics.end());
+  }
+  io::RecordBatch all;
+  int batches = 0;
+
+ private:
+  std::mutex mu_;
+};
+
+struct Outcome {
+  std::vector<std::uint8_t> stats;
+  io::RecordBatch records;
+  RunReport report;
+};
+
+Outcome run_toy(unsigned threads, std::uint32_t block = 8, std::uint64_t first = 0,
+                std::uint64_t end = ~std::uint64_t{0}) {
+  const auto cfg = toy_config(100, block);
+  ToyModel model(cfg.seed);
+  stats::RunStats st(3, 3, model.metrics(), 0);
+  CollectSink sink;
+  RunOptions opt;
+  opt.threads = threads;
+  opt.first_item = first;
+  opt.end_item = end;
+  Outcome o;
+  o.report = run(model, cfg, opt, st, &sink);
+  o.stats = st.serialize();
+  o.records = sink.all;
+  return o;
+}
+
+TEST(WorkPlan, ItemsCoverEveryOrganizationOnce) {
+  const WorkPlan plan(3, 100, 8);
+  EXPECT_EQ(plan.size(), 3u * 13u);
+  std::vector<int> seen(300, 0);
+  for (std::uint64_t i = 0; i < plan.size(); ++i) {
+    const WorkItem w = plan.item(i);
+    for (auto k = w.first_org; k < w.end_org; ++k) ++seen[w.scenario * 100 + k];
+  }
+  for (int s : seen) EXPECT_EQ(s, 1);
+  EXPECT_EQ(plan.orgs_in(0, plan.size()), 300u);
+}
+
+TEST(WorkPlan, ShardsPartitionItemsContiguously) {
+  const WorkPlan plan(11, 1000, 64);
+  for (std::uint64_t m : {1u, 3u, 7u, 100u}) {
+    std::uint64_t expect_first = 0;
+    for (std::uint64_t k = 0; k < m; ++k) {
+      const auto [a, b] = plan.shard(k, m);
+      EXPECT_EQ(a, expect_first);
+      EXPECT_LE(a, b);
+      expect_first = b;
+    }
+    EXPECT_EQ(expect_first, plan.size());
+  }
+}
+
+TEST(Runner, ByteIdenticalAcrossThreadCounts) {
+  const Outcome one = run_toy(1);
+  for (unsigned t : {2u, 3u, 8u}) {
+    const Outcome many = run_toy(t);
+    EXPECT_EQ(one.stats, many.stats) << t << " threads";
+    EXPECT_EQ(one.records.org, many.records.org) << t << " threads";
+    EXPECT_EQ(one.records.scenario, many.records.scenario);
+    ASSERT_EQ(one.records.metrics.size(), many.records.metrics.size());
+    EXPECT_EQ(0, std::memcmp(one.records.metrics.data(), many.records.metrics.data(),
+                             one.records.metrics.size() * sizeof(double)));
+    EXPECT_EQ(one.report.events, many.report.events);
+  }
+}
+
+TEST(Runner, IndependentOfBlockSize) {
+  // Exact statistics make the result independent of how organizations are cut into blocks.
+  EXPECT_EQ(run_toy(2, 8).stats, run_toy(2, 5).stats);
+  EXPECT_EQ(run_toy(2, 8).stats, run_toy(1, 100).stats);
+}
+
+TEST(Runner, RecordsInScenarioOrgOrder) {
+  const Outcome o = run_toy(4);
+  ASSERT_EQ(o.records.size(), 300u);
+  for (std::size_t i = 0; i < o.records.size(); ++i) {
+    EXPECT_EQ(o.records.scenario[i], i / 100);
+    EXPECT_EQ(o.records.org[i], i % 100);
+  }
+}
+
+TEST(Runner, SplitRangesMergeToTheWholeRun) {
+  const Outcome whole = run_toy(2);
+  const auto cfg = toy_config(100, 8);
+  const WorkPlan plan(3, 100, 8);
+  ToyModel model(cfg.seed);
+  stats::RunStats merged(3, 3, model.metrics(), 0);
+  for (std::uint64_t k : {2u, 0u, 1u}) {  // any order
+    const auto [a, b] = plan.shard(k, 3);
+    const Outcome part = run_toy(2, 8, a, b);
+    merged.merge(stats::RunStats::deserialize(part.stats));
+  }
+  EXPECT_EQ(merged.serialize(), whole.stats);
+}
+
+TEST(Runner, BoundedOutcomesInFlight) {
+  const auto cfg = toy_config(400, 4);
+  ToyModel model(cfg.seed);
+  stats::RunStats st(3, 3, model.metrics(), 0);
+  RunOptions opt;
+  opt.threads = 4;
+  opt.max_in_flight = 6;
+  const RunReport r = run(model, cfg, opt, st, nullptr);
+  EXPECT_EQ(r.orgs, 1200u);
+  // At most max_in_flight blocks (6 x 4 organizations) are being simulated at once.
+  EXPECT_LE(model.peak_.load(), 6 * 4);
+  EXPECT_EQ(st.orgs(), 1200u);
+}
+
+TEST(Runner, CancelStopsBetweenBlocksAndReportsPrefix) {
+  const auto cfg = toy_config(200, 4);
+  ToyModel model(cfg.seed);
+  stats::RunStats st(3, 3, model.metrics(), 0);
+  std::atomic<bool> cancel{false};
+  RunOptions opt;
+  opt.threads = 2;
+  opt.cancel = &cancel;
+  opt.on_item_done = [&](std::uint64_t next) {
+    if (next == 10) cancel.store(true);
+  };
+  const RunReport r = run(model, cfg, opt, st, nullptr);
+  EXPECT_TRUE(r.cancelled);
+  EXPECT_GE(r.next_item, 10u);
+  EXPECT_LT(r.next_item, WorkPlan(3, 200, 4).size());
+  // Statistics hold exactly the completed prefix.
+  EXPECT_EQ(st.orgs(), WorkPlan(3, 200, 4).orgs_in(0, r.next_item));
+}
+
+class ThrowingModel final : public model::Model {
+ public:
+  const std::vector<model::MetricDef>& metrics() const override { return inner_.metrics(); }
+  const std::vector<std::string>& variants() const override { return inner_.variants(); }
+  const std::vector<model::FieldDef>& record_fields() const override {
+    return inner_.record_fields();
+  }
+  std::unique_ptr<model::Simulator> make_simulator() const override {
+    struct Sim final : model::Simulator {
+      explicit Sim(std::unique_ptr<model::Simulator> inner) : inner_(std::move(inner)) {}
+      void simulate(std::uint64_t s, std::uint64_t k, model::OrgOutcome& out,
+                    model::TraceSink* t) override {
+        if (s == 1 && k == 42) throw std::runtime_error("invariant broken");
+        inner_->simulate(s, k, out, t);
+      }
+      std::unique_ptr<model::Simulator> inner_;
+    };
+    return std::make_unique<Sim>(inner_.make_simulator());
+  }
+  std::string baseline() const override { return "base"; }
+
+ private:
+  ToyModel inner_{1};
+};
+
+TEST(Runner, FailureNamesScenarioOrganizationAndReplay) {
+  const auto cfg = toy_config(100, 8);
+  ThrowingModel model;
+  stats::RunStats st(3, 3, model.metrics(), 0);
+  RunOptions opt;
+  opt.threads = 2;
+  try {
+    run(model, cfg, opt, st, nullptr);
+    FAIL() << "expected SimulationError";
+  } catch (const SimulationError& e) {
+    const std::string what = e.what();
+    EXPECT_EQ(e.scenario(), 1u);
+    EXPECT_EQ(e.org(), 42u);
+    EXPECT_NE(what.find("scenario 1, organization 42: invariant broken"), std::string::npos)
+        << what;
+    EXPECT_NE(what.find("leadsim replay"), std::string::npos) << what;
+  }
+}
+
+}  // namespace
+}  // namespace leadsim::run
