@@ -1,12 +1,15 @@
 #include <string>
 
 #include "leadsim/core/error.h"
+#include "leadsim/march/factory.h"
 #include "leadsim/model/api.h"
+#include "leadsim/model/leadership/factory.h"
 
 namespace leadsim::model {
 
 const std::vector<const ModelFactory*>& all_models() {
-  static const std::vector<const ModelFactory*> models = {};
+  static const std::vector<const ModelFactory*> models = {&leadership_factory(),
+                                                          &march_factory()};
   return models;
 }
 

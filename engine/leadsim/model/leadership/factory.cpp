@@ -1,0 +1,384 @@
+#include "leadsim/model/leadership/factory.h"
+
+#include <cerrno>
+#include <cmath>
+#include <cstdlib>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "leadsim/core/error.h"
+#include "leadsim/model/leadership/params.h"
+#include "leadsim/model/leadership/sim.h"
+
+namespace leadsim::model {
+namespace leadership {
+namespace {
+
+// A mode as configured: unset optional fields follow the scenario's [model] values.
+struct ModeDef {
+  std::string name;
+  Route route = Route::kWorker;
+  bool supervise = false;
+  bool peer = false;
+  std::optional<double> coach_share;
+  std::optional<double> teach_share;
+  std::optional<double> theta;
+};
+
+std::vector<ModeDef> builtin_modes() {
+  return {
+      {"centralized", Route::kManager, true, false, 0.0, 0.0, std::nullopt},
+      {"exception", Route::kException, false, false, 0.0, 0.0, std::nullopt},
+      {"delegated", Route::kWorker, false, false, 0.0, 0.0, std::nullopt},
+      {"coaching", Route::kWorker, false, false, std::nullopt, 0.0, std::nullopt},
+      {"distributed", Route::kWorker, false, true, std::nullopt, std::nullopt, std::nullopt},
+  };
+}
+
+std::string where(const config::Entry& e) {
+  return e.section + "." + e.key + " = " + e.value +
+         (e.origin.empty() ? "" : " (" + e.origin + ")");
+}
+
+bool parse_bool(const config::Entry& e) {
+  const std::string& v = e.value;
+  if (v == "true" || v == "1" || v == "yes" || v == "on") return true;
+  if (v == "false" || v == "0" || v == "no" || v == "off") return false;
+  throw ConfigError(where(e) + ": expected true or false");
+}
+
+double parse_share(const config::Entry& e) {
+  const std::string& v = e.value;
+  errno = 0;
+  char* end = nullptr;
+  const double x = std::strtod(v.c_str(), &end);
+  if (v.empty() || end != v.c_str() + v.size() || errno != 0 || !std::isfinite(x)) {
+    throw ConfigError(where(e) + ": expected a number");
+  }
+  if (x < 0.0 || x > 1.0) throw ConfigError(where(e) + ": must lie in [0, 1]");
+  return x;
+}
+
+bool valid_mode_name(const std::string& n) {
+  if (n.empty()) return false;
+  for (char ch : n) {
+    const bool ok = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
+                    (ch >= '0' && ch <= '9') || ch == '_' || ch == '-';
+    if (!ok) return false;
+  }
+  return true;
+}
+
+std::string join(const std::vector<ModeDef>& modes) {
+  std::string s;
+  for (const auto& m : modes) s += (s.empty() ? "" : ", ") + m.name;
+  return s;
+}
+
+Constants make_constants(const std::array<double, kNumConstParams>& v) {
+  auto i = [&v](ConstParam p) {
+    return static_cast<int>(std::lround(v[static_cast<std::size_t>(p)]));
+  };
+  auto d = [&v](ConstParam p) { return v[static_cast<std::size_t>(p)]; };
+  Constants c;
+  c.periods = i(kPeriods);
+  c.psi0 = d(kPsi0);
+  c.rho0 = d(kRho0);
+  c.misalign_penalty = d(kMisalignPenalty);
+  c.delay_discount = d(kDelayDiscount);
+  c.deadline = i(kDeadline);
+  c.consult_cost = d(kConsultCost);
+  c.coach_cost = d(kCoachCost);
+  c.teach_cost = d(kTeachCost);
+  c.peer_coach_cost = d(kPeerCoachCost);
+  c.supervision_cost = d(kSupervisionCost);
+  c.learn_rate = d(kLearnRate);
+  c.eta_c = d(kEtaC);
+  c.eta_a = d(kEtaA);
+  c.eta_psi = d(kEtaPsi);
+  c.eta_rho = d(kEtaRho);
+  c.eta_p = d(kEtaP);
+  c.team_preference = d(kTeamPreference);
+  c.problem_concentration = d(kProblemConcentration);
+  c.shock_at = i(kShockAt);
+  c.shock_length = i(kShockLength);
+  c.shock_share = d(kShockShare);
+  return c;
+}
+
+}  // namespace
+
+config::ResolvedConfig default_config() {
+  config::ResolvedConfig cfg;
+  for (const auto& e : param_table()) {
+    cfg.params[e.def.name] = e.default_value;
+    cfg.param_text[e.def.name] = e.def.default_spec;
+  }
+  return cfg;
+}
+
+ModelSetup resolve_setup(const config::ResolvedConfig& cfg) {
+  ModelSetup out;
+  out.seed = cfg.seed;
+  const auto& table = param_table();
+
+  // Base specs.
+  std::vector<config::DistSpec> base;
+  base.reserve(table.size());
+  for (const auto& e : table) {
+    auto it = cfg.params.find(e.def.name);
+    base.push_back(it != cfg.params.end() ? it->second : e.default_value);
+    if (e.category == ParamCategory::kConstant && !base.back().is_constant()) {
+      throw ConfigError(e.def.section + "." + e.def.name + ": a model constant takes a number");
+    }
+  }
+
+  // Modes: built-ins, then [mode.NAME] overrides and definitions.
+  std::vector<ModeDef> known = builtin_modes();
+  for (const auto& en : cfg.extra) {
+    if (en.section.rfind("mode.", 0) != 0) {
+      throw ConfigError(where(en) + ": the leadership model owns no section " + en.section);
+    }
+    const std::string name = en.section.substr(5);
+    if (!valid_mode_name(name)) {
+      throw ConfigError(where(en) + ": mode names use letters, digits, '_' and '-'");
+    }
+    ModeDef* md = nullptr;
+    for (auto& m : known) {
+      if (m.name == name) md = &m;
+    }
+    if (md == nullptr) {
+      ModeDef fresh = builtin_modes()[2];  // unset fields of a new mode: those of delegated
+      fresh.name = name;
+      known.push_back(fresh);
+      md = &known.back();
+    }
+    if (en.key == "route") {
+      if (en.value == "manager") {
+        md->route = Route::kManager;
+      } else if (en.value == "exception") {
+        md->route = Route::kException;
+      } else if (en.value == "worker") {
+        md->route = Route::kWorker;
+      } else {
+        throw ConfigError(where(en) + ": expected manager, exception or worker");
+      }
+    } else if (en.key == "supervise") {
+      md->supervise = parse_bool(en);
+    } else if (en.key == "peer") {
+      md->peer = parse_bool(en);
+    } else if (en.key == "coach_share") {
+      md->coach_share = parse_share(en);
+    } else if (en.key == "teach_share") {
+      md->teach_share = parse_share(en);
+    } else if (en.key == "theta") {
+      md->theta = parse_share(en);
+    } else {
+      throw ConfigError(where(en) + ": unknown key " + en.section + "." + en.key +
+                        " (known: route, supervise, peer, coach_share, teach_share, theta)");
+    }
+  }
+  std::vector<ModeDef> selected;
+  if (cfg.modes.empty()) {
+    selected = builtin_modes();
+    // Overrides of built-ins apply to the default selection too.
+    for (auto& s : selected) {
+      for (const auto& k : known) {
+        if (k.name == s.name) s = k;
+      }
+    }
+  } else {
+    for (const auto& name : cfg.modes) {
+      const ModeDef* md = nullptr;
+      for (const auto& k : known) {
+        if (k.name == name) md = &k;
+      }
+      if (md == nullptr) {
+        throw ConfigError("run.modes: unknown mode " + name + " (known: " + join(known) + ")");
+      }
+      for (const auto& s : selected) {
+        if (s.name == name) throw ConfigError("run.modes: mode " + name + " is listed twice");
+      }
+      selected.push_back(*md);
+    }
+  }
+  for (const auto& s : selected) out.variants.push_back(s.name);
+  if (cfg.baseline.empty()) {
+    out.baseline = out.variants.front();
+    for (const auto& v : out.variants) {
+      if (v == "centralized") out.baseline = v;
+    }
+  } else {
+    bool found = false;
+    for (const auto& v : out.variants) found = found || v == cfg.baseline;
+    if (!found) {
+      throw ConfigError("run.baseline = " + cfg.baseline + ": not among the run's modes (" +
+                        join(selected) + "; known modes: " + join(known) + ")");
+    }
+    out.baseline = cfg.baseline;
+  }
+
+  // Sweep axes.
+  std::vector<const ParamEntry*> axis_param;
+  std::uint64_t count = 1;
+  for (const auto& ax : cfg.sweep) {
+    const ParamEntry* pe = find_param(ax.param);
+    if (pe == nullptr) throw ConfigError("sweep." + ax.param + ": unknown parameter");
+    if (ax.values.empty()) throw ConfigError("sweep." + ax.param + ": no values");
+    for (double x : ax.values) {
+      if (!(x >= pe->def.lo && x <= pe->def.hi) || (pe->def.integer && x != std::round(x))) {
+        throw ConfigError("sweep." + ax.param + " = " + ax.text + ": value " + std::to_string(x) +
+                          " leaves the legal range of " + pe->def.section + "." + pe->def.name);
+      }
+    }
+    axis_param.push_back(pe);
+    count *= ax.values.size();
+  }
+
+  out.scenarios.resize(count);
+  for (std::uint64_t s = 0; s < count; ++s) {
+    std::vector<config::DistSpec> spec = base;
+    // Row-major over the axes, first axis slowest (ResolvedConfig::scenario_values).
+    std::uint64_t rest = s;
+    for (std::size_t a = cfg.sweep.size(); a-- > 0;) {
+      const auto n = cfg.sweep[a].values.size();
+      const double x = cfg.sweep[a].values[rest % n];
+      rest /= n;
+      spec[static_cast<std::size_t>(axis_param[a] - table.data())] = config::DistSpec::constant(x);
+    }
+    ScenarioSpec& sc = out.scenarios[s];
+    std::array<double, kNumConstParams> cv{};
+    for (std::size_t q = 0; q < table.size(); ++q) {
+      const auto idx = static_cast<std::size_t>(table[q].index);
+      switch (table[q].category) {
+        case ParamCategory::kOrg:
+          sc.org[idx] = spec[q];
+          break;
+        case ParamCategory::kAgent:
+          sc.agent[idx] = spec[q];
+          break;
+        case ParamCategory::kConstant:
+          cv[idx] = spec[q].value();
+          break;
+      }
+    }
+    sc.constants = make_constants(cv);
+    for (const auto& md : selected) {
+      Policy p;
+      p.name = md.name;
+      p.route = md.route;
+      p.supervise = md.supervise;
+      p.peer = md.peer;
+      p.coach_share = md.coach_share.value_or(cv[kCoachShare]);
+      p.teach_share = md.teach_share.value_or(cv[kTeachShare]);
+      p.theta = md.theta.value_or(cv[kTheta]);
+      if (p.coach_share + p.teach_share > 1.0) {
+        throw ConfigError("mode." + md.name + ": coach_share + teach_share = " +
+                          std::to_string(p.coach_share + p.teach_share) + " exceeds 1");
+      }
+      sc.policies.push_back(std::move(p));
+    }
+  }
+  return out;
+}
+
+namespace {
+
+class LeadershipModel;
+
+class LeadershipSimulator final : public Simulator {
+ public:
+  explicit LeadershipSimulator(const LeadershipModel& m) : model_(m) {}
+  void simulate(std::uint64_t scenario, std::uint64_t org, OrgOutcome& out,
+                TraceSink* trace) override;
+
+ private:
+  const LeadershipModel& model_;
+  Engine engine_;
+};
+
+class LeadershipModel final : public Model {
+ public:
+  explicit LeadershipModel(ModelSetup setup) : setup_(std::move(setup)) {
+    for (const auto& e : param_table()) {
+      if (e.category == ParamCategory::kOrg)
+        fields_.push_back({e.def.name, e.def.unit, e.def.meaning});
+    }
+    fields_.push_back({"levels", "levels", "manager levels L"});
+    fields_.push_back({"managers", "managers", "managers, all levels"});
+    fields_.push_back({"problems", "problems", "problems that arrived over the run"});
+  }
+  const std::vector<MetricDef>& metrics() const override { return metric_defs(); }
+  const std::vector<std::string>& variants() const override { return setup_.variants; }
+  const std::vector<FieldDef>& record_fields() const override { return fields_; }
+  std::unique_ptr<Simulator> make_simulator() const override {
+    return std::make_unique<LeadershipSimulator>(*this);
+  }
+  std::string baseline() const override { return setup_.baseline; }
+  const ModelSetup& setup() const { return setup_; }
+
+ private:
+  ModelSetup setup_;
+  std::vector<FieldDef> fields_;
+};
+
+void LeadershipSimulator::simulate(std::uint64_t scenario, std::uint64_t org, OrgOutcome& out,
+                                   TraceSink* trace) {
+  const ModelSetup& su = model_.setup();
+  if (scenario >= su.scenarios.size()) {
+    throw SimulationError("leadership: scenario " + std::to_string(scenario) + " out of range",
+                          scenario, org, "");
+  }
+  const ScenarioSpec& sc = su.scenarios[scenario];
+  try {
+    out.rng_blocks = engine_.draw(sc, su.seed, org);
+    const Organization& o = engine_.org();
+    const std::size_t n = engine_.env().period.size();
+    out.params.clear();
+    for (const auto& e : param_table()) {
+      if (e.category == ParamCategory::kOrg)
+        out.params.push_back(o.p[static_cast<std::size_t>(e.index)]);
+    }
+    out.params.push_back(o.levels);
+    out.params.push_back(o.managers);
+    out.params.push_back(static_cast<double>(n));
+    out.metrics.resize(sc.policies.size() * static_cast<std::size_t>(kNumMetrics));
+    for (std::size_t v = 0; v < sc.policies.size(); ++v) {
+      const ModeResult r = engine_.run_mode(sc.policies[v], sc.constants, trace);
+      std::copy(r.metrics.begin(), r.metrics.end(),
+                out.metrics.begin() + static_cast<std::ptrdiff_t>(v * kNumMetrics));
+      out.rng_blocks += r.rng_blocks;
+    }
+    out.events = static_cast<std::uint64_t>(n) * sc.policies.size();
+  } catch (const SimulationError& e) {
+    throw SimulationError(e.what(), scenario, org, e.mode());
+  }
+}
+
+class LeadershipFactory final : public ModelFactory {
+ public:
+  std::string name() const override { return "leadership"; }
+  std::string description() const override {
+    return "organizations under leadership modes: centralized, exception, delegated, coaching, "
+           "distributed (docs/MODEL.md)";
+  }
+  const std::vector<config::ParamDef>& params() const override { return param_defs(); }
+  std::vector<std::string> extra_section_prefixes() const override { return {"mode."}; }
+  std::unique_ptr<Model> create(const config::ResolvedConfig& cfg) const override {
+    return std::make_unique<LeadershipModel>(resolve_setup(cfg));
+  }
+};
+
+}  // namespace
+}  // namespace leadership
+
+const ModelFactory& leadership_factory() {
+  static const leadership::LeadershipFactory factory;
+  return factory;
+}
+
+}  // namespace leadsim::model

@@ -1,0 +1,942 @@
+#include "leadsim/model/leadership/sim.h"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <span>
+#include <string>
+
+#include "leadsim/core/error.h"
+#include "leadsim/rng/distributions.h"
+#include "leadsim/rng/philox.h"
+
+namespace leadsim::model::leadership {
+namespace {
+
+using rng::Purpose;
+using rng::Stream;
+using rng::tag;
+
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+
+// Sub-stream ids of an agent's traits: one stream per (agent, trait), so that changing one
+// trait's distribution leaves every other trait bit-identical (MODEL.md §10.9).
+constexpr std::uint64_t kSubHome = rng::name_id("home_domain");
+constexpr std::uint64_t kSubSkillHome = rng::name_id("skill_home");
+constexpr std::uint64_t kSubSkillOther = rng::name_id("skill_other");
+constexpr std::uint64_t kSubSkillManager = rng::name_id("skill_manager");
+constexpr std::uint64_t kSubAlignment = rng::name_id("alignment_worker");
+constexpr std::uint64_t kSubCrossTies = rng::name_id("cross_ties");
+
+// A replacement's traits: sub = period * 4 + trait.
+constexpr std::uint64_t kReplOther = 0;
+constexpr std::uint64_t kReplHome = 1;
+constexpr std::uint64_t kReplAlign = 2;
+
+struct OrgParamInfo {
+  std::uint32_t id = 0;
+  double lo = 0.0;
+  double hi = 0.0;
+  bool integer = false;
+};
+
+const std::array<OrgParamInfo, kNumOrgParams>& org_param_info() {
+  static const std::array<OrgParamInfo, kNumOrgParams> info = [] {
+    std::array<OrgParamInfo, kNumOrgParams> r{};
+    for (const auto& e : param_table()) {
+      if (e.category != ParamCategory::kOrg) continue;
+      r[static_cast<std::size_t>(e.index)] =
+          OrgParamInfo{rng::name_id(e.def.name.c_str()), e.def.lo, e.def.hi, e.def.integer};
+    }
+    return r;
+  }();
+  return info;
+}
+
+// A local weight w_p ~ beta_mean(w̄, κ); the degenerate means 0 and 1 give w̄ without a draw.
+double draw_local_weight(Stream& s, double wbar, double kappa) {
+  if (!(wbar > 0.0)) return 0.0;
+  if (!(wbar < 1.0)) return 1.0;
+  return rng::beta_mean(s, wbar, kappa);
+}
+
+double agent_draw(const config::DistSpec& spec, Stream& s) {
+  return spec.sample(s, 0.0, 1.0, false);
+}
+
+// Sessions a level-1 manager holds: min(team, ⌊share·C / cost⌋) (§11.10).
+int sessions(int team, double share, double capacity, double cost) {
+  const double budget = share * capacity;
+  if (!(budget > 0.0) || team <= 0) return 0;
+  if (!(cost > 0.0)) return team;
+  const double n = std::floor(budget / cost);
+  return n >= static_cast<double>(team) ? team : static_cast<int>(n);
+}
+
+}  // namespace
+
+const std::vector<MetricDef>& metric_defs() {
+  static const std::vector<MetricDef> defs = {
+      {"value", "share", "realized value / Σ importance of all problems that arrived", 0, 1, 50,
+       false},
+      {"accuracy", "share", "right decisions / decisions made", 0, 1, 50, false},
+      {"alignment", "share", "aligned decisions / decisions made", 0, 1, 50, false},
+      {"latency", "periods", "mean wait of decisions made", 1e-3, 1e2, 50, true},
+      {"expired", "share", "problems expired or still waiting at T / problems arrived", 0, 1, 50,
+       false},
+      {"manager_util", "share",
+       "manager attention used (deciding, supervising, coaching, teaching) / available", 0, 1, 50,
+       false},
+      {"worker_util", "share",
+       "worker attention used (deciding, helping, peer coaching) / available", 0, 1, 50, false},
+      {"skill_final", "skill", "mean home-domain skill k_i[h_i] at T", 0, 1, 50, false},
+      {"skill_gain", "skill", "skill_final - mean home-domain skill at period 0", -1, 1, 50, false},
+      {"alignment_final", "share", "mean worker alignment α_i at T", 0, 1, 50, false},
+      {"peer_share", "share",
+       "coaching and help acts by workers / all coaching and help acts (0 if none)", 0, 1, 50,
+       false},
+      {"value_late", "share", "value of problems arriving in the last quarter of periods", 0, 1, 50,
+       false},
+      {"resilience", "ratio", "value during the shock / value in the equal window before it", 1e-2,
+       1e2, 50, true},
+  };
+  return defs;
+}
+
+const std::vector<std::string>& trace_columns() {
+  static const std::vector<std::string> cols = {"period",
+                                                "arrived",
+                                                "decided",
+                                                "right",
+                                                "aligned",
+                                                "value",
+                                                "expired",
+                                                "queued",
+                                                "mean_skill",
+                                                "mean_alignment",
+                                                "coaching_acts",
+                                                "help_acts",
+                                                "peer_coaching_acts"};
+  return cols;
+}
+
+// ---------------------------------------------------------------------------------------
+// Drawing an organization and its environment.
+
+std::uint64_t Engine::draw(const ScenarioSpec& spec, std::uint64_t seed, std::uint64_t org) {
+  seed_ = seed;
+  org_id_ = org;
+  blocks_ = 0;
+  const auto& info = org_param_info();
+  for (int k = 0; k < kNumOrgParams; ++k) {
+    const auto& s = spec.org[static_cast<std::size_t>(k)];
+    const auto& pi = info[static_cast<std::size_t>(k)];
+    double x;
+    if (s.is_constant()) {
+      x = s.value();
+    } else {
+      // Each org-level parameter owns its stream: changing one leaves the others intact.
+      Stream st(seed, org, tag(Purpose::kParam, pi.id), 0);
+      x = s.sample(st, pi.lo, pi.hi, pi.integer);
+      blocks_ += st.blocks();
+    }
+    org_.p[static_cast<std::size_t>(k)] = x;
+  }
+  org_.workers = static_cast<int>(org_.p[kWorkers]);
+  org_.span = static_cast<int>(org_.p[kSpan]);
+  org_.domains = static_cast<int>(org_.p[kDomains]);
+  build_hierarchy();
+  draw_structure(spec);
+  draw_environment(spec);
+  finish_environment();
+  return blocks_;
+}
+
+void Engine::build_hierarchy() {
+  Organization& o = org_;
+  if (o.workers < 1 || o.span < 2 || o.domains < 1 || o.domains > 64) {
+    throw SimulationError("leadership: organization outside the legal ranges (workers " +
+                              std::to_string(o.workers) + ", span " + std::to_string(o.span) +
+                              ", domains " + std::to_string(o.domains) + ")",
+                          0, org_id_, "");
+  }
+  o.level_offset.assign(2, 0);  // index 0 unused; level 1 starts at 0
+  o.span_pow.assign(1, 1);
+  o.reports.clear();
+  std::int64_t below = o.workers;  // units at the level below
+  int total = 0;
+  do {
+    const std::int64_t n = (below + o.span - 1) / o.span;
+    for (std::int64_t j = 0; j < n; ++j) {
+      const std::int64_t r = std::min<std::int64_t>(o.span, below - j * o.span);
+      o.reports.push_back(static_cast<int>(r));
+    }
+    total += static_cast<int>(n);
+    o.level_offset.push_back(total);
+    o.span_pow.push_back(o.span_pow.back() * o.span);
+    below = n;
+  } while (below > 1);
+  o.managers = total;
+  o.levels = static_cast<int>(o.level_offset.size()) - 2;
+}
+
+void Engine::draw_structure(const ScenarioSpec& spec) {
+  Organization& o = org_;
+  const int W = o.workers;
+  const int D = o.domains;
+  o.home.resize(static_cast<std::size_t>(W));
+  o.skill0.resize(static_cast<std::size_t>(W) * static_cast<std::size_t>(D));
+  o.align0.resize(static_cast<std::size_t>(W));
+  o.g0.resize(static_cast<std::size_t>(o.managers));
+  const auto& sh = spec.agent[kSkillHome];
+  const auto& so = spec.agent[kSkillOther];
+  const auto& sm = spec.agent[kSkillManager];
+  const auto& sa = spec.agent[kAlignmentWorker];
+  for (int i = 0; i < W; ++i) {
+    const auto id = tag(Purpose::kWorker, static_cast<std::uint32_t>(i));
+    Stream hs(seed_, org_id_, id, kSubHome);
+    const int h = static_cast<int>(rng::uniform_index(hs, static_cast<std::uint64_t>(D)));
+    o.home[static_cast<std::size_t>(i)] = h;
+    // Other-domain skills are drawn for every domain in order (the home entry is then
+    // overwritten), so a worker's skill in domain d does not depend on its home domain.
+    Stream os(seed_, org_id_, id, kSubSkillOther);
+    double* k = &o.skill0[static_cast<std::size_t>(i) * static_cast<std::size_t>(D)];
+    for (int d = 0; d < D; ++d) k[d] = agent_draw(so, os);
+    Stream ks(seed_, org_id_, id, kSubSkillHome);
+    k[h] = agent_draw(sh, ks);
+    Stream as(seed_, org_id_, id, kSubAlignment);
+    o.align0[static_cast<std::size_t>(i)] = agent_draw(sa, as);
+    blocks_ += hs.blocks() + os.blocks() + ks.blocks() + as.blocks();
+  }
+  for (int m = 0; m < o.managers; ++m) {
+    Stream ms(seed_, org_id_, tag(Purpose::kManager, static_cast<std::uint32_t>(m)),
+              kSubSkillManager);
+    o.g0[static_cast<std::size_t>(m)] = agent_draw(sm, ms);
+    blocks_ += ms.blocks();
+  }
+
+  // Lateral cross ties: worker i (in index order) adds min(cross_ties, available) ties to
+  // distinct workers of other teams it is not yet tied to; ties are undirected.
+  const auto want = static_cast<std::int64_t>(o.p[kCrossTies]);
+  if (adj_.size() < static_cast<std::size_t>(W)) adj_.resize(static_cast<std::size_t>(W));
+  for (int i = 0; i < W; ++i) adj_[static_cast<std::size_t>(i)].clear();
+  if (want > 0) {
+    for (int i = 0; i < W; ++i) {
+      auto& ai = adj_[static_cast<std::size_t>(i)];
+      const int t0 = o.team_begin(i);
+      const int t1 = o.team_end(i);
+      const std::int64_t others = W - (t1 - t0);
+      const std::int64_t avail = others - static_cast<std::int64_t>(ai.size());
+      if (avail <= 0) continue;
+      const std::int64_t need = std::min(want, avail);
+      Stream ts(seed_, org_id_, tag(Purpose::kStructure, static_cast<std::uint32_t>(i)),
+                kSubCrossTies);
+      auto tied = [&ai](int j) { return std::find(ai.begin(), ai.end(), j) != ai.end(); };
+      auto add = [&](int j) {
+        ai.push_back(j);
+        adj_[static_cast<std::size_t>(j)].push_back(i);
+      };
+      if (need == avail) {
+        for (int j = 0; j < W; ++j) {
+          if ((j < t0 || j >= t1) && !tied(j)) add(j);
+        }
+      } else if (avail * 2 >= others) {
+        std::int64_t added = 0;
+        while (added < need) {
+          const auto r =
+              static_cast<int>(rng::uniform_index(ts, static_cast<std::uint64_t>(others)));
+          const int j = r < t0 ? r : r + (t1 - t0);
+          if (tied(j)) continue;
+          add(j);
+          ++added;
+        }
+      } else {
+        // Dense case: enumerate the candidates and draw without replacement.
+        scratch_.clear();
+        for (int j = 0; j < W; ++j) {
+          if ((j < t0 || j >= t1) && !tied(j)) scratch_.push_back(j);
+        }
+        for (std::int64_t q = 0; q < need; ++q) {
+          const auto n =
+              static_cast<std::uint64_t>(scratch_.size()) - static_cast<std::uint64_t>(q);
+          const auto r =
+              static_cast<std::size_t>(q) + static_cast<std::size_t>(rng::uniform_index(ts, n));
+          std::swap(scratch_[static_cast<std::size_t>(q)], scratch_[r]);
+          add(scratch_[static_cast<std::size_t>(q)]);
+        }
+      }
+      blocks_ += ts.blocks();
+    }
+  }
+  o.tie_begin.resize(static_cast<std::size_t>(W) + 1);
+  o.ties.clear();
+  for (int i = 0; i < W; ++i) {
+    auto& ai = adj_[static_cast<std::size_t>(i)];
+    std::sort(ai.begin(), ai.end());
+    o.tie_begin[static_cast<std::size_t>(i)] = static_cast<int>(o.ties.size());
+    o.ties.insert(o.ties.end(), ai.begin(), ai.end());
+  }
+  o.tie_begin[static_cast<std::size_t>(W)] = static_cast<int>(o.ties.size());
+}
+
+void Engine::draw_environment(const ScenarioSpec& spec) {
+  const Organization& o = org_;
+  Environment& e = env_;
+  const Constants& c = spec.constants;
+  const int W = o.workers;
+  const int D = o.domains;
+  const int L = o.levels;
+  const int T = c.periods;
+  e.periods = T;
+  const double lambda = o.p[kDecisionRate];
+  const double home_share = o.p[kHomeShare];
+  const double sigma = o.p[kScopeEscalation];
+  const double wbar = o.p[kLocalWeight];
+  const double kappa = c.problem_concentration;
+
+  e.period_begin.resize(static_cast<std::size_t>(T) + 1);
+  e.period.clear();
+  e.worker.clear();
+  e.domain.clear();
+  e.scope.clear();
+  e.w.clear();
+  e.v.clear();
+  e.u.clear();
+  e.a.clear();
+  for (int t = 0; t < T; ++t) {
+    e.period_begin[static_cast<std::size_t>(t)] = static_cast<int>(e.period.size());
+    for (int i = 0; i < W; ++i) {
+      Stream s(seed_, org_id_, tag(Purpose::kProblems, static_cast<std::uint32_t>(i)),
+               static_cast<std::uint64_t>(t));
+      const std::int64_t n = rng::poisson(s, lambda);
+      const int h = o.home[static_cast<std::size_t>(i)];
+      for (std::int64_t q = 0; q < n; ++q) {
+        int d = h;
+        if (!(s.uniform() < home_share) && D > 1) {
+          const int r = static_cast<int>(rng::uniform_index(s, static_cast<std::uint64_t>(D - 1)));
+          d = r < h ? r : r + 1;
+        }
+        int l = 1;
+        while (l < L && s.uniform() < sigma) ++l;
+        e.period.push_back(t);
+        e.worker.push_back(i);
+        e.domain.push_back(static_cast<std::uint8_t>(d));
+        e.scope.push_back(static_cast<std::uint8_t>(l));
+        e.w.push_back(draw_local_weight(s, wbar, kappa));
+        e.v.push_back(rng::exponential(s));
+        e.u.push_back(s.uniform());
+        e.a.push_back(s.uniform());
+      }
+      blocks_ += s.blocks();
+    }
+    if (e.period.size() > static_cast<std::size_t>(std::numeric_limits<int>::max() / 2)) {
+      throw SimulationError("leadership: more than 2^30 problems in one organization", 0, org_id_,
+                            "");
+    }
+  }
+  e.period_begin[static_cast<std::size_t>(T)] = static_cast<int>(e.period.size());
+
+  // Turnover: geometric skips between leaving positions (exact Bernoulli(p) per worker).
+  const double pt = o.p[kTurnover];
+  e.turn_begin.resize(static_cast<std::size_t>(T) + 1);
+  e.turn_worker.clear();
+  e.repl_skill.clear();
+  e.repl_align.clear();
+  const double log_q = std::log1p(-pt);
+  for (int t = 0; t < T; ++t) {
+    e.turn_begin[static_cast<std::size_t>(t)] = static_cast<int>(e.turn_worker.size());
+    if (!(pt > 0.0)) continue;
+    Stream s(seed_, org_id_, tag(Purpose::kTurnover, 0), static_cast<std::uint64_t>(t));
+    std::int64_t i = -1;
+    for (;;) {
+      double gap = 0.0;
+      if (pt < 1.0) gap = std::floor(std::log(s.uniform_pos()) / log_q);
+      if (!(gap < static_cast<double>(W))) break;
+      i += static_cast<std::int64_t>(gap) + 1;
+      if (i >= W) break;
+      e.turn_worker.push_back(static_cast<int>(i));
+    }
+    blocks_ += s.blocks();
+  }
+  e.turn_begin[static_cast<std::size_t>(T)] = static_cast<int>(e.turn_worker.size());
+  for (int t = 0; t < T; ++t) {
+    for (int q = e.turn_begin[static_cast<std::size_t>(t)];
+         q < e.turn_begin[static_cast<std::size_t>(t) + 1]; ++q) {
+      const int i = e.turn_worker[static_cast<std::size_t>(q)];
+      const auto id = tag(Purpose::kReplacement, static_cast<std::uint32_t>(i));
+      const auto sub = static_cast<std::uint64_t>(t) << 2;
+      Stream os(seed_, org_id_, id, sub | kReplOther);
+      Stream ks(seed_, org_id_, id, sub | kReplHome);
+      Stream as(seed_, org_id_, id, sub | kReplAlign);
+      const std::size_t base = e.repl_skill.size();
+      for (int d = 0; d < D; ++d) e.repl_skill.push_back(agent_draw(spec.agent[kSkillOther], os));
+      e.repl_skill[base + static_cast<std::size_t>(o.home[static_cast<std::size_t>(i)])] =
+          agent_draw(spec.agent[kSkillHome], ks);
+      e.repl_align.push_back(agent_draw(spec.agent[kAlignmentWorker], as));
+      blocks_ += os.blocks() + ks.blocks() + as.blocks();
+    }
+  }
+
+  // Turbulence: per period, one coin and (on success) one domain.
+  const double pb = o.p[kTurbulence];
+  e.turb_domain.assign(static_cast<std::size_t>(T), -1);
+  if (pb > 0.0) {
+    for (int t = 0; t < T; ++t) {
+      Stream s(seed_, org_id_, tag(Purpose::kTurbulence, 0), static_cast<std::uint64_t>(t));
+      if (s.uniform() < pb) {
+        e.turb_domain[static_cast<std::size_t>(t)] =
+            static_cast<int>(rng::uniform_index(s, static_cast<std::uint64_t>(D)));
+      }
+      blocks_ += s.blocks();
+    }
+  }
+
+  // Shock: round(share * n1) level-1 managers by a partial Fisher-Yates shuffle.
+  const int n1 = o.level1();
+  e.absent.assign(static_cast<std::size_t>(n1), 0);
+  e.absent_count = 0;
+  e.shock_begin = e.shock_end = 0;
+  if (c.shock_at >= 0 && c.shock_at < T && c.shock_length > 0) {
+    e.shock_begin = c.shock_at;
+    e.shock_end = static_cast<int>(
+        std::min<std::int64_t>(T, static_cast<std::int64_t>(c.shock_at) + c.shock_length));
+    const auto n_abs =
+        static_cast<int>(std::min<double>(n1, std::round(c.shock_share * static_cast<double>(n1))));
+    scratch_.resize(static_cast<std::size_t>(n1));
+    for (int j = 0; j < n1; ++j) scratch_[static_cast<std::size_t>(j)] = j;
+    Stream s(seed_, org_id_, tag(Purpose::kShock, 0), 0);
+    for (int j = 0; j < n_abs; ++j) {
+      const auto r = static_cast<std::size_t>(j) + static_cast<std::size_t>(rng::uniform_index(
+                                                       s, static_cast<std::uint64_t>(n1 - j)));
+      std::swap(scratch_[static_cast<std::size_t>(j)], scratch_[r]);
+      e.absent[static_cast<std::size_t>(scratch_[static_cast<std::size_t>(j)])] = 1;
+    }
+    e.absent_count = n_abs;
+    blocks_ += s.blocks();
+  }
+}
+
+void Engine::finish_environment() {
+  const Organization& o = org_;
+  Environment& e = env_;
+  const std::size_t n = e.period.size();
+  const int W = o.workers;
+  const int M = o.managers;
+  const double iota = o.p[kInfoReach];
+  const double keep = 1.0 - o.p[kControlLoss];
+  std::array<double, 256> loss{};
+  loss[0] = 1.0;
+  for (int l = 1; l <= o.levels; ++l)
+    loss[static_cast<std::size_t>(l)] = loss[static_cast<std::size_t>(l) - 1] * keep;
+  e.cw.resize(n);
+  e.cm.resize(n);
+  e.target.resize(n);
+  e.queue_base.assign(static_cast<std::size_t>(W + M) + 1, 0);
+  e.importance_by_period.assign(static_cast<std::size_t>(e.periods), 0.0);
+  e.total_importance = 0.0;
+  for (std::size_t p = 0; p < n; ++p) {
+    const double w = e.w[p];
+    const int l = e.scope[p];
+    e.cw[p] = w + (1.0 - w) * iota;
+    e.cm[p] = w * loss[static_cast<std::size_t>(l)] + (1.0 - w);
+    const int m = o.level_offset[static_cast<std::size_t>(l)] +
+                  static_cast<int>(e.worker[p] / o.span_pow[static_cast<std::size_t>(l)]);
+    e.target[p] = m;
+    ++e.queue_base[static_cast<std::size_t>(e.worker[p]) + 1];
+    ++e.queue_base[static_cast<std::size_t>(W + m) + 1];
+    e.importance_by_period[static_cast<std::size_t>(e.period[p])] += e.v[p];
+    e.total_importance += e.v[p];
+  }
+  for (int x = 0; x < W + M; ++x) {
+    e.queue_base[static_cast<std::size_t>(x) + 1] += e.queue_base[static_cast<std::size_t>(x)];
+  }
+}
+
+// ---------------------------------------------------------------------------------------
+// Running one mode.
+
+// A tie of worker i for domain d (§5, §11.9): with probability ρ the most skilled tie in d
+// (teammates first, then cross ties, lowest index on equal skill), else a random tie with
+// teammates `tau` times as likely as a cross tie. -1 (and no draw) if i has no ties.
+int Engine::choose_tie(int i, int d, double rho, double tau, Stream& rs) {
+  const Organization& o = org_;
+  const int D = o.domains;
+  const int t0 = o.team_begin(i);
+  const int t1 = o.team_end(i);
+  const int nteam = t1 - t0 - 1;
+  const int* cross = o.ties.data() + o.tie_begin[static_cast<std::size_t>(i)];
+  const int ncross =
+      o.tie_begin[static_cast<std::size_t>(i) + 1] - o.tie_begin[static_cast<std::size_t>(i)];
+  if (nteam + ncross == 0) return -1;
+  const double* k = skill_.data();
+  if (rs.uniform() < rho) {
+    int best = -1;
+    double bk = -1.0;
+    for (int j = t0; j < t1; ++j) {
+      if (j == i) continue;
+      const double kj = k[static_cast<std::size_t>(j) * static_cast<std::size_t>(D) +
+                          static_cast<std::size_t>(d)];
+      if (kj > bk) {
+        bk = kj;
+        best = j;
+      }
+    }
+    for (int q = 0; q < ncross; ++q) {
+      const int j = cross[q];
+      const double kj = k[static_cast<std::size_t>(j) * static_cast<std::size_t>(D) +
+                          static_cast<std::size_t>(d)];
+      if (kj > bk) {
+        bk = kj;
+        best = j;
+      }
+    }
+    return best;
+  }
+  const double wt = tau * static_cast<double>(nteam);
+  const double total = wt + static_cast<double>(ncross);
+  if (!(total > 0.0)) {
+    // τ = 0 and no cross ties: every teammate equally likely.
+    const int r = static_cast<int>(rs.uniform() * static_cast<double>(nteam));
+    const int j = t0 + std::min(r, nteam - 1);
+    return j >= i ? j + 1 : j;
+  }
+  const double x = rs.uniform() * total;
+  if (x < wt) {
+    const int r = std::min(static_cast<int>(x / tau), nteam - 1);
+    const int j = t0 + r;
+    return j >= i ? j + 1 : j;
+  }
+  const int r = std::min(static_cast<int>(x - wt), ncross - 1);
+  return cross[r];
+}
+
+ModeResult Engine::run_mode(const Policy& pol, const Constants& c, TraceSink* trace) {
+  const Organization& o = org_;
+  const Environment& e = env_;
+  const int W = o.workers;
+  const int D = o.domains;
+  const int M = o.managers;
+  const int n1 = o.level1();
+  const int T = e.periods;
+  const std::size_t Wz = static_cast<std::size_t>(W);
+  const std::size_t Dz = static_cast<std::size_t>(D);
+  const std::size_t N = e.period.size();
+  const double C = o.p[kManagerCapacity];
+  const double K = o.p[kWorkerCapacity];
+  const double obs = o.p[kObsolescence];
+  const double theta = pol.theta;
+  const double pen_factor = 1.0 - c.misalign_penalty;
+  const double tau = c.team_preference;
+  // Managers decide (and supervise) from the share of C not reserved for coaching/teaching.
+  const double c_decide = C * (1.0 - pol.coach_share - pol.teach_share);
+
+  ModeResult r;
+  r.arrived = static_cast<std::int64_t>(N);
+
+  skill_.assign(o.skill0.begin(), o.skill0.end());
+  align_.assign(o.align0.begin(), o.align0.end());
+  psi_.assign(Wz, c.psi0);
+  rho_.assign(Wz, c.rho0);
+  g_.assign(o.g0.begin(), o.g0.end());
+  rem_.assign(Wz, 0.0);
+  queue_.resize(static_cast<std::size_t>(e.queue_base.back()));
+  head_.assign(e.queue_base.begin(), e.queue_base.end() - 1);
+  tail_.assign(e.queue_base.begin(), e.queue_base.end() - 1);
+  active_.reserve(Wz);
+  value_by_period_.assign(static_cast<std::size_t>(T), 0.0);
+  status_.assign(N, kWaiting);
+  flags_.assign(N, 0);
+  wait_.assign(N, -1);
+  helper_.assign(N, -1);
+  kc_.assign(N, kNaN);
+  const int max_wait = std::max(0, std::min(c.deadline, T));
+  disc_.resize(static_cast<std::size_t>(max_wait) + 1);
+  disc_[0] = 1.0;
+  for (int w = 1; w <= max_wait; ++w) {
+    disc_[static_cast<std::size_t>(w)] =
+        disc_[static_cast<std::size_t>(w) - 1] * (1.0 - c.delay_discount);
+  }
+  order_.reserve(static_cast<std::size_t>(o.span));
+  if (trace != nullptr) {
+    trace->begin(pol.name, trace_columns());
+    trace_row_.resize(trace_columns().size());
+  }
+
+  double* k = skill_.data();
+  double* al = align_.data();
+  double* rem = rem_.data();
+  int* q = queue_.data();
+  int* head = head_.data();
+  int* tail = tail_.data();
+  const int* per = e.period.data();
+  const int* wk = e.worker.data();
+  const std::uint8_t* dom = e.domain.data();
+  const std::uint8_t* scope = e.scope.data();
+  const double* cw = e.cw.data();
+  const double* cm = e.cm.data();
+  const double* pv = e.v.data();
+  const double* pu = e.u.data();
+  const double* pa = e.a.data();
+  const int* target = e.target.data();
+  const double* disc = disc_.data();
+  double* vbp = value_by_period_.data();
+  std::uint8_t* st = status_.data();
+  std::uint8_t* fl = flags_.data();
+  int* wt = wait_.data();
+  int* hp = helper_.data();
+  double* kcr = kc_.data();
+
+  const std::uint32_t mode_id = rng::name_id(pol.name.c_str());
+  double value_sum = 0.0;
+  double wait_sum = 0.0;
+
+  for (int t = 0; t < T; ++t) {
+    std::int64_t p_decided = 0, p_right = 0, p_aligned = 0, p_expired = 0;
+    std::int64_t p_coach = 0, p_help = 0, p_peer = 0;
+    double p_value = 0.0;
+    const bool shock_now = t >= e.shock_begin && t < e.shock_end && e.absent_count > 0;
+    Stream rs(seed_, org_id_, tag(Purpose::kMode, mode_id), static_cast<std::uint64_t>(t));
+
+    // 1. Expiry (§11.4): a problem waiting since arrival + deadline + 1 leaves, no attention.
+    const int cutoff = t - c.deadline - 1;
+    if (cutoff >= 0) {
+      for (int x = 0; x < W + M; ++x) {
+        int h = head[x];
+        const int tl = tail[x];
+        while (h < tl && per[q[h]] <= cutoff) {
+          st[q[h]] = kExpired;
+          ++h;
+          ++p_expired;
+        }
+        head[x] = h;
+      }
+    }
+
+    // 2. Arrivals, in worker-index then draw order, behind any backlog; routing.
+    const int pb = e.period_begin[static_cast<std::size_t>(t)];
+    const int pe = e.period_begin[static_cast<std::size_t>(t) + 1];
+    switch (pol.route) {
+      case Route::kWorker:
+        for (int p = pb; p < pe; ++p) q[tail[wk[p]]++] = p;
+        break;
+      case Route::kManager:
+        for (int p = pb; p < pe; ++p) q[tail[W + target[p]]++] = p;
+        break;
+      case Route::kException:
+        for (int p = pb; p < pe; ++p) {
+          const int i = wk[p];
+          if (k[static_cast<std::size_t>(i) * Dz + dom[p]] * cw[p] < theta) {
+            fl[p] = kEscalated;
+            ++r.escalated;
+            q[tail[W + target[p]]++] = p;
+          } else {
+            q[tail[i]++] = p;
+          }
+        }
+        break;
+    }
+
+    // 3. Managers serve (supervision first).
+    const int present = M - (shock_now ? e.absent_count : 0);
+    r.manager_available += C * static_cast<double>(present);
+    if (pol.route != Route::kWorker || pol.supervise) {
+      for (int m = 0; m < M; ++m) {
+        if (shock_now && m < n1 && e.absent[static_cast<std::size_t>(m)] != 0) continue;
+        double left = c_decide;
+        if (pol.supervise) {
+          const int nrep = o.reports[static_cast<std::size_t>(m)];
+          for (int j = 0; j < nrep && left >= c.supervision_cost; ++j) {
+            left -= c.supervision_cost;
+            r.manager_used += c.supervision_cost;
+          }
+        }
+        if (pol.route == Route::kWorker) continue;
+        // Each decision costs exactly 1 and x - 1 is exact for x >= 1, so ⌊left⌋ is the
+        // number of decisions "remaining >= 1" allows.
+        const int x = W + m;
+        const int avail_n = tail[x] - head[x];
+        const double fl_left = std::floor(left);
+        const int nd = fl_left >= static_cast<double>(avail_n)
+                           ? avail_n
+                           : std::max(0, static_cast<int>(fl_left));
+        const double gm = g_[static_cast<std::size_t>(m)];
+        for (int h = head[x], end = head[x] + nd; h < end; ++h) {
+          const int p = q[h];
+          const int w = t - per[p];
+          const double kc = gm * cm[p];
+          const bool right = pu[p] < 0.5 + 0.5 * kc;
+          // Managers have A = 1: every decision is aligned.
+          const double val = right ? pv[p] * disc[w] : 0.0;
+          st[p] = kDecided;
+          fl[p] = static_cast<std::uint8_t>(fl[p] | kAligned | (right ? kRight : 0));
+          wt[p] = w;
+          kcr[p] = kc;
+          vbp[per[p]] += val;
+          p_value += val;
+          p_right += right ? 1 : 0;
+          wait_sum += w;
+        }
+        head[x] += nd;
+        p_decided += nd;
+        p_aligned += nd;
+        r.manager_used += nd;
+      }
+    }
+
+    // 4. Workers serve.
+    if (pol.route != Route::kManager || pol.peer) {
+      for (std::size_t i = 0; i < Wz; ++i) rem[i] = K;
+    }
+    auto decide_worker = [&](int i, int p) {
+      const int d = dom[p];
+      const std::size_t ki_at = static_cast<std::size_t>(i) * Dz + static_cast<std::size_t>(d);
+      const double ki = k[ki_at];
+      const double c_w = cw[p];
+      double keff = ki;
+      int j = -1;
+      double kj = 0.0;
+      if (pol.peer && ki * c_w < theta) {
+        const int tie = choose_tie(i, d, rho_[static_cast<std::size_t>(i)], tau, rs);
+        if (tie >= 0) {
+          ++r.consult_attempts;
+          if (rem[tie] >= c.consult_cost) {
+            rem[tie] -= c.consult_cost;
+            r.worker_used += c.consult_cost;
+            ++p_help;
+            j = tie;
+            kj = k[static_cast<std::size_t>(j) * Dz + static_cast<std::size_t>(d)];
+            keff = kj > ki ? kj : ki;
+          }
+        }
+      }
+      const double kc = keff * c_w;
+      const bool right = pu[p] < 0.5 + 0.5 * kc;
+      const double ai = al[i];
+      double A = ai;
+      for (int l = 1; l < scope[p]; ++l) A *= ai;
+      const bool aligned = pa[p] < A;
+      const int w = t - per[p];
+      const double val = right ? pv[p] * (aligned ? 1.0 : pen_factor) * disc[w] : 0.0;
+      st[p] = kDecided;
+      fl[p] = static_cast<std::uint8_t>(fl[p] | (right ? kRight : 0) | (aligned ? kAligned : 0) |
+                                        (j >= 0 ? kHelped : 0));
+      wt[p] = w;
+      kcr[p] = kc;
+      hp[p] = j;
+      vbp[per[p]] += val;
+      p_value += val;
+      p_right += right ? 1 : 0;
+      p_aligned += aligned ? 1 : 0;
+      wait_sum += w;
+      ++p_decided;
+      if (j >= 0) k[ki_at] = ki + c.learn_rate * (kj > ki ? kj - ki : 0.0);
+    };
+    if (pol.route != Route::kManager) {
+      if (pol.peer) {
+        // Round-robin (§11.8): one decision per worker per round, in index order.
+        active_.clear();
+        for (int i = 0; i < W; ++i) {
+          if (head[i] < tail[i] && rem[i] >= 1.0) active_.push_back(i);
+        }
+        while (!active_.empty()) {
+          std::size_t kept = 0;
+          for (std::size_t a = 0; a < active_.size(); ++a) {
+            const int i = active_[a];
+            if (!(rem[i] >= 1.0) || head[i] >= tail[i]) continue;
+            decide_worker(i, q[head[i]++]);
+            rem[i] -= 1.0;
+            r.worker_used += 1.0;
+            if (rem[i] >= 1.0 && head[i] < tail[i]) active_[kept++] = i;
+          }
+          active_.resize(kept);
+        }
+      } else {
+        const double fk = std::floor(K);
+        for (int i = 0; i < W; ++i) {
+          const int avail_n = tail[i] - head[i];
+          if (avail_n == 0) continue;
+          const int nd =
+              fk >= static_cast<double>(avail_n) ? avail_n : std::max(0, static_cast<int>(fk));
+          for (int h = head[i], end = head[i] + nd; h < end; ++h) decide_worker(i, q[h]);
+          head[i] += nd;
+          rem[i] = K - static_cast<double>(nd);
+          r.worker_used += nd;
+        }
+      }
+    }
+
+    // 5. Coaching and teaching by present level-1 managers (§6, §11.10).
+    if (pol.coach_share > 0.0 || pol.teach_share > 0.0) {
+      for (int m = 0; m < n1; ++m) {
+        if (shock_now && e.absent[static_cast<std::size_t>(m)] != 0) continue;
+        const int t0 = m * o.span;
+        const int t1 = std::min(t0 + o.span, W);
+        const int team = t1 - t0;
+        const int ncoach = sessions(team, pol.coach_share, C, c.coach_cost);
+        if (ncoach > 0) {
+          // Lowest k_i[h_i] first, ties by index: the selected set is unique, and sessions
+          // touch disjoint workers, so the order within it does not matter.
+          order_.clear();
+          for (int i = t0; i < t1; ++i) {
+            order_.emplace_back(k[static_cast<std::size_t>(i) * Dz +
+                                  static_cast<std::size_t>(o.home[static_cast<std::size_t>(i)])],
+                                i);
+          }
+          if (ncoach < team) {
+            std::nth_element(order_.begin(), order_.begin() + ncoach, order_.end());
+          }
+          for (int s = 0; s < ncoach; ++s) {
+            const int i = order_[static_cast<std::size_t>(s)].second;
+            double& kh = k[static_cast<std::size_t>(i) * Dz +
+                           static_cast<std::size_t>(o.home[static_cast<std::size_t>(i)])];
+            kh += c.eta_c * (1.0 - kh);
+            al[i] += c.eta_a * (1.0 - al[i]);
+          }
+          r.manager_used += static_cast<double>(ncoach) * c.coach_cost;
+          p_coach += ncoach;
+        }
+        const int nteach = sessions(team, pol.teach_share, C, c.teach_cost);
+        if (nteach > 0) {
+          order_.clear();
+          for (int i = t0; i < t1; ++i) order_.emplace_back(psi_[static_cast<std::size_t>(i)], i);
+          if (nteach < team) {
+            std::nth_element(order_.begin(), order_.begin() + nteach, order_.end());
+          }
+          for (int s = 0; s < nteach; ++s) {
+            const auto i = static_cast<std::size_t>(order_[static_cast<std::size_t>(s)].second);
+            psi_[i] += c.eta_psi * (1.0 - psi_[i]);
+            rho_[i] += c.eta_rho * (1.0 - rho_[i]);
+          }
+          r.manager_used += static_cast<double>(nteach) * c.teach_cost;
+          r.teaching_acts += nteach;
+        }
+      }
+    }
+
+    // 6. Peer coaching (§11.11): index order, updates visible at once.
+    if (pol.peer) {
+      for (int i = 0; i < W; ++i) {
+        if (o.team_end(i) - o.team_begin(i) == 1 &&
+            o.tie_begin[static_cast<std::size_t>(i)] ==
+                o.tie_begin[static_cast<std::size_t>(i) + 1]) {
+          continue;  // no ties: no coin
+        }
+        if (!(rs.uniform() < psi_[static_cast<std::size_t>(i)])) continue;
+        const int h = o.home[static_cast<std::size_t>(i)];
+        const int j = choose_tie(i, h, rho_[static_cast<std::size_t>(i)], tau, rs);
+        const std::size_t ih = static_cast<std::size_t>(i) * Dz + static_cast<std::size_t>(h);
+        const std::size_t jh = static_cast<std::size_t>(j) * Dz + static_cast<std::size_t>(h);
+        if (k[ih] > k[jh] && rem[i] >= c.peer_coach_cost) {
+          rem[i] -= c.peer_coach_cost;
+          r.worker_used += c.peer_coach_cost;
+          k[jh] += c.eta_p * (k[ih] - k[jh]);
+          const double da = al[i] - al[j];
+          al[j] += c.eta_p * (da > 0.0 ? da : 0.0);
+          ++p_peer;
+        }
+      }
+    }
+
+    // 7. Turnover: the replacement's pre-drawn traits; the queue stays with the position.
+    for (int ev = e.turn_begin[static_cast<std::size_t>(t)];
+         ev < e.turn_begin[static_cast<std::size_t>(t) + 1]; ++ev) {
+      const auto i = static_cast<std::size_t>(e.turn_worker[static_cast<std::size_t>(ev)]);
+      std::copy_n(e.repl_skill.data() + static_cast<std::size_t>(ev) * Dz, Dz, k + i * Dz);
+      al[i] = e.repl_align[static_cast<std::size_t>(ev)];
+      psi_[i] = c.psi0;
+      rho_[i] = c.rho0;
+    }
+
+    // 8. Turbulence (§11.12).
+    const int td = e.turb_domain[static_cast<std::size_t>(t)];
+    if (td >= 0) {
+      for (std::size_t i = 0; i < Wz; ++i) k[i * Dz + static_cast<std::size_t>(td)] *= obs;
+      const double gf = 1.0 - (1.0 - obs) / static_cast<double>(D);
+      for (auto& g : g_) g *= gf;
+    }
+
+    r.decided += p_decided;
+    r.right += p_right;
+    r.aligned += p_aligned;
+    r.expired += p_expired;
+    r.help_acts += p_help;
+    r.coaching_acts += p_coach;
+    r.peer_coaching_acts += p_peer;
+    value_sum += p_value;
+    r.rng_blocks += rs.blocks();
+
+    if (trace != nullptr) {
+      std::int64_t queued = 0;
+      for (int x = 0; x < W + M; ++x) queued += tail[x] - head[x];
+      double ms = 0.0, ma = 0.0;
+      for (std::size_t i = 0; i < Wz; ++i) {
+        ms += k[i * Dz + static_cast<std::size_t>(o.home[i])];
+        ma += al[i];
+      }
+      auto& row = trace_row_;
+      row[0] = t;
+      row[1] = pe - pb;
+      row[2] = static_cast<double>(p_decided);
+      row[3] = static_cast<double>(p_right);
+      row[4] = static_cast<double>(p_aligned);
+      row[5] = p_value;
+      row[6] = static_cast<double>(p_expired);
+      row[7] = static_cast<double>(queued);
+      row[8] = ms / static_cast<double>(W);
+      row[9] = ma / static_cast<double>(W);
+      row[10] = static_cast<double>(p_coach);
+      row[11] = static_cast<double>(p_help);
+      row[12] = static_cast<double>(p_peer);
+      trace->row(std::span<const double>(row));
+    }
+  }
+
+  for (int x = 0; x < W + M; ++x) r.waiting += tail[x] - head[x];
+  if (r.decided + r.expired + r.waiting != r.arrived) {
+    throw SimulationError("leadership: decided + expired + waiting != arrived in mode " + pol.name,
+                          0, org_id_, pol.name);
+  }
+
+  // Metrics (§8, §11.14-§11.16).
+  auto ratio = [](double a, double b) { return b > 0.0 ? a / b : kNaN; };
+  const double dec = static_cast<double>(r.decided);
+  auto& mt = r.metrics;
+  mt[0] = ratio(value_sum, e.total_importance);
+  mt[1] = ratio(static_cast<double>(r.right), dec);
+  mt[2] = ratio(static_cast<double>(r.aligned), dec);
+  mt[3] = ratio(wait_sum, dec);
+  mt[4] = ratio(static_cast<double>(r.expired + r.waiting), static_cast<double>(r.arrived));
+  mt[5] = ratio(r.manager_used, r.manager_available);
+  mt[6] = ratio(r.worker_used, K * static_cast<double>(W) * static_cast<double>(T));
+  double s0 = 0.0, s1 = 0.0, a1 = 0.0;
+  for (std::size_t i = 0; i < Wz; ++i) {
+    const std::size_t at = i * Dz + static_cast<std::size_t>(o.home[i]);
+    s0 += o.skill0[at];
+    s1 += k[at];
+    a1 += al[i];
+  }
+  mt[7] = s1 / static_cast<double>(W);
+  mt[8] = mt[7] - s0 / static_cast<double>(W);
+  mt[9] = a1 / static_cast<double>(W);
+  const double worker_acts = static_cast<double>(r.help_acts + r.peer_coaching_acts);
+  const double all_acts = worker_acts + static_cast<double>(r.coaching_acts);
+  mt[10] = all_acts > 0.0 ? worker_acts / all_acts : 0.0;
+  auto window = [&](int b, int en) {
+    double val = 0.0, imp = 0.0;
+    for (int t = std::max(0, b); t < std::min(en, T); ++t) {
+      val += value_by_period_[static_cast<std::size_t>(t)];
+      imp += e.importance_by_period[static_cast<std::size_t>(t)];
+    }
+    return ratio(val, imp);
+  };
+  mt[11] = window(T - std::max(1, T / 4), T);
+  mt[12] = kNaN;
+  if (e.shock_end > e.shock_begin) {
+    const double before = window(e.shock_begin - c.shock_length, e.shock_begin);
+    const double during = window(e.shock_begin, e.shock_end);
+    if (before > 0.0) mt[12] = during / before;
+  }
+  return r;
+}
+
+}  // namespace leadsim::model::leadership

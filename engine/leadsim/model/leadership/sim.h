@@ -1,0 +1,216 @@
+// The leadership model's simulation core (MODEL.md §2-§8 with the readings of §11).
+// Internal to the model: the engine reaches it through factory.h. Declared in a header so
+// that tests can simulate hand-built organizations and problem lists and inspect
+// per-problem outcomes (the exact checks of MODEL.md §10).
+//
+// Data layout: structure of arrays. An organization (Organization) and its shared
+// environment (Environment: problems, turnover, replacements, turbulence, shock) are drawn
+// once; every mode then runs over them (Engine::run_mode). All buffers live in the Engine
+// and are reused across organizations; run_mode allocates nothing once the buffers have
+// grown to the largest organization seen.
+//
+// Thread safety: an Engine is single-threaded state; make one per thread.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "leadsim/config/dist.h"
+#include "leadsim/model/api.h"
+#include "leadsim/model/leadership/params.h"
+#include "leadsim/rng/philox.h"
+
+namespace leadsim::model::leadership {
+
+// Who decides a problem (MODEL.md §5).
+enum class Route : std::uint8_t {
+  kManager,    // the worker's level-ℓ_p manager
+  kException,  // the worker if k·c_W >= θ at arrival, else the level-ℓ_p manager (§11.7)
+  kWorker,     // the worker
+};
+
+// A mode as a policy record, resolved for one scenario.
+struct Policy {
+  std::string name;
+  Route route = Route::kWorker;
+  bool supervise = false;    // managers pay supervision_cost per direct report per period
+  bool peer = false;         // consultation, peer coaching, round-robin serving (§11.8)
+  double coach_share = 0.0;  // χ: share of a level-1 manager's C spent coaching
+  double teach_share = 0.0;  // π: share spent teaching peer practice
+  double theta = 0.35;       // θ for exception routing and consultation
+};
+
+// The model constants of section "model" except theta and the shares (which live in Policy).
+struct Constants {
+  int periods = 60;
+  double psi0 = 0.05;
+  double rho0 = 0.2;
+  double misalign_penalty = 0.5;
+  double delay_discount = 0.1;
+  int deadline = 8;
+  double consult_cost = 0.5;
+  double coach_cost = 1.0;
+  double teach_cost = 1.0;
+  double peer_coach_cost = 0.5;
+  double supervision_cost = 0.25;
+  double learn_rate = 0.02;
+  double eta_c = 0.03;
+  double eta_a = 0.03;
+  double eta_psi = 0.05;
+  double eta_rho = 0.05;
+  double eta_p = 0.05;
+  double team_preference = 3.0;
+  double problem_concentration = 10.0;
+  int shock_at = -1;
+  int shock_length = 5;
+  double shock_share = 0.5;
+};
+
+// Everything one scenario fixes: the specs of the drawn parameters, constants, modes.
+struct ScenarioSpec {
+  std::array<config::DistSpec, kNumOrgParams> org;
+  std::array<config::DistSpec, kNumAgentParams> agent;
+  Constants constants;
+  std::vector<Policy> policies;
+};
+
+// One organization: drawn values, hierarchy, agents' period-0 traits, lateral ties.
+struct Organization {
+  std::array<double, kNumOrgParams> p{};  // drawn (or scenario-fixed) org-level values
+  int workers = 0;                        // W
+  int span = 2;                           // s
+  int domains = 1;                        // D
+  int levels = 0;                         // L
+  int managers = 0;                       // M, all levels; level-1 managers are 0..n1-1
+  // level_offset[l] .. level_offset[l+1]-1 are the level-l managers, l = 1..L.
+  std::vector<int> level_offset;
+  std::vector<std::int64_t> span_pow;  // s^l, l = 0..L
+  std::vector<int> reports;            // direct reports per manager
+  std::vector<int> home;               // h_i per worker position
+  std::vector<double> skill0;          // k_i[d] at period 0, W x D row-major
+  std::vector<double> align0;          // α_i at period 0
+  std::vector<double> g0;              // g_m at period 0
+  std::vector<int> tie_begin;          // CSR of cross ties (sorted ascending), size W+1
+  std::vector<int> ties;
+  int level1() const { return level_offset.size() > 2 ? level_offset[2] : managers; }
+  int team_begin(int i) const { return (i / span) * span; }
+  int team_end(int i) const {
+    const int e = team_begin(i) + span;
+    return e < workers ? e : workers;
+  }
+};
+
+// The shared environment of one organization: identical for every mode (§11.3).
+struct Environment {
+  int periods = 0;
+  // Problems, ordered by arrival period, then worker index, then draw order.
+  std::vector<int> period_begin;  // size periods+1
+  std::vector<int> period;        // arrival period
+  std::vector<int> worker;        // arriving worker position
+  std::vector<std::uint8_t> domain;
+  std::vector<std::uint8_t> scope;  // ℓ_p in 1..L
+  std::vector<double> w, v, u, a;   // local weight, importance, correctness and alignment draws
+  // Derived by Engine::finish_environment():
+  std::vector<double> cw;   // c_W = w + (1-w) ι
+  std::vector<double> cm;   // c_M of the level-ℓ_p manager = w (1-δ)^ℓ + (1-w)
+  std::vector<int> target;  // the level-ℓ_p manager's index
+  std::vector<double> importance_by_period;  // Σ v_p by arrival period
+  std::vector<int> queue_base;               // segment of each decider (W workers, then M)
+  // Turnover events of period t: turn_begin[t] .. turn_begin[t+1]-1, worker positions
+  // ascending, with the replacement's traits (D skills per event, alignment).
+  std::vector<int> turn_begin;
+  std::vector<int> turn_worker;
+  std::vector<double> repl_skill;
+  std::vector<double> repl_align;
+  std::vector<int> turb_domain;      // per period: decaying domain or -1
+  std::vector<std::uint8_t> absent;  // per level-1 manager: removed by the shock
+  int shock_begin = 0;               // shock window [shock_begin, shock_end), empty = none
+  int shock_end = 0;
+  int absent_count = 0;
+  double total_importance = 0.0;
+};
+
+// Outcome status of one problem after a mode ran.
+enum ProblemStatus : std::uint8_t { kWaiting = 0, kDecided = 1, kExpired = 2 };
+enum ProblemFlag : std::uint8_t { kRight = 1, kAligned = 2, kEscalated = 4, kHelped = 8 };
+
+inline constexpr int kNumMetrics = 13;
+
+// Counts and metrics of one mode on one organization.
+struct ModeResult {
+  std::array<double, kNumMetrics> metrics{};  // metric_names() order
+  std::int64_t arrived = 0, decided = 0, expired = 0, waiting = 0;
+  std::int64_t right = 0, aligned = 0, escalated = 0;
+  std::int64_t consult_attempts = 0, help_acts = 0, coaching_acts = 0, teaching_acts = 0,
+               peer_coaching_acts = 0;
+  double manager_used = 0.0, manager_available = 0.0, worker_used = 0.0;
+  std::uint64_t rng_blocks = 0;  // blocks of the mode's own streams
+};
+
+// The §8 metrics in order, with histogram bins.
+const std::vector<MetricDef>& metric_defs();
+// Columns of a trace row.
+const std::vector<std::string>& trace_columns();
+
+class Engine {
+ public:
+  // Draws organization `org` of a scenario: parameters, structure, agents, ties and the
+  // environment (MODEL.md §1-§3, §11.1-§11.3). Returns the Philox blocks drawn.
+  std::uint64_t draw(const ScenarioSpec& spec, std::uint64_t seed, std::uint64_t org);
+
+  // Hand-built path (tests): set org().p, workers, span, domains, then build_hierarchy();
+  // fill home/skill0/align0/g0/ties and environment problems/events; finish_environment().
+  void build_hierarchy();
+  void finish_environment();
+  void set_identity(std::uint64_t seed, std::uint64_t org) {
+    seed_ = seed;
+    org_id_ = org;
+  }
+
+  // Runs one mode over the current organization and environment. Throws SimulationError
+  // when decided + expired + waiting != arrived.
+  ModeResult run_mode(const Policy& policy, const Constants& c, TraceSink* trace = nullptr);
+
+  Organization& org() { return org_; }
+  Environment& env() { return env_; }
+  const Organization& org() const { return org_; }
+  const Environment& env() const { return env_; }
+
+  // Per-problem outcome of the last run_mode.
+  const std::vector<std::uint8_t>& status() const { return status_; }
+  const std::vector<std::uint8_t>& flags() const { return flags_; }
+  const std::vector<int>& wait() const { return wait_; }
+  const std::vector<int>& helper() const { return helper_; }  // consulted tie or -1
+  const std::vector<double>& kc() const { return kc_; }       // k·c the decision used
+  // State at the end of the last run_mode.
+  const std::vector<double>& skill() const { return skill_; }
+  const std::vector<double>& alignment() const { return align_; }
+  const std::vector<double>& psi() const { return psi_; }
+  const std::vector<double>& rho() const { return rho_; }
+
+ private:
+  void draw_structure(const ScenarioSpec& spec);
+  void draw_environment(const ScenarioSpec& spec);
+  int choose_tie(int i, int d, double rho, double tau, rng::Stream& rs);
+
+  std::uint64_t seed_ = 0;
+  std::uint64_t org_id_ = 0;
+  std::uint64_t blocks_ = 0;
+  Organization org_;
+  Environment env_;
+  std::vector<std::vector<int>> adj_;  // tie construction scratch
+  std::vector<int> scratch_;
+  // Mode state.
+  std::vector<double> skill_, align_, psi_, rho_, g_, rem_;
+  std::vector<int> queue_, head_, tail_, active_;
+  std::vector<double> disc_, value_by_period_;
+  std::vector<std::uint8_t> status_, flags_;
+  std::vector<int> wait_, helper_;
+  std::vector<double> kc_;
+  std::vector<std::pair<double, int>> order_;
+  std::vector<double> trace_row_;
+};
+
+}  // namespace leadsim::model::leadership

@@ -1,0 +1,192 @@
+// The leadership model as the engine sees it: registry, modes, baseline, scenarios, outcome.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <cstring>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "leadsim/core/error.h"
+#include "leadsim/model/leadership/factory.h"
+
+namespace leadsim::model {
+namespace {
+
+using config::DistSpec;
+using leadership::default_config;
+using leadership::resolve_setup;
+
+std::string config_error(const config::ResolvedConfig& cfg) {
+  try {
+    leadership_factory().create(cfg);
+  } catch (const ConfigError& e) {
+    return e.what();
+  }
+  return "";
+}
+
+config::Entry entry(const std::string& section, const std::string& key, const std::string& value) {
+  return config::Entry{section, key, value, "test:1"};
+}
+
+TEST(LeadershipFactory, RegistryHoldsEveryParameterWithDefaults) {
+  const auto& f = leadership_factory();
+  EXPECT_EQ(f.name(), "leadership");
+  EXPECT_EQ(f.extra_section_prefixes(), std::vector<std::string>{"mode."});
+  int org = 0, agent = 0, constant = 0;
+  for (const auto& p : f.params()) {
+    EXPECT_LE(p.lo, p.hi) << p.name;
+    if (p.kind == config::ParamKind::kOrg) ++org;
+    if (p.kind == config::ParamKind::kPerAgent) ++agent;
+    if (p.kind == config::ParamKind::kConstant) {
+      ++constant;
+      EXPECT_EQ(p.section, "model") << p.name;
+    } else {
+      EXPECT_EQ(p.section, "org") << p.name;
+    }
+  }
+  EXPECT_EQ(org, 15);
+  EXPECT_EQ(agent, 4);
+  EXPECT_EQ(constant, 25);
+  const auto* theta = leadership::find_param("theta");
+  ASSERT_NE(theta, nullptr);
+  EXPECT_EQ(theta->default_value.value(), 0.35);
+  EXPECT_EQ(leadership::find_param("workers")->def.default_spec, "int_loguniform(10,500)");
+  EXPECT_EQ(leadership::find_param("span")->def.lo, 2);
+}
+
+TEST(LeadershipFactory, DefaultModesAndBaseline) {
+  auto m = leadership_factory().create(default_config());
+  EXPECT_EQ(m->variants(), (std::vector<std::string>{"centralized", "exception", "delegated",
+                                                     "coaching", "distributed"}));
+  EXPECT_EQ(m->baseline(), "centralized");
+  ASSERT_EQ(m->metrics().size(), 13u);
+  EXPECT_EQ(m->metrics().front().name, "value");
+  EXPECT_EQ(m->metrics().back().name, "resilience");
+  EXPECT_TRUE(m->metrics()[3].log_bins);
+  EXPECT_EQ(m->record_fields().size(), 15u + 3u);
+  EXPECT_EQ(m->record_fields().back().name, "problems");
+
+  auto cfg = default_config();
+  cfg.modes = {"distributed", "delegated"};
+  m = leadership_factory().create(cfg);
+  EXPECT_EQ(m->baseline(), "distributed");  // centralized not run: the first mode
+  cfg.baseline = "delegated";
+  EXPECT_EQ(leadership_factory().create(cfg)->baseline(), "delegated");
+}
+
+TEST(LeadershipFactory, UnknownModeOrBaselineIsAConfigError) {
+  auto cfg = default_config();
+  cfg.modes = {"centralized", "anarchy"};
+  const std::string e1 = config_error(cfg);
+  EXPECT_NE(e1.find("anarchy"), std::string::npos) << e1;
+  EXPECT_NE(e1.find("distributed"), std::string::npos) << e1;  // lists known modes
+  cfg.modes = {"delegated"};
+  cfg.baseline = "centralized";
+  const std::string e2 = config_error(cfg);
+  EXPECT_NE(e2.find("centralized"), std::string::npos) << e2;
+  EXPECT_NE(e2.find("run.baseline"), std::string::npos) << e2;
+}
+
+TEST(LeadershipFactory, ModeSectionsOverrideAndDefine) {
+  auto cfg = default_config();
+  cfg.extra = {entry("mode.distributed", "theta", "0.2"), entry("mode.fast", "route", "exception"),
+               entry("mode.fast", "peer", "true")};
+  cfg.modes = {"distributed", "fast", "coaching"};
+  const auto su = resolve_setup(cfg);
+  const auto& pol = su.scenarios[0].policies;
+  ASSERT_EQ(pol.size(), 3u);
+  EXPECT_EQ(pol[0].theta, 0.2);
+  EXPECT_EQ(pol[0].teach_share, 0.25);
+  EXPECT_EQ(pol[1].route, leadership::Route::kException);
+  EXPECT_TRUE(pol[1].peer);
+  EXPECT_FALSE(pol[1].supervise);  // unset: as delegated
+  EXPECT_EQ(pol[1].coach_share, 0.0);
+  EXPECT_EQ(pol[1].theta, 0.35);
+  EXPECT_EQ(pol[2].coach_share, 0.5);
+
+  cfg.extra = {entry("mode.fast", "bogus", "1")};
+  EXPECT_NE(config_error(cfg).find("mode.fast.bogus"), std::string::npos);
+  cfg.extra = {entry("mode.fast", "route", "boss")};
+  EXPECT_NE(config_error(cfg).find("mode.fast.route"), std::string::npos);
+  cfg.extra = {entry("mode.fast", "theta", "1.5")};
+  EXPECT_NE(config_error(cfg).find("mode.fast.theta"), std::string::npos);
+  cfg.extra = {entry("mode.fast", "coach_share", "0.8"), entry("mode.fast", "teach_share", "0.5")};
+  EXPECT_NE(config_error(cfg).find("mode.fast"), std::string::npos);
+}
+
+TEST(LeadershipFactory, SweepFixesParametersPerScenario) {
+  auto cfg = default_config();
+  cfg.sweep.push_back({"theta", "list(0.2,0.5)", {0.2, 0.5}});
+  cfg.sweep.push_back({"info_reach", "linspace(0,1,3)", {0.0, 0.5, 1.0}});
+  const auto su = resolve_setup(cfg);
+  ASSERT_EQ(su.scenarios.size(), 6u);
+  // First axis slowest.
+  EXPECT_EQ(su.scenarios[4].policies[4].theta, 0.5);
+  EXPECT_EQ(su.scenarios[4].org[leadership::kInfoReach].value(), 0.5);
+  EXPECT_EQ(su.scenarios[1].policies[1].theta, 0.2);
+
+  auto m = leadership_factory().create(cfg);
+  auto sim = m->make_simulator();
+  OrgOutcome a, b;
+  for (std::uint64_t org = 0; org < 20; ++org) {
+    sim->simulate(0, org, a);
+    sim->simulate(5, org, b);
+    for (std::size_t q = 0; q < a.params.size(); ++q) {
+      if (m->record_fields()[q].name == "info_reach") {
+        EXPECT_EQ(a.params[q], 0.0);
+        EXPECT_EQ(b.params[q], 1.0);
+      } else {
+        EXPECT_EQ(std::memcmp(&a.params[q], &b.params[q], sizeof(double)), 0)
+            << m->record_fields()[q].name;  // paired across scenarios (CRN)
+      }
+    }
+  }
+  cfg.sweep = {{"no_such", "list(1)", {1.0}}};
+  EXPECT_NE(config_error(cfg).find("no_such"), std::string::npos);
+  cfg.sweep = {{"info_reach", "list(2)", {2.0}}};
+  EXPECT_NE(config_error(cfg).find("info_reach"), std::string::npos);
+}
+
+class CountingSink : public TraceSink {
+ public:
+  void begin(const std::string& mode, const std::vector<std::string>& columns) override {
+    modes.push_back(mode);
+    width = columns.size();
+  }
+  void row(std::span<const double> values) override {
+    ++rows;
+    EXPECT_EQ(values.size(), width);
+    arrived += values[1];
+  }
+  std::vector<std::string> modes;
+  std::size_t width = 0;
+  int rows = 0;
+  double arrived = 0;
+};
+
+TEST(LeadershipFactory, OutcomeShapeEventsAndTrace) {
+  auto m = leadership_factory().create(default_config());
+  auto sim = m->make_simulator();
+  OrgOutcome out, again;
+  CountingSink sink;
+  sim->simulate(0, 42, out, &sink);
+  sim->simulate(0, 43, again);
+  sim->simulate(0, 42, again);
+  ASSERT_EQ(out.metrics.size(), 5u * 13u);
+  ASSERT_EQ(out.params.size(), m->record_fields().size());
+  const double problems = out.params.back();
+  EXPECT_EQ(out.events, static_cast<std::uint64_t>(problems) * 5u);
+  EXPECT_GT(out.rng_blocks, 0u);
+  EXPECT_EQ(sink.modes, m->variants());
+  EXPECT_EQ(sink.rows, 5 * 60);
+  EXPECT_EQ(sink.arrived, problems * 5);
+  EXPECT_EQ(out.rng_blocks, again.rng_blocks);
+  for (std::size_t q = 0; q < out.metrics.size(); ++q) {
+    EXPECT_EQ(std::memcmp(&out.metrics[q], &again.metrics[q], sizeof(double)), 0) << q;
+  }
+}
+
+}  // namespace
+}  // namespace leadsim::model
