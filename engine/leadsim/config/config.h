@@ -7,6 +7,7 @@
 #include <map>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "leadsim/config/dist.h"
@@ -22,12 +23,15 @@ struct Entry {
   std::string section;  // "run", "org", "model", "sweep", "output", "mode.distributed"...
   std::string key;
   std::string value;
-  std::string origin;   // "configs/quick.ini:12" or "--set"; used in error messages
+  std::string origin;  // "configs/quick.ini:12" or "--set"; used in error messages
 };
 using ConfigTree = std::vector<Entry>;  // later entries override earlier ones
 
-// Parses INI text: [section] headers, key = value lines, '#' or ';' comments, blank lines.
-// Throws ConfigError naming origin_name and line for malformed lines, binary garbage.
+// Parses INI text: [section] headers, key = value lines, '#' or ';' comments (at line start,
+// or after whitespace at the end of a line), blank lines; keys and values are trimmed.
+// Throws ConfigError "FILE:LINE: ..." for a line without '=', an empty key or value, a key
+// before any section, control characters or invalid UTF-8; "FILE: no settings (empty
+// configuration file)" when nothing is set. Entry::origin is "FILE:LINE".
 ConfigTree read_ini(std::string_view text, const std::string& origin_name);
 
 // Parses one --set argument "SECTION.KEY=VALUE" (the section may itself contain dots:
@@ -35,37 +39,46 @@ ConfigTree read_ini(std::string_view text, const std::string& origin_name);
 Entry parse_set(std::string_view arg);
 
 struct SweepAxis {
-  std::string param;            // registry name
-  std::string text;             // "linspace(0,1,11)"
+  std::string param;  // registry name
+  std::string text;   // "linspace(0,1,11)"
   std::vector<double> values;
 };
 
 struct ResolvedConfig {
   std::string model = "leadership";
   std::uint64_t seed = 1;
-  std::uint64_t orgs = 1000;          // organizations per scenario
-  std::uint32_t block_size = 64;      // organizations per block: scheduling/reduction unit
-  std::vector<std::string> modes;     // empty: the model's defaults
-  std::string baseline;               // empty: the model's default
-  std::int64_t samples = 0;           // per-org records: -1 all, 0 none, N first N per scenario
+  std::uint64_t orgs = 1000;       // organizations per scenario
+  std::uint32_t block_size = 64;   // organizations per block: scheduling/reduction unit
+  std::vector<std::string> modes;  // empty: the model's defaults
+  std::string baseline;            // empty: the model's default
+  std::int64_t samples = 0;        // per-org records: -1 all, 0 none, N first N per scenario
   std::string output = "leadsim.h5";
-  std::vector<SweepAxis> sweep;       // first axis varies slowest
-  std::map<std::string, DistSpec> params;       // every registry parameter, defaults filled in
+  std::vector<SweepAxis> sweep;                   // first axis varies slowest
+  std::map<std::string, DistSpec> params;         // every registry parameter, defaults filled in
   std::map<std::string, std::string> param_text;  // as written (canonical)
-  std::vector<Entry> extra;           // model-owned sections (e.g. [mode.NAME]) for the model
+  std::vector<Entry> extra;  // model-owned sections (e.g. [mode.NAME]) for the model
+  // (section, name) of every registry parameter in registry order, filled by resolve(); to_ini()
+  // writes params in this order and omits those not listed.
+  std::vector<std::pair<std::string, std::string>> param_order;
 
   // INI text that resolve(read_ini(...)) turns back into an equal configuration.
   std::string to_ini() const;
   // Number of scenarios: product of the sweep axes' lengths (1 without a sweep).
   std::uint64_t scenario_count() const;
-  // Values of every swept parameter for scenario s (row-major, first axis slowest).
+  // Values of every swept parameter for scenario s (row-major, first axis slowest), in the
+  // order of `sweep`. Throws std::out_of_range when s >= scenario_count().
   std::vector<double> scenario_values(std::uint64_t s) const;
 };
 
 // Resolves entries against the run keys and the registry of the model named by [run] model
-// (default "leadership"), looked up among `models`. Unknown sections and keys are errors
-// naming the origin and the closest valid key. Throws ConfigError.
-ResolvedConfig resolve(const ConfigTree& tree, const std::vector<const model::ModelFactory*>& models);
+// (default "leadership"), looked up among `models` by ModelFactory::name(). Unknown sections
+// and keys are errors naming the origin and the closest valid key; a parameter in the wrong
+// section, an illegal value, a bad sweep axis and malformed run keys are errors too. Sections
+// starting with one of the factory's extra_section_prefixes() go to `extra` unchanged. Later
+// entries override earlier ones (a swept parameter keeps its first axis position).
+// Throws ConfigError "ORIGIN: ...".
+ResolvedConfig resolve(const ConfigTree& tree,
+                       const std::vector<const model::ModelFactory*>& models);
 
 // The run-level keys ([run], [output]) with meaning, default and range, for `leadsim params`.
 const std::vector<ParamDef>& run_params();

@@ -22,8 +22,16 @@
 namespace leadsim::config {
 
 struct DistSpec {
-  enum class Kind { kConstant, kUniform, kLogUniform, kIntUniform, kIntLogUniform, kBetaMean,
-                    kNormal, kChoice };
+  enum class Kind {
+    kConstant,
+    kUniform,
+    kLogUniform,
+    kIntUniform,
+    kIntLogUniform,
+    kBetaMean,
+    kNormal,
+    kChoice
+  };
   Kind kind = Kind::kConstant;
   std::vector<double> args;  // constant {v}; two-argument kinds {a, b}; choice {v1, ...}
 
@@ -42,9 +50,15 @@ struct DistSpec {
   double sample(G& g, double legal_lo, double legal_hi, bool integer) const {
     double x = 0.0;
     switch (kind) {
-      case Kind::kConstant: x = args[0]; break;
-      case Kind::kUniform: x = rng::uniform_real(g, args[0], args[1]); break;
-      case Kind::kLogUniform: x = rng::loguniform(g, args[0], args[1]); break;
+      case Kind::kConstant:
+        x = args[0];
+        break;
+      case Kind::kUniform:
+        x = rng::uniform_real(g, args[0], args[1]);
+        break;
+      case Kind::kLogUniform:
+        x = rng::loguniform(g, args[0], args[1]);
+        break;
       case Kind::kIntUniform:
         return static_cast<double>(rng::uniform_int(g, static_cast<std::int64_t>(args[0]),
                                                     static_cast<std::int64_t>(args[1])));
@@ -52,14 +66,18 @@ struct DistSpec {
         const double v = std::floor(rng::loguniform(g, args[0], args[1] + 1.0));
         return std::fmin(std::fmax(v, args[0]), args[1]);
       }
-      case Kind::kBetaMean: x = rng::beta_mean(g, args[0], args[1]); break;
+      case Kind::kBetaMean:
+        x = rng::beta_mean(g, args[0], args[1]);
+        break;
       case Kind::kNormal:
         do {
           x = rng::normal(g, args[0], args[1]);
           if (integer) x = std::round(x);
         } while (x < legal_lo || x > legal_hi);
         return x;
-      case Kind::kChoice: x = args[rng::uniform_index(g, args.size())]; break;
+      case Kind::kChoice:
+        x = args[rng::uniform_index(g, args.size())];
+        break;
     }
     return integer ? std::round(x) : x;
   }
@@ -69,8 +87,20 @@ struct DistSpec {
 // what is wrong ("uniform(2,1): lower bound 2 exceeds upper bound 1").
 DistSpec parse_dist(std::string_view text);
 
+// A finite double from its decimal text ("0.7", "-1e-3", "+2"). NaN, infinities and values out
+// of double range are errors. Throws ConfigError quoting `context` (the whole value; the token
+// itself when empty).
+double parse_number(std::string_view token, std::string_view context = {});
+
+// Shortest text that parses back to exactly v (std::to_chars): "0.1", "1e+20", "-0".
+std::string format_number(double v);
+
+// s without leading and trailing ASCII whitespace.
+std::string_view trim(std::string_view s);
+
 // A sweep axis: "linspace(a,b,n)" (n >= 2 points, a and b included; n = 1 gives a) or
-// "list(v1,v2,...)". Throws ConfigError on bad syntax or an empty list.
+// "list(v1,v2,...)". Throws ConfigError on bad syntax or an empty list. linspace values are
+// a + i (b - a) / (n - 1), the last exactly b; at most 10^6 points per axis.
 std::vector<double> parse_axis(std::string_view text);
 
 }  // namespace leadsim::config

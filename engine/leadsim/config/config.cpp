@@ -1,0 +1,513 @@
+#include "leadsim/config/config.h"
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <cstdio>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <system_error>
+#include <vector>
+
+#include "leadsim/core/error.h"
+#include "leadsim/model/api.h"
+
+namespace leadsim::config {
+namespace {
+
+constexpr double kMaxOrgs = 1e12;
+constexpr double kMaxBlockSize = 1048576.0;
+// Scenario indices and counts stay exact in a double and far from uint64 overflow.
+constexpr double kMaxScenarios = 1e15;
+
+bool is_name_char(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
+}
+bool is_key_char(char c) {
+  return is_name_char(c) || (c >= 'A' && c <= 'Z') || c == '.';
+}
+
+std::string hex_byte(unsigned char c) {
+  char buf[8];
+  std::snprintf(buf, sizeof buf, "0x%02x", static_cast<unsigned>(c));
+  return buf;
+}
+
+// Returns "" when `line` is printable UTF-8 text (tabs allowed), else what is wrong.
+std::string text_problem(std::string_view line) {
+  std::size_t i = 0;
+  while (i < line.size()) {
+    const auto c = static_cast<unsigned char>(line[i]);
+    if (c < 0x80) {
+      if ((c < 0x20 && c != '\t') || c == 0x7f) {
+        return "control character " + hex_byte(c) + " (binary data, not a text configuration)";
+      }
+      ++i;
+      continue;
+    }
+    std::size_t len = 0;
+    std::uint32_t cp = 0;
+    if ((c & 0xe0) == 0xc0) {
+      len = 2;
+      cp = c & 0x1fu;
+    } else if ((c & 0xf0) == 0xe0) {
+      len = 3;
+      cp = c & 0x0fu;
+    } else if ((c & 0xf8) == 0xf0) {
+      len = 4;
+      cp = c & 0x07u;
+    } else {
+      return "invalid UTF-8 byte " + hex_byte(c) + " (binary data, not a text configuration)";
+    }
+    if (i + len > line.size()) return "truncated UTF-8 sequence (binary data?)";
+    for (std::size_t k = 1; k < len; ++k) {
+      const auto cc = static_cast<unsigned char>(line[i + k]);
+      if ((cc & 0xc0) != 0x80) {
+        return "invalid UTF-8 byte " + hex_byte(cc) + " (binary data, not a text configuration)";
+      }
+      cp = (cp << 6) | (cc & 0x3fu);
+    }
+    const bool overlong =
+        (len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000);
+    if (overlong || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) {
+      return "invalid UTF-8 sequence (binary data, not a text configuration)";
+    }
+    i += len;
+  }
+  return {};
+}
+
+// Cuts a trailing comment: '#' or ';' preceded by whitespace.
+std::string_view strip_comment(std::string_view s) {
+  for (std::size_t i = 1; i < s.size(); ++i) {
+    if ((s[i] == '#' || s[i] == ';') && (s[i - 1] == ' ' || s[i - 1] == '\t')) {
+      return s.substr(0, i);
+    }
+  }
+  return s;
+}
+
+std::string join(const std::vector<std::string>& v, std::string_view sep) {
+  std::string out;
+  for (std::size_t i = 0; i < v.size(); ++i) {
+    if (i) out += sep;
+    out += v[i];
+  }
+  return out;
+}
+
+std::string suggest(std::string_view name, const std::vector<std::string>& known) {
+  const std::string c = closest(name, known);
+  return c.empty() ? std::string() : " (did you mean '" + c + "'?)";
+}
+
+[[noreturn]] void fail(const Entry& e, const std::string& what) {
+  throw ConfigError(e.origin + ": " + what);
+}
+
+std::string qualified(const Entry& e) {
+  return e.section + "." + e.key;
+}
+
+// A whole number in [lo, hi] written as a decimal or in exponent form ("1e6").
+double integer_value(const Entry& e, double lo, double hi) {
+  double v = 0.0;
+  try {
+    v = parse_number(e.value, qualified(e) + " = " + e.value);
+  } catch (const ConfigError& err) {
+    fail(e, err.what());
+  }
+  if (std::floor(v) != v || v < lo || v > hi) {
+    fail(e, qualified(e) + " = " + e.value + ": must be an integer in [" + format_number(lo) +
+                ", " + format_number(hi) + "]");
+  }
+  return v;
+}
+
+void check_name(const Entry& e, std::string_view name) {
+  if (name.empty() || !std::all_of(name.begin(), name.end(), is_name_char)) {
+    fail(e, qualified(e) + " = " + e.value + ": '" + std::string(name) +
+                "' is not a name (lowercase letters, digits, '_' and '-')");
+  }
+}
+
+const std::vector<std::string> kRunKeys = {"model",      "seed",  "orgs",
+                                           "block_size", "modes", "baseline"};
+const std::vector<std::string> kOutputKeys = {"path", "samples"};
+
+}  // namespace
+
+ConfigTree read_ini(std::string_view text, const std::string& origin_name) {
+  ConfigTree tree;
+  std::string section;
+  bool have_section = false;
+  std::size_t line_no = 0;
+  std::size_t pos = 0;
+  // A UTF-8 byte order mark is what some editors write first; it is not content.
+  if (text.substr(0, 3) == "\xEF\xBB\xBF") pos = 3;
+  while (pos < text.size()) {
+    const auto nl = text.find('\n', pos);
+    std::string_view line =
+        text.substr(pos, nl == std::string_view::npos ? std::string_view::npos : nl - pos);
+    pos = nl == std::string_view::npos ? text.size() : nl + 1;
+    ++line_no;
+    const std::string where = origin_name + ":" + std::to_string(line_no);
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    if (const auto problem = text_problem(line); !problem.empty()) {
+      throw ConfigError(where + ": " + problem);
+    }
+    line = trim(line);
+    if (line.empty() || line.front() == '#' || line.front() == ';') continue;
+    line = trim(strip_comment(line));
+    if (line.front() == '[') {
+      if (line.back() != ']')
+        throw ConfigError(where + ": section header '" + std::string(line) + "' lacks ']'");
+      const auto name = trim(line.substr(1, line.size() - 2));
+      if (name.empty() || !std::all_of(name.begin(), name.end(), is_key_char)) {
+        throw ConfigError(where + ": bad section name '" + std::string(name) +
+                          "' (letters, digits, '_', '-' and '.')");
+      }
+      section = std::string(name);
+      have_section = true;
+      continue;
+    }
+    const auto eq = line.find('=');
+    if (eq == std::string_view::npos) {
+      throw ConfigError(where + ": expected 'key = value' or '[section]', got '" +
+                        std::string(line) + "'");
+    }
+    const auto key = trim(line.substr(0, eq));
+    const auto value = trim(line.substr(eq + 1));
+    if (key.empty()) throw ConfigError(where + ": empty key before '='");
+    if (!std::all_of(key.begin(), key.end(), is_key_char)) {
+      throw ConfigError(where + ": bad key '" + std::string(key) +
+                        "' (letters, digits, '_', '-' and '.')");
+    }
+    if (!have_section) {
+      throw ConfigError(where + ": key '" + std::string(key) + "' before any [section]");
+    }
+    if (value.empty()) throw ConfigError(where + ": key '" + std::string(key) + "' has no value");
+    tree.push_back(Entry{section, std::string(key), std::string(value), where});
+  }
+  if (tree.empty()) throw ConfigError(origin_name + ": no settings (empty configuration file)");
+  return tree;
+}
+
+Entry parse_set(std::string_view arg) {
+  const std::string bad = "--set '" + std::string(arg) + "': expected SECTION.KEY=VALUE";
+  const auto eq = arg.find('=');
+  if (eq == std::string_view::npos) throw ConfigError(bad);
+  const auto lhs = trim(arg.substr(0, eq));
+  const auto value = trim(arg.substr(eq + 1));
+  const auto dot = lhs.rfind('.');
+  if (dot == std::string_view::npos || dot == 0 || dot + 1 == lhs.size() || value.empty()) {
+    throw ConfigError(bad);
+  }
+  const auto section = lhs.substr(0, dot);
+  const auto key = lhs.substr(dot + 1);
+  if (!std::all_of(lhs.begin(), lhs.end(), is_key_char) || section.front() == '.' ||
+      section.back() == '.') {
+    throw ConfigError(bad);
+  }
+  if (const auto problem = text_problem(value); !problem.empty()) {
+    throw ConfigError("--set '" + std::string(arg) + "': " + problem);
+  }
+  return Entry{std::string(section), std::string(key), std::string(value), "--set"};
+}
+
+ResolvedConfig resolve(const ConfigTree& tree,
+                       const std::vector<const model::ModelFactory*>& models) {
+  ResolvedConfig cfg;
+
+  // The model decides which parameter keys exist, so find it first (last setting wins).
+  const Entry* model_entry = nullptr;
+  for (const auto& e : tree) {
+    if (e.section == "run" && e.key == "model") model_entry = &e;
+  }
+  if (model_entry != nullptr) cfg.model = model_entry->value;
+  const model::ModelFactory* factory = nullptr;
+  std::vector<std::string> model_names;
+  for (const auto* m : models) {
+    model_names.push_back(m->name());
+    if (m->name() == cfg.model) factory = m;
+  }
+  if (factory == nullptr) {
+    const std::string msg =
+        "run.model = " + cfg.model + ": unknown model" + suggest(cfg.model, model_names) +
+        " (known: " + (model_names.empty() ? "none" : join(model_names, ", ")) + ")";
+    throw ConfigError((model_entry != nullptr ? model_entry->origin : "default") + ": " + msg);
+  }
+
+  const auto& defs = factory->params();
+  std::vector<std::string> param_names;
+  std::vector<std::string> sections = {"run", "output", "sweep"};
+  for (const auto& d : defs) {
+    param_names.push_back(d.name);
+    if (std::find(sections.begin(), sections.end(), d.section) == sections.end()) {
+      sections.push_back(d.section);
+    }
+  }
+  const auto prefixes = factory->extra_section_prefixes();
+  auto find_def = [&](std::string_view name) -> const ParamDef* {
+    for (const auto& d : defs) {
+      if (d.name == name) return &d;
+    }
+    return nullptr;
+  };
+  auto misplaced = [&](const Entry& e) {
+    std::string home;
+    if (const ParamDef* d = find_def(e.key)) {
+      home = d->section;
+    } else if (std::find(kRunKeys.begin(), kRunKeys.end(), e.key) != kRunKeys.end()) {
+      home = "run";
+    } else if (std::find(kOutputKeys.begin(), kOutputKeys.end(), e.key) != kOutputKeys.end()) {
+      home = "output";
+    }
+    if (!home.empty() && home != e.section) {
+      fail(e, qualified(e) + ": '" + e.key + "' belongs in section [" + home + "]");
+    }
+  };
+
+  std::map<std::string, std::string> set_text;  // param -> value as written
+  for (const auto& e : tree) {
+    if (e.section == "run") {
+      if (e.key == "model") continue;
+      if (e.key == "seed") {
+        std::uint64_t v = 0;
+        const auto& s = e.value;
+        const auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+        if (ec != std::errc() || ptr != s.data() + s.size() || s.front() == '-') {
+          fail(e, "run.seed = " + s + ": must be an unsigned 64-bit decimal integer");
+        }
+        cfg.seed = v;
+      } else if (e.key == "orgs") {
+        cfg.orgs = static_cast<std::uint64_t>(integer_value(e, 1.0, kMaxOrgs));
+      } else if (e.key == "block_size") {
+        cfg.block_size = static_cast<std::uint32_t>(integer_value(e, 1.0, kMaxBlockSize));
+      } else if (e.key == "modes") {
+        std::vector<std::string> modes;
+        std::string_view rest = e.value;
+        for (;;) {
+          const auto comma = rest.find(',');
+          const auto name = trim(rest.substr(0, comma));
+          check_name(e, name);
+          if (std::find(modes.begin(), modes.end(), name) != modes.end()) {
+            fail(e, "run.modes = " + e.value + ": mode '" + std::string(name) + "' listed twice");
+          }
+          modes.emplace_back(name);
+          if (comma == std::string_view::npos) break;
+          rest.remove_prefix(comma + 1);
+        }
+        cfg.modes = std::move(modes);
+      } else if (e.key == "baseline") {
+        check_name(e, e.value);
+        cfg.baseline = e.value;
+      } else {
+        misplaced(e);
+        fail(e, "unknown key '" + qualified(e) + "'" + suggest(e.key, kRunKeys) +
+                    " (known in [run]: " + join(kRunKeys, ", ") + ")");
+      }
+    } else if (e.section == "output") {
+      if (e.key == "path") {
+        cfg.output = e.value;
+      } else if (e.key == "samples") {
+        if (e.value == "all") {
+          cfg.samples = -1;
+        } else if (e.value == "none") {
+          cfg.samples = 0;
+        } else {
+          try {
+            cfg.samples = static_cast<std::int64_t>(integer_value(e, 0.0, kMaxOrgs));
+          } catch (const ConfigError&) {
+            fail(e, "output.samples = " + e.value +
+                        ": expected 'all', 'none' or an integer in [0, 1e+12]");
+          }
+        }
+      } else {
+        misplaced(e);
+        fail(e, "unknown key '" + qualified(e) + "'" + suggest(e.key, kOutputKeys) +
+                    " (known in [output]: " + join(kOutputKeys, ", ") + ")");
+      }
+    } else if (e.section == "sweep") {
+      const ParamDef* d = find_def(e.key);
+      if (d == nullptr) {
+        fail(e, "sweep." + e.key + ": '" + e.key + "' is not a parameter of model '" + cfg.model +
+                    "'" + suggest(e.key, param_names));
+      }
+      SweepAxis axis{e.key, e.value, {}};
+      try {
+        axis.values = parse_axis(e.value);
+        for (double v : axis.values) validate(*d, DistSpec::constant(v), format_number(v));
+      } catch (const ConfigError& err) {
+        fail(e, "sweep." + e.key + " = " + e.value + ": " + err.what());
+      }
+      auto same = std::find_if(cfg.sweep.begin(), cfg.sweep.end(),
+                               [&](const SweepAxis& a) { return a.param == e.key; });
+      if (same == cfg.sweep.end()) {
+        cfg.sweep.push_back(std::move(axis));
+      } else {
+        *same = std::move(axis);  // a later source overrides, keeping the axis order
+      }
+    } else if (std::find(sections.begin(), sections.end(), e.section) != sections.end()) {
+      const ParamDef* d = find_def(e.key);
+      if (d == nullptr) {
+        misplaced(e);
+        std::vector<std::string> here;
+        for (const auto& p : defs) {
+          if (p.section == e.section) here.push_back(p.name);
+        }
+        fail(e, "unknown key '" + qualified(e) + "'" + suggest(e.key, here));
+      }
+      if (d->section != e.section) misplaced(e);
+      DistSpec spec;
+      try {
+        spec = parse_dist(e.value);
+      } catch (const ConfigError& err) {
+        fail(e, qualified(e) + ": " + err.what());
+      }
+      try {
+        validate(*d, spec, e.value);
+      } catch (const ConfigError& err) {
+        fail(e, err.what());
+      }
+      set_text[d->name] = spec.to_string();
+    } else {
+      const bool extra = std::any_of(prefixes.begin(), prefixes.end(), [&](const std::string& p) {
+        return e.section.compare(0, p.size(), p) == 0;
+      });
+      if (!extra) {
+        std::string known = join(sections, ", ");
+        for (const auto& p : prefixes) known += ", " + p + "*";
+        const std::string near = closest(e.section, sections);
+        fail(e, "unknown section [" + e.section + "]" +
+                    (near.empty() ? std::string() : " (did you mean [" + near + "]?)") +
+                    " (known: " + known + ")");
+      }
+      cfg.extra.push_back(e);
+    }
+  }
+
+  if (!cfg.baseline.empty() && !cfg.modes.empty() &&
+      std::find(cfg.modes.begin(), cfg.modes.end(), cfg.baseline) == cfg.modes.end()) {
+    throw ConfigError("run.baseline = " + cfg.baseline + ": not among run.modes (" +
+                      join(cfg.modes, ", ") + ")");
+  }
+  double scenarios = 1.0;
+  for (const auto& a : cfg.sweep) scenarios *= static_cast<double>(a.values.size());
+  if (scenarios > kMaxScenarios) {
+    throw ConfigError("[sweep]: " + format_number(scenarios) + " scenarios exceed the limit of " +
+                      format_number(kMaxScenarios));
+  }
+
+  for (const auto& d : defs) {
+    const auto it = set_text.find(d.name);
+    const std::string& text = it != set_text.end() ? it->second : d.default_spec;
+    DistSpec spec;
+    try {
+      spec = parse_dist(text);
+      validate(d, spec, text);
+    } catch (const ConfigError& err) {
+      // Only a model's own registry can get here: its default is not a legal value.
+      throw ConfigError("model '" + cfg.model + "' default: " + err.what());
+    }
+    cfg.params[d.name] = spec;
+    cfg.param_text[d.name] = spec.to_string();
+    cfg.param_order.emplace_back(d.section, d.name);
+  }
+  return cfg;
+}
+
+std::string ResolvedConfig::to_ini() const {
+  std::string s = "[run]\n";
+  s += "model = " + model + "\n";
+  s += "seed = " + std::to_string(seed) + "\n";
+  s += "orgs = " + std::to_string(orgs) + "\n";
+  s += "block_size = " + std::to_string(block_size) + "\n";
+  if (!modes.empty()) s += "modes = " + join(modes, ", ") + "\n";
+  if (!baseline.empty()) s += "baseline = " + baseline + "\n";
+  s += "\n[output]\nsamples = ";
+  s += samples < 0    ? std::string("all")
+       : samples == 0 ? std::string("none")
+                      : std::to_string(samples);
+  s += "\n";
+
+  std::vector<std::string> sections;  // in registry order of first appearance
+  for (const auto& [section, name] : param_order) {
+    if (std::find(sections.begin(), sections.end(), section) == sections.end()) {
+      sections.push_back(section);
+    }
+  }
+  for (const auto& sec : sections) {
+    s += "\n[" + sec + "]\n";
+    for (const auto& [section, name] : param_order) {
+      if (section != sec) continue;
+      const auto it = param_text.find(name);
+      if (it != param_text.end()) s += name + " = " + it->second + "\n";
+    }
+  }
+  if (!sweep.empty()) {
+    s += "\n[sweep]\n";
+    for (const auto& a : sweep) s += a.param + " = " + a.text + "\n";
+  }
+  std::vector<std::string> extra_sections;
+  for (const auto& e : extra) {
+    if (std::find(extra_sections.begin(), extra_sections.end(), e.section) ==
+        extra_sections.end()) {
+      extra_sections.push_back(e.section);
+    }
+  }
+  for (const auto& sec : extra_sections) {
+    s += "\n[" + sec + "]\n";
+    for (const auto& e : extra) {
+      if (e.section == sec) s += e.key + " = " + e.value + "\n";
+    }
+  }
+  return s;
+}
+
+std::uint64_t ResolvedConfig::scenario_count() const {
+  std::uint64_t n = 1;
+  for (const auto& a : sweep) n *= a.values.size();
+  return n;
+}
+
+std::vector<double> ResolvedConfig::scenario_values(std::uint64_t s) const {
+  if (s >= scenario_count()) {
+    throw std::out_of_range("scenario " + std::to_string(s) + " of " +
+                            std::to_string(scenario_count()));
+  }
+  std::vector<double> values(sweep.size());
+  for (std::size_t i = sweep.size(); i-- > 0;) {
+    const auto n = sweep[i].values.size();
+    values[i] = sweep[i].values[s % n];
+    s /= n;
+  }
+  return values;
+}
+
+const std::vector<ParamDef>& run_params() {
+  static const std::vector<ParamDef> defs = {
+      {"model", "run", "", "name", "model to simulate (leadsim params lists them)", 0, 0, false,
+       ParamKind::kConstant, "leadership"},
+      {"seed", "run", "", "1", "base seed: organization k of every scenario is keyed by (seed, k)",
+       0, 18446744073709551615.0, true, ParamKind::kConstant, "1"},
+      {"orgs", "run", "n", "organizations", "organizations simulated per scenario", 1, kMaxOrgs,
+       true, ParamKind::kConstant, "1000"},
+      {"block_size", "run", "", "organizations",
+       "organizations per block: the unit of scheduling, reduction and checkpoints", 1,
+       kMaxBlockSize, true, ParamKind::kConstant, "64"},
+      {"modes", "run", "", "names", "comma-separated modes to compare (empty: the model's)", 0, 0,
+       false, ParamKind::kConstant, ""},
+      {"baseline", "run", "", "name", "mode that paired differences are taken against", 0, 0, false,
+       ParamKind::kConstant, ""},
+      {"path", "output", "", "file", "results file (HDF5)", 0, 0, false, ParamKind::kConstant,
+       "leadsim.h5"},
+      {"samples", "output", "", "organizations",
+       "per-organization records kept per scenario: all, none or the first N", 0, kMaxOrgs, true,
+       ParamKind::kConstant, "none"},
+  };
+  return defs;
+}
+
+}  // namespace leadsim::config

@@ -1,0 +1,419 @@
+#include "leadsim/config/config.h"
+
+#include <gtest/gtest.h>
+
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "leadsim/core/error.h"
+#include "leadsim/model/api.h"
+
+namespace leadsim::config {
+namespace {
+
+// A model registry with parameters of every kind and both sections; independent of the real
+// models so that their parameter tables can change without touching these tests.
+class FakeFactory : public model::ModelFactory {
+ public:
+  explicit FakeFactory(std::string name) : name_(std::move(name)) {}
+  std::string name() const override { return name_; }
+  std::string description() const override { return "test model"; }
+  const std::vector<ParamDef>& params() const override {
+    static const std::vector<ParamDef> defs = {
+        {"workers", "org", "W", "workers", "front-line workers", 1, 1e6, true, ParamKind::kOrg,
+         "int_loguniform(10,500)"},
+        {"info_reach", "org", "ι", "share", "info reach", 0, 1, false, ParamKind::kOrg,
+         "uniform(0,1)"},
+        {"span", "org", "s", "reports", "span of control", 2, 100, true, ParamKind::kOrg,
+         "int_uniform(3,12)"},
+        {"skill_home", "org", "", "1", "home skill", 0, 1, false, ParamKind::kPerAgent,
+         "beta_mean(0.7,10)"},
+        {"deadline", "model", "", "periods", "deadline", 1, 1000, true, ParamKind::kConstant, "8"},
+        {"consult_cost", "model", "", "attention", "consultation cost", 0, 10, false,
+         ParamKind::kConstant, "0.5"},
+    };
+    return defs;
+  }
+  std::vector<std::string> extra_section_prefixes() const override { return {"mode."}; }
+  std::unique_ptr<model::Model> create(const ResolvedConfig&) const override { return nullptr; }
+
+ private:
+  std::string name_;
+};
+
+const FakeFactory kLeadership("leadership");
+const FakeFactory kOther("other");
+const std::vector<const model::ModelFactory*> kModels = {&kLeadership, &kOther};
+
+ResolvedConfig resolve_text(const std::string& ini) {
+  return resolve(read_ini(ini, "test.ini"), kModels);
+}
+
+template <class F>
+std::string error_of(F&& f) {
+  try {
+    f();
+  } catch (const ConfigError& e) {
+    return e.what();
+  }
+  ADD_FAILURE() << "no ConfigError thrown";
+  return {};
+}
+
+std::string resolve_error(const std::string& ini) {
+  return error_of([&] { resolve_text(ini); });
+}
+
+#define EXPECT_CONTAINS(haystack, needle) \
+  EXPECT_NE(std::string(haystack).find(needle), std::string::npos) << (haystack)
+
+// ---- read_ini ----
+
+TEST(ReadIni, SectionsKeysCommentsAndOrigins) {
+  const auto tree = read_ini(
+      "# leading comment\n"
+      "; another\n"
+      "\n"
+      "[run]\n"
+      "  seed =  42   # trailing comment\n"
+      "[ org ]\r\n"
+      "info_reach=uniform(0, 1) ; note\n"
+      "[mode.distributed]\n"
+      "theta = 0.4\n",
+      "a.ini");
+  ASSERT_EQ(tree.size(), 3u);
+  EXPECT_EQ(tree[0].section, "run");
+  EXPECT_EQ(tree[0].key, "seed");
+  EXPECT_EQ(tree[0].value, "42");
+  EXPECT_EQ(tree[0].origin, "a.ini:5");
+  EXPECT_EQ(tree[1].section, "org");
+  EXPECT_EQ(tree[1].value, "uniform(0, 1)");
+  EXPECT_EQ(tree[1].origin, "a.ini:7");
+  EXPECT_EQ(tree[2].section, "mode.distributed");
+  EXPECT_EQ(tree[2].key, "theta");
+}
+
+TEST(ReadIni, MalformedLines) {
+  EXPECT_EQ(error_of([] { read_ini("[run]\nseed 4\n", "f.ini"); }),
+            "f.ini:2: expected 'key = value' or '[section]', got 'seed 4'");
+  EXPECT_EQ(error_of([] { read_ini("seed = 4\n", "f.ini"); }),
+            "f.ini:1: key 'seed' before any [section]");
+  EXPECT_EQ(error_of([] { read_ini("[run]\n = 4\n", "f.ini"); }), "f.ini:2: empty key before '='");
+  EXPECT_CONTAINS(error_of([] { read_ini("[run]\nseed =\n", "f.ini"); }),
+                  "f.ini:2: key 'seed' has no value");
+  EXPECT_CONTAINS(error_of([] { read_ini("[run\n", "f.ini"); }), "f.ini:1: section header");
+  EXPECT_CONTAINS(error_of([] { read_ini("[]\n", "f.ini"); }), "f.ini:1: bad section name");
+}
+
+TEST(ReadIni, EmptyFileIsAnError) {
+  EXPECT_EQ(error_of([] { read_ini("", "e.ini"); }),
+            "e.ini: no settings (empty configuration file)");
+  EXPECT_EQ(error_of([] { read_ini("# only\n\n[run]\n", "e.ini"); }),
+            "e.ini: no settings (empty configuration file)");
+}
+
+TEST(ReadIni, BinaryGarbageIsAnError) {
+  const std::string nul("[run]\nseed = 1\x00\x01\n", 17);
+  EXPECT_CONTAINS(error_of([&] { read_ini(nul, "b.ini"); }), "b.ini:2: control character 0x00");
+  EXPECT_CONTAINS(error_of([] { read_ini("[run]\nseed = \xff\xfe\n", "b.ini"); }),
+                  "b.ini:2: invalid UTF-8 byte 0xff");
+  EXPECT_CONTAINS(error_of([] {
+                    read_ini(
+                        "\x7f"
+                        "ELF\x02\x01\x01",
+                        "b.ini");
+                  }),
+                  "b.ini:1: control character 0x7f");
+  // Valid UTF-8 (a symbol in a comment) is text.
+  EXPECT_NO_THROW(read_ini("[org]\n# ι = info reach\ninfo_reach = 0.5\n", "u.ini"));
+}
+
+// ---- parse_set ----
+
+TEST(ParseSet, SectionIsEverythingBeforeTheLastDot) {
+  const Entry e = parse_set("mode.distributed.theta=0.4");
+  EXPECT_EQ(e.section, "mode.distributed");
+  EXPECT_EQ(e.key, "theta");
+  EXPECT_EQ(e.value, "0.4");
+  EXPECT_EQ(e.origin, "--set");
+  const Entry f = parse_set("org.info_reach = uniform(0,1)");
+  EXPECT_EQ(f.section, "org");
+  EXPECT_EQ(f.key, "info_reach");
+  EXPECT_EQ(f.value, "uniform(0,1)");
+}
+
+TEST(ParseSet, BadSyntax) {
+  for (const char* bad : {"x", "seed=4", ".seed=4", "run.=4", "run.seed=", "=4", "run seed.x=1"}) {
+    EXPECT_EQ(error_of([&] { parse_set(bad); }),
+              "--set '" + std::string(bad) + "': expected SECTION.KEY=VALUE");
+  }
+}
+
+// ---- resolve: run and output keys ----
+
+TEST(Resolve, DefaultsFillEveryRegistryParam) {
+  const auto cfg = resolve_text("[run]\nseed = 7\n");
+  EXPECT_EQ(cfg.model, "leadership");
+  EXPECT_EQ(cfg.seed, 7u);
+  EXPECT_EQ(cfg.orgs, 1000u);
+  EXPECT_EQ(cfg.block_size, 64u);
+  EXPECT_EQ(cfg.samples, 0);
+  ASSERT_EQ(cfg.params.size(), kLeadership.params().size());
+  for (const auto& d : kLeadership.params()) {
+    ASSERT_TRUE(cfg.params.count(d.name)) << d.name;
+    EXPECT_EQ(cfg.param_text.at(d.name), d.default_spec);
+  }
+  EXPECT_EQ(cfg.params.at("deadline").value(), 8.0);
+}
+
+TEST(Resolve, RunKeys) {
+  const auto cfg = resolve_text(
+      "[run]\nmodel = other\nseed = 18446744073709551615\norgs = 1e6\nblock_size = 1048576\n"
+      "modes = centralized, distributed,exception\nbaseline = centralized\n"
+      "[output]\npath = out.h5\nsamples = all\n");
+  EXPECT_EQ(cfg.model, "other");
+  EXPECT_EQ(cfg.seed, 18446744073709551615u);
+  EXPECT_EQ(cfg.orgs, 1000000u);
+  EXPECT_EQ(cfg.block_size, 1048576u);
+  EXPECT_EQ(cfg.modes, (std::vector<std::string>{"centralized", "distributed", "exception"}));
+  EXPECT_EQ(cfg.baseline, "centralized");
+  EXPECT_EQ(cfg.output, "out.h5");
+  EXPECT_EQ(cfg.samples, -1);
+  EXPECT_EQ(resolve_text("[output]\nsamples = none\n").samples, 0);
+  EXPECT_EQ(resolve_text("[output]\nsamples = 25\n").samples, 25);
+}
+
+TEST(Resolve, BadRunValues) {
+  EXPECT_CONTAINS(resolve_error("[run]\nseed = -1\n"),
+                  "test.ini:2: run.seed = -1: must be an unsigned");
+  EXPECT_CONTAINS(resolve_error("[run]\nseed = 18446744073709551616\n"), "run.seed");
+  EXPECT_CONTAINS(resolve_error("[run]\norgs = 0\n"),
+                  "run.orgs = 0: must be an integer in [1, 1e+12]");
+  EXPECT_CONTAINS(resolve_error("[run]\norgs = 2.5\n"), "run.orgs = 2.5");
+  EXPECT_CONTAINS(resolve_error("[run]\nblock_size = 1048577\n"), "run.block_size");
+  EXPECT_CONTAINS(resolve_error("[run]\nmodes = a, B\n"), "'B' is not a name");
+  EXPECT_CONTAINS(resolve_error("[run]\nmodes = a,,b\n"), "'' is not a name");
+  EXPECT_CONTAINS(resolve_error("[run]\nmodes = a, b\nbaseline = c\n"), "not among run.modes");
+}
+
+TEST(Resolve, UnknownModelListsKnown) {
+  const std::string msg = resolve_error("[run]\nmodel = leadershp\n");
+  EXPECT_EQ(msg,
+            "test.ini:2: run.model = leadershp: unknown model (did you mean 'leadership'?) "
+            "(known: leadership, other)");
+}
+
+TEST(Resolve, DuplicateMode) {
+  EXPECT_EQ(resolve_error("[run]\nmodes = centralized, distributed, centralized\n"),
+            "test.ini:2: run.modes = centralized, distributed, centralized: mode 'centralized' "
+            "listed twice");
+}
+
+TEST(Resolve, BadSamplesValue) {
+  for (const char* v : {"some", "-1", "1.5", "nan"}) {
+    EXPECT_EQ(resolve_error(std::string("[output]\nsamples = ") + v + "\n"),
+              std::string("test.ini:2: output.samples = ") + v +
+                  ": expected 'all', 'none' or an integer in [0, 1e+12]");
+  }
+}
+
+// ---- resolve: parameters ----
+
+TEST(Resolve, UnknownKeyWithSuggestion) {
+  EXPECT_EQ(resolve_error("[org]\ninfo_reech = 0.5\n"),
+            "test.ini:2: unknown key 'org.info_reech' (did you mean 'info_reach'?)");
+  EXPECT_EQ(resolve_error("[run]\nsed = 5\n"),
+            "test.ini:2: unknown key 'run.sed' (did you mean 'seed'?) (known in [run]: model, "
+            "seed, orgs, block_size, modes, baseline)");
+  EXPECT_EQ(resolve_error("[org]\nzzzzzzzz = 1\n"), "test.ini:2: unknown key 'org.zzzzzzzz'");
+}
+
+TEST(Resolve, WrongSection) {
+  EXPECT_EQ(resolve_error("[org]\ndeadline = 8\n"),
+            "test.ini:2: org.deadline: 'deadline' belongs in section [model]");
+  EXPECT_EQ(resolve_error("[model]\nworkers = 8\n"),
+            "test.ini:2: model.workers: 'workers' belongs in section [org]");
+  EXPECT_EQ(resolve_error("[run]\nspan = 8\n"),
+            "test.ini:2: run.span: 'span' belongs in section [org]");
+  EXPECT_EQ(resolve_error("[org]\nseed = 8\n"),
+            "test.ini:2: org.seed: 'seed' belongs in section [run]");
+  EXPECT_EQ(resolve_error("[run]\nsamples = all\n"),
+            "test.ini:2: run.samples: 'samples' belongs in section [output]");
+}
+
+TEST(Resolve, UnknownSection) {
+  EXPECT_EQ(resolve_error("[ogr]\nworkers = 8\n"),
+            "test.ini:2: unknown section [ogr] (did you mean [org]?) (known: run, output, sweep, "
+            "org, model, mode.*)");
+}
+
+TEST(Resolve, ValueErrorsNameOriginKeyAndRange) {
+  EXPECT_EQ(resolve_error("[org]\ninfo_reach = 1.5\n"),
+            "test.ini:2: org.info_reach = 1.5: 1.5 is outside the legal range [0, 1]");
+  EXPECT_EQ(resolve_error("[org]\nworkers = 12.5\n"),
+            "test.ini:2: org.workers = 12.5: 12.5 is not an integer (legal range [1, 1e+06] "
+            "(integer))");
+  EXPECT_EQ(resolve_error("[org]\ninfo_reach = uniform(2,1)\n"),
+            "test.ini:2: org.info_reach: uniform(2,1): lower bound 2 exceeds upper bound 1");
+  EXPECT_CONTAINS(resolve_error("[org]\nskill_home = beta_mean(1,10)\n"),
+                  "mean 1 must be in (0,1)");
+  EXPECT_CONTAINS(resolve_error("[org]\nworkers = loguniform(0,1)\n"), "lower bound 0 must be > 0");
+  EXPECT_CONTAINS(resolve_error("[org]\ninfo_reach = normal(0.5,0)\n"), "standard deviation 0");
+  EXPECT_CONTAINS(resolve_error("[org]\nspan = choice()\n"), "at least one value");
+  EXPECT_EQ(resolve_error("[org]\ninfo_reach = uniform(0.5,1.5)\n"),
+            "test.ini:2: org.info_reach = uniform(0.5,1.5): support [0.5, 1.5] leaves the legal "
+            "range [0, 1]");
+  EXPECT_CONTAINS(resolve_error("[model]\ndeadline = uniform(2,5)\n"),
+                  "test.ini:2: model.deadline = uniform(2,5): a model constant takes a number");
+  EXPECT_CONTAINS(resolve_error("[org]\ninfo_reach = nan\n"), "'nan' is not a finite number");
+  EXPECT_CONTAINS(resolve_error("[model]\nconsult_cost = inf\n"), "'inf' is not a finite number");
+  EXPECT_CONTAINS(resolve_error("[model]\nconsult_cost = 1e999\n"), "out of the range of a double");
+}
+
+TEST(Resolve, LaterEntriesOverrideAndSetOrigin) {
+  auto tree = read_ini("[org]\ninfo_reach = 0.2\ninfo_reach = 0.3\n", "f.ini");
+  tree.push_back(parse_set("org.span=int_uniform(4,6)"));
+  const auto cfg = resolve(tree, kModels);
+  EXPECT_EQ(cfg.params.at("info_reach").value(), 0.3);
+  EXPECT_EQ(cfg.param_text.at("span"), "int_uniform(4,6)");
+  tree.push_back(parse_set("org.span=1"));
+  EXPECT_EQ(error_of([&] { resolve(tree, kModels); }),
+            "--set: org.span = 1: 1 is outside the legal range [2, 100] (integer)");
+}
+
+TEST(Resolve, ExtraSectionsVerbatimInOrder) {
+  const auto cfg = resolve_text(
+      "[mode.distributed]\ntheta = 0.4\n[mode.central]\nx = y z\n[mode.distributed]\nk = 1\n");
+  ASSERT_EQ(cfg.extra.size(), 3u);
+  EXPECT_EQ(cfg.extra[0].section, "mode.distributed");
+  EXPECT_EQ(cfg.extra[1].value, "y z");
+  EXPECT_EQ(cfg.extra[2].key, "k");
+  EXPECT_EQ(cfg.extra[2].origin, "test.ini:6");
+}
+
+// ---- resolve: sweep ----
+
+TEST(Resolve, SweepAxesAndScenarioOrder) {
+  const auto cfg =
+      resolve_text("[sweep]\ninfo_reach = linspace(0,1,3)\nspan = list(3,5)\ndeadline = list(4)\n");
+  ASSERT_EQ(cfg.sweep.size(), 3u);
+  EXPECT_EQ(cfg.sweep[0].param, "info_reach");
+  EXPECT_EQ(cfg.sweep[0].text, "linspace(0,1,3)");
+  EXPECT_EQ(cfg.scenario_count(), 6u);
+  // Row-major: the first axis varies slowest.
+  const std::vector<std::vector<double>> expected = {{0, 3, 4},   {0, 5, 4}, {0.5, 3, 4},
+                                                     {0.5, 5, 4}, {1, 3, 4}, {1, 5, 4}};
+  for (std::uint64_t s = 0; s < 6; ++s) EXPECT_EQ(cfg.scenario_values(s), expected[s]) << s;
+  EXPECT_THROW(cfg.scenario_values(6), std::out_of_range);
+  EXPECT_EQ(resolve_text("[run]\nseed = 1\n").scenario_count(), 1u);
+  EXPECT_TRUE(resolve_text("[run]\nseed = 1\n").scenario_values(0).empty());
+}
+
+TEST(Resolve, SweepOfUnknownParam) {
+  EXPECT_EQ(resolve_error("[sweep]\ninfo_rech = list(0.1)\n"),
+            "test.ini:2: sweep.info_rech: 'info_rech' is not a parameter of model 'leadership' "
+            "(did you mean 'info_reach'?)");
+}
+
+TEST(Resolve, BadSweepSyntaxAndValues) {
+  EXPECT_CONTAINS(resolve_error("[sweep]\ninfo_reach = range(0,1)\n"),
+                  "test.ini:2: sweep.info_reach = range(0,1): range(0,1): unknown sweep axis");
+  EXPECT_CONTAINS(resolve_error("[sweep]\ninfo_reach = linspace(0,1)\n"), "takes 3 arguments");
+  EXPECT_CONTAINS(resolve_error("[sweep]\ninfo_reach = 0.5\n"), "expected linspace(a,b,n) or list");
+  EXPECT_EQ(resolve_error("[sweep]\ninfo_reach = linspace(0,2,3)\n"),
+            "test.ini:2: sweep.info_reach = linspace(0,2,3): org.info_reach = 2: 2 is outside "
+            "the legal range [0, 1]");
+  EXPECT_CONTAINS(resolve_error("[sweep]\nspan = list(3,4.5)\n"), "4.5 is not an integer");
+}
+
+TEST(Resolve, SweepOverrideKeepsAxisPosition) {
+  auto tree = read_ini("[sweep]\nspan = list(3,4)\ninfo_reach = list(0.1)\n", "f.ini");
+  tree.push_back(parse_set("sweep.span=list(5,6,7)"));
+  const auto cfg = resolve(tree, kModels);
+  ASSERT_EQ(cfg.sweep.size(), 2u);
+  EXPECT_EQ(cfg.sweep[0].param, "span");
+  EXPECT_EQ(cfg.sweep[0].values, (std::vector<double>{5, 6, 7}));
+}
+
+// ---- to_ini round trip ----
+
+void expect_round_trip(const ResolvedConfig& cfg) {
+  const std::string ini = cfg.to_ini();
+  const auto back = resolve(read_ini(ini, "roundtrip.ini"), kModels);
+  EXPECT_EQ(back.to_ini(), ini);
+  EXPECT_EQ(back.model, cfg.model);
+  EXPECT_EQ(back.seed, cfg.seed);
+  EXPECT_EQ(back.orgs, cfg.orgs);
+  EXPECT_EQ(back.block_size, cfg.block_size);
+  EXPECT_EQ(back.modes, cfg.modes);
+  EXPECT_EQ(back.baseline, cfg.baseline);
+  EXPECT_EQ(back.samples, cfg.samples);
+  EXPECT_EQ(back.param_text, cfg.param_text);
+  ASSERT_EQ(back.params.size(), cfg.params.size());
+  for (const auto& [name, spec] : cfg.params) {
+    EXPECT_EQ(back.params.at(name).kind, spec.kind) << name;
+    EXPECT_EQ(back.params.at(name).args, spec.args) << name;  // bit-exact doubles
+  }
+  ASSERT_EQ(back.sweep.size(), cfg.sweep.size());
+  for (std::size_t i = 0; i < cfg.sweep.size(); ++i) {
+    EXPECT_EQ(back.sweep[i].param, cfg.sweep[i].param);
+    EXPECT_EQ(back.sweep[i].values, cfg.sweep[i].values);
+  }
+  // to_ini() groups extra entries by section; the order within each section is what a model
+  // applies overrides by, and that must survive.
+  ASSERT_EQ(back.extra.size(), cfg.extra.size());
+  auto by_section = [](const std::vector<Entry>& v) {
+    std::map<std::string, std::vector<std::string>> m;
+    for (const auto& e : v) m[e.section].push_back(e.key + "=" + e.value);
+    return m;
+  };
+  EXPECT_EQ(by_section(back.extra), by_section(cfg.extra));
+}
+
+TEST(ResolvedConfigToIni, DefaultsRoundTrip) {
+  expect_round_trip(resolve_text("[run]\nseed = 3\n"));
+}
+
+TEST(ResolvedConfigToIni, FullConfigRoundTrips) {
+  const auto cfg = resolve_text(
+      "[run]\nseed = 18446744073709551615\norgs = 123456789\nblock_size = 32\n"
+      "modes = distributed, centralized\nbaseline = centralized\n"
+      "[output]\npath = x.h5\nsamples = 17\n"
+      "[org]\ninfo_reach = uniform(0.1, 0.30000000000000004)\nworkers = choice(10, 20)\n"
+      "skill_home = normal(0.6, 0.15)\n"
+      "[model]\nconsult_cost = 0.1\n"
+      "[sweep]\nspan = list(3, 4)\ninfo_reach = linspace(0.1, 0.7, 7)\n"
+      "[mode.distributed]\ntheta = 0.4\n[mode.exception]\nq = 1\n[mode.distributed]\nr = 2\n");
+  expect_round_trip(cfg);
+  const std::string ini = cfg.to_ini();
+  // Output path is the caller's business; the file records only what shapes the results.
+  EXPECT_EQ(ini.find("x.h5"), std::string::npos);
+  EXPECT_CONTAINS(
+      ini, "[org]\nworkers = choice(10,20)\ninfo_reach = uniform(0.1,0.30000000000000004)\n");
+  EXPECT_CONTAINS(ini, "[model]\ndeadline = 8\nconsult_cost = 0.1\n");
+  EXPECT_CONTAINS(ini, "[sweep]\nspan = list(3, 4)\ninfo_reach = linspace(0.1, 0.7, 7)\n");
+  // Extra entries grouped by section in first-appearance order.
+  EXPECT_CONTAINS(ini, "[mode.distributed]\ntheta = 0.4\nr = 2\n\n[mode.exception]\nq = 1\n");
+  EXPECT_CONTAINS(ini, "samples = 17\n");
+  EXPECT_CONTAINS(ini, "modes = distributed, centralized\nbaseline = centralized\n");
+}
+
+TEST(ResolvedConfigToIni, SamplesAllRoundTrips) {
+  expect_round_trip(resolve_text("[output]\nsamples = all\n"));
+}
+
+TEST(RunParams, ListsEveryRunAndOutputKey) {
+  std::vector<std::string> names;
+  for (const auto& d : run_params()) {
+    EXPECT_TRUE(d.section == "run" || d.section == "output") << d.name;
+    names.push_back(d.section + "." + d.name);
+  }
+  EXPECT_EQ(names, (std::vector<std::string>{"run.model", "run.seed", "run.orgs", "run.block_size",
+                                             "run.modes", "run.baseline", "output.path",
+                                             "output.samples"}));
+}
+
+}  // namespace
+}  // namespace leadsim::config
