@@ -1,2 +1,87 @@
-// Placeholder until the CLI lands.
-int main() { return 0; }
+// leadsim: the command-line front end of the engine. Dispatches to one subcommand per file
+// (cmd_*.cpp); see `leadsim help`.
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include "cli_util.h"
+#include "leadsim/config/param.h"
+#include "leadsim/core/provenance.h"
+
+namespace {
+
+using leadsim::cli::Args;
+using leadsim::cli::subcommands;
+
+void print_general_help(std::ostream& os) {
+  os << "usage: leadsim <subcommand> [options]\n"
+        "       leadsim help <subcommand>   (or: leadsim <subcommand> --help)\n"
+        "       leadsim --version\n\n"
+        "Monte Carlo experiments on leadership modes in organizations (MODEL.md).\n\n"
+        "Subcommands:\n";
+  for (const auto& sc : subcommands()) {
+    std::string name = sc.name;
+    name.resize(10, ' ');
+    os << "  " << name << sc.summary << '\n';
+  }
+  os << '\n' << leadsim::cli::exit_codes_help();
+}
+
+void print_version(std::ostream& os) {
+  os << "leadsim " << leadsim::version_string() << '\n'
+     << "git: " << leadsim::git_describe() << '\n'
+     << "compiler: " << leadsim::compiler_string() << '\n';
+}
+
+const leadsim::cli::Subcommand* find_subcommand(const std::string& name) {
+  for (const auto& sc : subcommands()) {
+    if (name == sc.name) return &sc;
+  }
+  return nullptr;
+}
+
+int unknown_subcommand(const std::string& name) {
+  std::vector<std::string> names;
+  for (const auto& sc : subcommands()) names.emplace_back(sc.name);
+  std::string msg = "unknown subcommand '" + name + "'";
+  const std::string near = leadsim::config::closest(name, names);
+  if (!near.empty()) msg += "; did you mean '" + near + "'?";
+  msg += " (see 'leadsim help')";
+  leadsim::cli::print_error(msg);
+  return leadsim::cli::kExitUsage;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const std::vector<std::string> all(argv, argv + argc);
+  const std::string command_line = leadsim::cli::shell_join(all);
+  return leadsim::cli::run_guarded([&]() -> int {
+    if (all.size() < 2) {
+      print_general_help(std::cerr);
+      return leadsim::cli::kExitUsage;
+    }
+    const std::string& first = all[1];
+    if (first == "--version" || first == "-V" || first == "version") {
+      print_version(std::cout);
+      return leadsim::cli::kExitOk;
+    }
+    if (first == "help" || first == "--help" || first == "-h") {
+      if (all.size() < 3) {
+        print_general_help(std::cout);
+        return leadsim::cli::kExitOk;
+      }
+      const auto* sc = find_subcommand(all[2]);
+      if (sc == nullptr) return unknown_subcommand(all[2]);
+      return sc->main(Args{"--help"}, command_line);
+    }
+    if (!first.empty() && first[0] == '-') {
+      leadsim::cli::print_error("unknown option '" + first +
+                                "' before the subcommand (see 'leadsim help')");
+      return leadsim::cli::kExitUsage;
+    }
+    const auto* sc = find_subcommand(first);
+    if (sc == nullptr) return unknown_subcommand(first);
+    return sc->main(Args(all.begin() + 2, all.end()), command_line);
+  });
+}

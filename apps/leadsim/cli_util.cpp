@@ -1,0 +1,394 @@
+#include "cli_util.h"
+
+#include <algorithm>
+#include <cctype>
+#include <charconv>
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <new>
+#include <sstream>
+
+#include "leadsim/core/error.h"
+#include "leadsim_app/default_ini.h"
+
+namespace leadsim::cli {
+
+const std::vector<Subcommand>& subcommands() {
+  static const std::vector<Subcommand> table = {
+      {"run", "run a study and write its results file", &cmd_run},
+      {"inspect", "show a results file's provenance and summary statistics", &cmd_inspect},
+      {"replay", "re-simulate one organization of a results file and check it bit for bit",
+       &cmd_replay},
+      {"params", "list every configuration parameter with default, range and meaning", &cmd_params},
+  };
+  return table;
+}
+
+std::string exit_codes_help() {
+  return "Exit codes:\n"
+         "  0  success\n"
+         "  1  runtime failure (file unreadable or unwritable, wrong file format, "
+         "simulation error)\n"
+         "  2  usage or configuration error (bad option, key, value or distribution)\n"
+         "  3  interrupted (SIGINT, SIGTERM or SIGUSR1); no results file is left behind\n";
+}
+
+void print_error(std::string_view message) {
+  // One line: embedded newlines would break log parsing.
+  std::string line(message);
+  std::replace(line.begin(), line.end(), '\n', ' ');
+  std::cerr << "leadsim: error: " << line << '\n';
+}
+
+int run_guarded(const std::function<int()>& fn) {
+  try {
+    return fn();
+  } catch (const Interrupted& e) {
+    std::cerr << "leadsim: interrupted: " << e.what() << '\n';
+    return kExitInterrupted;
+  } catch (const ConfigError& e) {
+    print_error(e.what());
+    return kExitUsage;
+  } catch (const po::error& e) {
+    print_error(e.what());
+    return kExitUsage;
+  } catch (const SimulationError& e) {
+    print_error(e.what());
+    return kExitFailure;
+  } catch (const IoError& e) {  // includes FormatError
+    print_error(e.what());
+    return kExitFailure;
+  } catch (const std::bad_alloc&) {
+    print_error("out of memory");
+    return kExitFailure;
+  } catch (const std::exception& e) {
+    print_error(e.what());
+    return kExitFailure;
+  }
+}
+
+po::variables_map parse_options(const Args& args, const po::options_description& desc,
+                                const po::positional_options_description& positional) {
+  po::variables_map vm;
+  // No guessing of abbreviated long options: `--thread` must not silently mean `--threads`.
+  const int style = po::command_line_style::default_style & ~po::command_line_style::allow_guessing;
+  po::store(po::command_line_parser(args).options(desc).positional(positional).style(style).run(),
+            vm);
+  po::notify(vm);
+  return vm;
+}
+
+void print_help(std::ostream& os, std::string_view usage, std::string_view summary,
+                const po::options_description& desc) {
+  os << "usage: " << usage << "\n\n" << summary << "\n\n" << desc << '\n' << exit_codes_help();
+}
+
+std::uint64_t parse_uint(std::string_view text, std::string_view option) {
+  std::uint64_t v = 0;
+  const char* first = text.data();
+  const char* last = text.data() + text.size();
+  const auto [ptr, ec] = std::from_chars(first, last, v);
+  if (text.empty() || ec != std::errc() || ptr != last) {
+    throw ConfigError(std::string(option) + " " + std::string(text) +
+                      ": not a non-negative integer");
+  }
+  return v;
+}
+
+std::string shell_quote(std::string_view arg) {
+  const bool plain = !arg.empty() && std::all_of(arg.begin(), arg.end(), [](char c) {
+    const auto u = static_cast<unsigned char>(c);
+    return std::isalnum(u) || std::string_view("_-./,=:+@%").find(c) != std::string_view::npos;
+  });
+  if (plain) return std::string(arg);
+  std::string out = "'";
+  for (char c : arg) {
+    if (c == '\'') {
+      out += "'\\''";
+    } else {
+      out += c;
+    }
+  }
+  return out + "'";
+}
+
+std::string shell_join(const std::vector<std::string>& argv) {
+  std::string out;
+  for (const auto& a : argv) {
+    if (!out.empty()) out += ' ';
+    out += shell_quote(a);
+  }
+  return out;
+}
+
+std::string read_config_file(const std::string& path) {
+  std::error_code ec;
+  if (!std::filesystem::exists(path, ec)) {
+    throw ConfigError(path + ": no such configuration file");
+  }
+  if (std::filesystem::is_directory(path, ec)) {
+    throw ConfigError(path + ": is a directory, not a configuration file");
+  }
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw ConfigError(path + ": cannot open the configuration file");
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  if (in.bad()) throw ConfigError(path + ": error reading the configuration file");
+  return ss.str();
+}
+
+config::ConfigTree load_config_tree(const std::optional<std::string>& path) {
+  if (!path) return config::read_ini(kDefaultIni, "<built-in default.ini>");
+  return config::read_ini(read_config_file(*path), *path);
+}
+
+std::string with_commas(std::uint64_t n) {
+  std::string digits = std::to_string(n);
+  std::string out;
+  const std::size_t lead = digits.size() % 3;
+  for (std::size_t i = 0; i < digits.size(); ++i) {
+    if (i != 0 && (i % 3) == lead) out += ',';
+    out += digits[i];
+  }
+  return out;
+}
+
+std::string format_duration(double seconds) {
+  if (!std::isfinite(seconds) || seconds < 0) return "-:--";
+  const auto total = static_cast<std::uint64_t>(std::llround(seconds));
+  const std::uint64_t h = total / 3600;
+  const std::uint64_t m = (total / 60) % 60;
+  const std::uint64_t s = total % 60;
+  char buf[64];
+  if (h > 0) {
+    std::snprintf(buf, sizeof buf, "%llu:%02llu:%02llu", static_cast<unsigned long long>(h),
+                  static_cast<unsigned long long>(m), static_cast<unsigned long long>(s));
+  } else {
+    std::snprintf(buf, sizeof buf, "%llu:%02llu", static_cast<unsigned long long>(m),
+                  static_cast<unsigned long long>(s));
+  }
+  return buf;
+}
+
+std::string format_number(double v, int significant) {
+  if (std::isnan(v)) return "-";
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.*g", significant, v);
+  return buf;
+}
+
+std::string format_fixed(double v, int decimals) {
+  if (std::isnan(v)) return "-";
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
+  return buf;
+}
+
+std::string format_rate_ci(double rate, double lo, double hi) {
+  if (std::isnan(rate)) return "-";
+  std::string out = format_fixed(rate, 3);
+  out.append(" [").append(format_fixed(lo, 3)).append(", ").append(format_fixed(hi, 3));
+  out.append("]");
+  return out;
+}
+
+std::string format_exact(double v) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.17g", v);
+  return buf;
+}
+
+namespace {
+
+bool looks_numeric(const std::string& cell) {
+  if (cell.empty()) return false;
+  const auto u = static_cast<unsigned char>(cell[0]);
+  return std::isdigit(u) || cell[0] == '-' || cell[0] == '+' || cell[0] == '.';
+}
+
+// Display width in code points, so that "±" does not throw the columns off.
+std::size_t display_width(const std::string& s) {
+  std::size_t w = 0;
+  for (char c : s) {
+    if ((static_cast<unsigned char>(c) & 0xC0) != 0x80) ++w;
+  }
+  return w;
+}
+
+}  // namespace
+
+void Table::print(std::ostream& os, std::string_view indent) const {
+  std::vector<std::size_t> width(header_.size(), 0);
+  auto widen = [&](const std::vector<std::string>& row) {
+    for (std::size_t c = 0; c < row.size() && c < width.size(); ++c) {
+      width[c] = std::max(width[c], display_width(row[c]));
+    }
+  };
+  widen(header_);
+  for (const auto& r : rows_) widen(r);
+  auto emit = [&](const std::vector<std::string>& row, bool is_header) {
+    std::string line(indent);
+    for (std::size_t c = 0; c < width.size(); ++c) {
+      const std::string cell = c < row.size() ? row[c] : "";
+      const std::string pad(width[c] - display_width(cell), ' ');
+      if (c > 0) line += "  ";
+      if (!is_header && c > 0 && looks_numeric(cell)) {
+        line += pad + cell;
+      } else {
+        line += cell + pad;
+      }
+    }
+    while (!line.empty() && line.back() == ' ') line.pop_back();
+    os << line << '\n';
+  };
+  emit(header_, true);
+  for (const auto& r : rows_) emit(r, false);
+}
+
+void Table::print_markdown(std::ostream& os) const {
+  auto cell = [](const std::string& s) {
+    std::string out;
+    for (char c : s) {
+      if (c == '|') out += '\\';
+      out += c;
+    }
+    return out;
+  };
+  os << '|';
+  for (const auto& h : header_) os << ' ' << cell(h) << " |";
+  os << "\n|";
+  for (std::size_t c = 0; c < header_.size(); ++c) os << "---|";
+  os << '\n';
+  for (const auto& r : rows_) {
+    os << '|';
+    for (std::size_t c = 0; c < header_.size(); ++c) {
+      os << ' ' << (c < r.size() ? cell(r[c]) : "") << " |";
+    }
+    os << '\n';
+  }
+}
+
+void JsonWriter::separate() {
+  if (after_key_) {
+    after_key_ = false;
+    return;
+  }
+  if (!first_.empty()) {
+    if (!first_.back()) os_ << ',';
+    first_.back() = false;
+  }
+}
+
+JsonWriter& JsonWriter::begin_object() {
+  separate();
+  os_ << '{';
+  first_.push_back(true);
+  return *this;
+}
+
+JsonWriter& JsonWriter::end_object() {
+  first_.pop_back();
+  os_ << '}';
+  return *this;
+}
+
+JsonWriter& JsonWriter::begin_array() {
+  separate();
+  os_ << '[';
+  first_.push_back(true);
+  return *this;
+}
+
+JsonWriter& JsonWriter::end_array() {
+  first_.pop_back();
+  os_ << ']';
+  return *this;
+}
+
+JsonWriter& JsonWriter::key(std::string_view k) {
+  separate();
+  os_ << escape(k) << ':';
+  after_key_ = true;
+  return *this;
+}
+
+JsonWriter& JsonWriter::value(std::string_view s) {
+  separate();
+  os_ << escape(s);
+  return *this;
+}
+
+JsonWriter& JsonWriter::value(double v) {
+  if (!std::isfinite(v)) return null();
+  separate();
+  os_ << format_exact(v);
+  return *this;
+}
+
+JsonWriter& JsonWriter::value(std::uint64_t v) {
+  separate();
+  os_ << v;
+  return *this;
+}
+
+JsonWriter& JsonWriter::value(std::int64_t v) {
+  separate();
+  os_ << v;
+  return *this;
+}
+
+JsonWriter& JsonWriter::value(bool v) {
+  separate();
+  os_ << (v ? "true" : "false");
+  return *this;
+}
+
+JsonWriter& JsonWriter::null() {
+  separate();
+  os_ << "null";
+  return *this;
+}
+
+std::string JsonWriter::escape(std::string_view s) {
+  std::string out = "\"";
+  for (char c : s) {
+    const auto u = static_cast<unsigned char>(c);
+    switch (c) {
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      case '\b':
+        out += "\\b";
+        break;
+      case '\f':
+        out += "\\f";
+        break;
+      default:
+        if (u < 0x20 || u == 0x7F) {
+          char buf[8];
+          std::snprintf(buf, sizeof buf, "\\u%04x", static_cast<unsigned>(u));
+          out += buf;
+        } else {
+          out += c;  // UTF-8 passes through; JSON allows it unescaped
+        }
+    }
+  }
+  return out + "\"";
+}
+
+}  // namespace leadsim::cli

@@ -1,0 +1,275 @@
+// `leadsim inspect`: a results file's provenance and, per scenario, each mode's mean ± 95% CI
+// of the main metrics and its win rate over the baseline; --json for machines.
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <iostream>
+#include <limits>
+#include <string>
+#include <vector>
+
+#include "cli_util.h"
+#include "leadsim/io/results.h"
+
+namespace leadsim::cli {
+namespace {
+
+constexpr const char* kUsage = "leadsim inspect OUT.h5 [--json]";
+constexpr const char* kSummary =
+    "Prints a results file's provenance (format, versions, command line, model, seed,\n"
+    "modes, baseline) and, per scenario, each mode's mean ± 95% CI (mean ± 1.96 sem) of the\n"
+    "main metrics with its win rate over the baseline. --json prints one JSON document with\n"
+    "every metric instead (NaN as null).";
+
+constexpr double kZ95 = 1.96;
+
+double at(const std::vector<double>& v, std::size_t i) {
+  return i < v.size() ? v[i] : std::numeric_limits<double>::quiet_NaN();
+}
+
+std::uint64_t at(const std::vector<std::uint64_t>& v, std::size_t i) {
+  return i < v.size() ? v[i] : 0;
+}
+
+std::string join(const std::vector<std::string>& v, const char* sep = ", ") {
+  std::string out;
+  for (const auto& s : v) out += (out.empty() ? "" : sep) + s;
+  return out;
+}
+
+std::string samples_text(std::int64_t samples) {
+  if (samples < 0) return "all";
+  if (samples == 0) return "none";
+  return "first " + std::to_string(samples) + " per scenario";
+}
+
+std::vector<std::string> metric_names(const io::ResultsMeta& meta) {
+  std::vector<std::string> names;
+  for (const auto& m : meta.metrics) names.push_back(m.name);
+  return names;
+}
+
+// The metrics the text view shows: the main leadership metrics the file has, else all.
+std::vector<std::size_t> main_metrics(const std::vector<std::string>& names) {
+  static const std::vector<std::string> kMain = {"value",   "accuracy",   "latency",
+                                                 "expired", "skill_gain", "peer_share"};
+  std::vector<std::size_t> out;
+  for (const auto& want : kMain) {
+    const auto it = std::find(names.begin(), names.end(), want);
+    if (it != names.end()) out.push_back(static_cast<std::size_t>(it - names.begin()));
+  }
+  if (out.empty()) {
+    for (std::size_t k = 0; k < names.size(); ++k) out.push_back(k);
+  }
+  return out;
+}
+
+std::size_t win_metric(const std::vector<std::string>& names) {
+  const auto it = std::find(names.begin(), names.end(), "value");
+  return it == names.end() ? 0 : static_cast<std::size_t>(it - names.begin());
+}
+
+std::size_t baseline_index(const io::ResultsMeta& meta) {
+  const auto it = std::find(meta.modes.begin(), meta.modes.end(), meta.baseline_mode);
+  return static_cast<std::size_t>(it - meta.modes.begin());  // == size when absent
+}
+
+std::string scenario_title(const io::ResultsMeta& meta, std::uint64_t s) {
+  std::string t = "scenario " + std::to_string(s);
+  std::string vals;
+  for (std::size_t a = 0; a < meta.sweep_params.size(); ++a) {
+    const double v = a < meta.scenario_values.size() && s < meta.scenario_values[a].size()
+                         ? meta.scenario_values[a][s]
+                         : std::numeric_limits<double>::quiet_NaN();
+    vals += (vals.empty() ? "" : ", ") + meta.sweep_params[a] + " = " + format_number(v, 6);
+  }
+  if (!vals.empty()) t += "  (" + vals + ")";
+  return t;
+}
+
+void print_text(std::ostream& os, const std::string& path, const io::ResultsReader& reader) {
+  const auto& meta = reader.meta();
+  const auto& sm = reader.summary();
+  os << "file:           " << path << '\n'
+     << "format:         " << io::kFormat << " version " << meta.format_version << '\n'
+     << "leadsim:        " << meta.leadsim_version << " (git " << meta.git_describe << ")\n"
+     << "created:        " << meta.created_utc << '\n'
+     << "command line:   " << meta.command_line << '\n'
+     << "compiler:       " << meta.compiler << '\n'
+     << "hdf5:           " << meta.hdf5_version << '\n'
+     << "model:          " << meta.model << '\n'
+     << "seed:           " << meta.seed << '\n'
+     << "rng:            " << meta.rng << '\n'
+     << "scenarios:      " << meta.scenarios;
+  if (!meta.sweep_params.empty()) os << " (sweep over " << join(meta.sweep_params) << ")";
+  os << '\n'
+     << "orgs/scenario:  " << with_commas(meta.orgs_per_scenario) << " (block size "
+     << meta.block_size << ")\n"
+     << "modes:          " << join(meta.modes) << '\n'
+     << "baseline:       " << meta.baseline_mode << '\n'
+     << "records:        " << with_commas(reader.record_count()) << " ("
+     << samples_text(meta.samples) << ")\n";
+  for (const auto& [k, v] : meta.extra_attrs) os << k << ": " << v << '\n';
+
+  const auto names = metric_names(meta);
+  const auto shown = main_metrics(names);
+  const std::size_t kw = win_metric(names);
+  const std::size_t base = baseline_index(meta);
+  for (std::uint64_t s = 0; s < sm.S; ++s) {
+    os << '\n' << scenario_title(meta, s) << '\n';
+    std::vector<std::string> header = {"mode"};
+    for (std::size_t k : shown) header.push_back(names[k]);
+    const bool has_win = base < meta.modes.size() && sm.M > 1 && kw < names.size();
+    if (has_win) header.push_back("win " + names[kw] + " vs " + meta.baseline_mode);
+    Table t(header);
+    for (std::uint64_t m = 0; m < sm.M; ++m) {
+      std::vector<std::string> row = {m < meta.modes.size() ? meta.modes[m] : "?"};
+      for (std::size_t k : shown) {
+        const std::size_t i = smk(s, m, k, sm.M, sm.K);
+        const double mean = at(sm.mean, i);
+        const double half = kZ95 * at(sm.sem, i);
+        row.push_back(std::isnan(mean) ? "-"
+                                       : format_number(mean, 4) + " ± " + format_number(half, 2));
+      }
+      if (has_win) {
+        const std::size_t i = smk(s, m, kw, sm.M, sm.K);
+        row.push_back(m == base ? "-"
+                                : format_rate_ci(at(sm.win_rate, i), at(sm.win_rate_ci_low, i),
+                                                 at(sm.win_rate_ci_high, i)));
+      }
+      t.add_row(std::move(row));
+    }
+    t.print(os, "  ");
+  }
+  if (shown.size() < names.size()) {
+    os << "\n(" << names.size() - shown.size()
+       << " further metrics in the file; --json lists them all)\n";
+  }
+}
+
+void print_json(std::ostream& os, const std::string& path, const io::ResultsReader& reader) {
+  const auto& meta = reader.meta();
+  const auto& sm = reader.summary();
+  const auto names = metric_names(meta);
+  const std::size_t base = baseline_index(meta);
+  JsonWriter j(os);
+  j.begin_object();
+  j.key("file").value(path);
+  j.key("provenance").begin_object();
+  j.key("format").value(io::kFormat);
+  j.key("format_version").value(meta.format_version);
+  j.key("leadsim_version").value(meta.leadsim_version);
+  j.key("git_describe").value(meta.git_describe);
+  j.key("created_utc").value(meta.created_utc);
+  j.key("hdf5_version").value(meta.hdf5_version);
+  j.key("compiler").value(meta.compiler);
+  j.key("command_line").value(meta.command_line);
+  j.key("model").value(meta.model);
+  j.key("seed").value(meta.seed);
+  j.key("rng").value(meta.rng);
+  j.key("orgs_per_scenario").value(meta.orgs_per_scenario);
+  j.key("block_size").value(static_cast<std::uint64_t>(meta.block_size));
+  j.key("scenarios").value(meta.scenarios);
+  j.key("samples").value(meta.samples);
+  j.key("records").value(reader.record_count());
+  j.key("extra").begin_object();
+  for (const auto& [k, v] : meta.extra_attrs) j.key(k).value(v);
+  j.end_object();
+  j.end_object();
+  j.key("config_ini").value(meta.config_ini);
+  j.key("modes").begin_array();
+  for (const auto& m : meta.modes) j.value(m);
+  j.end_array();
+  j.key("baseline").value(meta.baseline_mode);
+  j.key("metrics").begin_array();
+  for (const auto& m : meta.metrics) {
+    j.begin_object().key("name").value(m.name).key("unit").value(m.unit);
+    j.key("description").value(m.description).end_object();
+  }
+  j.end_array();
+  j.key("record_fields").begin_array();
+  for (const auto& f : meta.record_fields) j.value(f.name);
+  j.end_array();
+  j.key("sweep_params").begin_array();
+  for (const auto& p : meta.sweep_params) j.value(p);
+  j.end_array();
+  j.key("scenarios").begin_array();
+  for (std::uint64_t s = 0; s < sm.S; ++s) {
+    j.begin_object();
+    j.key("index").value(s);
+    j.key("values").begin_object();
+    for (std::size_t a = 0; a < meta.sweep_params.size(); ++a) {
+      j.key(meta.sweep_params[a]);
+      if (a < meta.scenario_values.size() && s < meta.scenario_values[a].size()) {
+        j.value(meta.scenario_values[a][s]);
+      } else {
+        j.null();
+      }
+    }
+    j.end_object();
+    j.key("modes").begin_object();
+    for (std::uint64_t m = 0; m < sm.M; ++m) {
+      j.key(m < meta.modes.size() ? meta.modes[m] : "mode" + std::to_string(m)).begin_object();
+      for (std::uint64_t k = 0; k < sm.K; ++k) {
+        const std::size_t i = smk(s, m, k, sm.M, sm.K);
+        const double mean = at(sm.mean, i);
+        const double half = kZ95 * at(sm.sem, i);
+        j.key(k < names.size() ? names[k] : "metric" + std::to_string(k)).begin_object();
+        j.key("mean").value(mean);
+        j.key("ci").begin_array().value(mean - half).value(mean + half).end_array();
+        j.key("std").value(at(sm.std, i));
+        j.key("count").value(at(sm.count, i));
+        j.key("nan_count").value(at(sm.nan_count, i));
+        if (m == base) {
+          j.key("win_rate").null();
+          j.key("win_rate_ci").null();
+          j.key("paired_mean").null();
+        } else {
+          j.key("win_rate").value(at(sm.win_rate, i));
+          j.key("win_rate_ci")
+              .begin_array()
+              .value(at(sm.win_rate_ci_low, i))
+              .value(at(sm.win_rate_ci_high, i))
+              .end_array();
+          j.key("paired_mean").value(at(sm.paired_mean, i));
+        }
+        j.end_object();
+      }
+      j.end_object();
+    }
+    j.end_object();
+    j.end_object();
+  }
+  j.end_array();
+  j.end_object();
+  os << '\n';
+}
+
+}  // namespace
+
+int cmd_inspect(const Args& args, const std::string& /*command_line*/) {
+  po::options_description desc("Options");
+  desc.add_options()("help,h", "show this help")("json", po::bool_switch(),
+                                                 "print one JSON document");
+  if (std::find(args.begin(), args.end(), "--help") != args.end() ||
+      std::find(args.begin(), args.end(), "-h") != args.end()) {
+    print_help(std::cout, kUsage, kSummary, desc);
+    return kExitOk;
+  }
+  po::options_description all("all");
+  all.add(desc).add_options()("file", po::value<std::string>());
+  po::positional_options_description pos;
+  pos.add("file", 1);
+  const po::variables_map vm = parse_options(args, all, pos);
+  if (!vm.count("file")) throw po::error("missing the results file: " + std::string(kUsage));
+  const std::string path = vm["file"].as<std::string>();
+  const io::ResultsReader reader(path);
+  if (vm["json"].as<bool>()) {
+    print_json(std::cout, path, reader);
+  } else {
+    print_text(std::cout, path, reader);
+  }
+  return kExitOk;
+}
+
+}  // namespace leadsim::cli

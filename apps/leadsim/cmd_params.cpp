@@ -1,0 +1,89 @@
+// `leadsim params`: every configuration key from the registries (run_params() and the
+// model's params()) with section, default, legal range, unit and meaning.
+#include <algorithm>
+#include <cmath>
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include "cli_util.h"
+#include "leadsim/config/config.h"
+#include "leadsim/config/param.h"
+#include "leadsim/model/api.h"
+
+namespace leadsim::cli {
+namespace {
+
+constexpr const char* kUsage = "leadsim params [--markdown] [--model NAME]";
+constexpr const char* kSummary =
+    "Lists every configuration parameter: the run-level keys ([run], [output]) and the\n"
+    "model's parameters ([org], [model]), with default, legal range, unit and meaning.\n"
+    "[org] parameters take a constant or a distribution: uniform(a,b), loguniform(a,b),\n"
+    "int_uniform(a,b), int_loguniform(a,b), beta_mean(m,k), normal(m,s), choice(v1,...);\n"
+    "any numeric parameter can be swept in [sweep] with linspace(a,b,n) or list(v1,...).";
+
+std::string bound(double v) {
+  if (std::isinf(v)) return v > 0 ? "inf" : "-inf";
+  return format_number(v, 6);
+}
+
+std::string range_text(const config::ParamDef& d) {
+  std::string r;
+  r.append("[").append(bound(d.lo)).append(", ").append(bound(d.hi)).append("]");
+  if (d.integer) r.append(" integer");
+  return r;
+}
+
+std::string kind_text(config::ParamKind k) {
+  switch (k) {
+    case config::ParamKind::kOrg:
+      return "per org";
+    case config::ParamKind::kPerAgent:
+      return "per agent";
+    case config::ParamKind::kConstant:
+      return "constant";
+  }
+  return "?";
+}
+
+}  // namespace
+
+int cmd_params(const Args& args, const std::string& /*command_line*/) {
+  po::options_description desc("Options");
+  desc.add_options()("help,h", "show this help")("markdown", po::bool_switch(),
+                                                 "print a Markdown table")(
+      "model", po::value<std::string>()->default_value("leadership")->value_name("NAME"),
+      "model whose parameters to list");
+  if (std::find(args.begin(), args.end(), "--help") != args.end() ||
+      std::find(args.begin(), args.end(), "-h") != args.end()) {
+    print_help(std::cout, kUsage, kSummary, desc);
+    std::cout << "\nModels:";
+    for (const auto* m : model::all_models())
+      std::cout << "\n  " << m->name() << "  " << m->description();
+    std::cout << '\n';
+    return kExitOk;
+  }
+  const po::variables_map vm = parse_options(args, desc, po::positional_options_description());
+  const model::ModelFactory& factory = model::find_model(vm["model"].as<std::string>());
+
+  std::vector<config::ParamDef> defs = config::run_params();
+  for (const auto& d : factory.params()) defs.push_back(d);
+
+  Table t({"section", "name", "default", "range", "kind", "unit", "meaning"});
+  for (const auto& d : defs) {
+    std::string meaning = d.meaning;
+    if (!d.symbol.empty()) meaning = d.symbol + ": " + meaning;
+    t.add_row(
+        {d.section, d.name, d.default_spec, range_text(d), kind_text(d.kind), d.unit, meaning});
+  }
+  if (vm["markdown"].as<bool>()) {
+    std::cout << "Parameters of model `" << factory.name() << "` and the run-level keys.\n\n";
+    t.print_markdown(std::cout);
+  } else {
+    std::cout << "model " << factory.name() << ": " << factory.description() << "\n\n";
+    t.print(std::cout);
+  }
+  return kExitOk;
+}
+
+}  // namespace leadsim::cli

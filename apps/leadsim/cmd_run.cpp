@@ -1,0 +1,297 @@
+// `leadsim run`: configuration file + options -> resolved configuration -> run_study ->
+// results file, with progress on stderr and a summary table on stdout.
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cmath>
+#include <csignal>
+#include <cstdio>
+#include <iostream>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "cli_util.h"
+#include "leadsim/config/config.h"
+#include "leadsim/core/error.h"
+#include "leadsim/model/api.h"
+#include "leadsim/run/study.h"
+
+namespace leadsim::cli {
+namespace {
+
+// Set from signal handlers; a lock-free atomic store is async-signal-safe.
+std::atomic<bool> g_cancel{false};
+static_assert(std::atomic<bool>::is_always_lock_free);
+
+void on_signal(int /*signo*/) {
+  g_cancel.store(true, std::memory_order_relaxed);
+}
+
+void install_signal_handlers() {
+  struct sigaction sa {};
+  sa.sa_handler = &on_signal;
+  sigemptyset(&sa.sa_mask);
+  sa.sa_flags = SA_RESTART;
+  for (int sig : {SIGINT, SIGTERM, SIGUSR1}) sigaction(sig, &sa, nullptr);
+}
+
+constexpr const char* kUsage =
+    "leadsim run [CONFIG.ini] [-o OUT.h5] [--orgs N] [--seed S] [--threads T] "
+    "[--modes a,b,...] [--baseline MODE] [--samples all|none|N] "
+    "[--set SECTION.KEY=VALUE]... [--force] [--quiet]";
+
+constexpr const char* kSummary =
+    "Runs a study: every scenario of the sweep, every organization under every mode, and\n"
+    "writes the results file (written under a temporary name and renamed when complete).\n"
+    "Without CONFIG.ini the built-in default study (configs/default.ini) runs. Options are\n"
+    "applied after the file, in this order, so they override it. Progress goes to stderr,\n"
+    "the summary to stdout.";
+
+po::options_description make_options() {
+  po::options_description desc("Options");
+  desc.add_options()("help,h", "show this help")(
+      "output,o", po::value<std::string>()->value_name("OUT.h5"),
+      "results file (default: the config's [output] path, else leadsim.h5)")(
+      "orgs", po::value<std::string>()->value_name("N"), "organizations per scenario ([run] orgs)")(
+      "seed", po::value<std::string>()->value_name("S"), "base seed ([run] seed)")(
+      "threads", po::value<std::string>()->value_name("T"), "worker threads (0: all cores)")(
+      "modes", po::value<std::string>()->value_name("a,b,..."),
+      "modes to run, comma-separated ([run] modes)")(
+      "baseline", po::value<std::string>()->value_name("MODE"),
+      "mode the others are compared with ([run] baseline)")(
+      "samples", po::value<std::string>()->value_name("all|none|N"),
+      "per-organization records to store: all, none, or the first N per scenario")(
+      "set", po::value<std::vector<std::string>>()->composing()->value_name("S.KEY=VALUE"),
+      "set any configuration key, e.g. --set org.info_reach=0.5 (repeatable)")(
+      "force", po::bool_switch(), "overwrite an existing results file")(
+      "quiet,q", po::bool_switch(), "no progress output");
+  return desc;
+}
+
+bool wants_help(const Args& args) {
+  return std::any_of(args.begin(), args.end(),
+                     [](const std::string& a) { return a == "--help" || a == "-h"; });
+}
+
+bool run_has_key(std::string_view section, std::string_view name) {
+  const auto& defs = config::run_params();
+  return std::any_of(defs.begin(), defs.end(), [&](const config::ParamDef& d) {
+    return d.section == section && d.name == name;
+  });
+}
+
+std::string check_samples(const std::string& text) {
+  if (text == "all" || text == "none") return text;
+  try {
+    parse_uint(text, "--samples");
+  } catch (const ConfigError&) {
+    throw ConfigError("--samples " + text + ": expected all, none or a number N");
+  }
+  return text;
+}
+
+// Progress on stderr: one updating line on a terminal, a plain line every ~10 s otherwise.
+class ProgressPrinter {
+ public:
+  explicit ProgressPrinter(bool tty) : tty_(tty) {}
+  ~ProgressPrinter() { finish(); }
+
+  void operator()(const run::Progress& p) {
+    if (!tty_) {
+      if (p.elapsed_s < next_plain_s_ && p.orgs_done < p.orgs_total) return;
+      next_plain_s_ = p.elapsed_s + 10.0;
+    }
+    const double pct = p.orgs_total == 0 ? 100.0
+                                         : 100.0 * static_cast<double>(p.orgs_done) /
+                                               static_cast<double>(p.orgs_total);
+    char head[16];
+    std::snprintf(head, sizeof head, "[%3d%%]", static_cast<int>(std::floor(pct)));
+    const std::string line =
+        std::string(head) + " " + with_commas(p.orgs_done) + "/" + with_commas(p.orgs_total) +
+        " orgs  " +
+        with_commas(static_cast<std::uint64_t>(std::llround(std::max(0.0, p.orgs_per_s)))) +
+        " orgs/s  ETA " + format_duration(p.eta_s);
+    if (tty_) {
+      std::cerr << '\r' << line << "\x1b[K" << std::flush;
+      drawn_ = true;
+    } else {
+      std::cerr << line << '\n' << std::flush;
+    }
+  }
+
+  void finish() {
+    if (drawn_) std::cerr << '\n' << std::flush;
+    drawn_ = false;
+  }
+
+ private:
+  bool tty_;
+  bool drawn_ = false;
+  double next_plain_s_ = 10.0;
+};
+
+void scenario_label_header(const config::ResolvedConfig& cfg, std::vector<std::string>& h) {
+  h.push_back("scenario");
+  for (const auto& axis : cfg.sweep) h.push_back(axis.param);
+}
+
+void scenario_label_cells(const config::ResolvedConfig& cfg, std::uint64_t s,
+                          std::vector<std::string>& row) {
+  row.push_back(std::to_string(s));
+  for (double v : cfg.scenario_values(s)) row.push_back(format_number(v, 6));
+}
+
+void print_result(std::ostream& os, const config::ResolvedConfig& cfg, const run::StudyResult& r) {
+  const auto& rep = r.report;
+  const double wall = rep.wall_s > 0 ? rep.wall_s : 0.0;
+  auto rate = [&](std::uint64_t n) {
+    return wall > 0 ? with_commas(
+                          static_cast<std::uint64_t>(std::llround(static_cast<double>(n) / wall)))
+                    : std::string("-");
+  };
+  os << "results:       " << r.output << '\n'
+     << "wall time:     " << format_duration(wall) << " (" << format_number(wall, 4) << " s, "
+     << rep.threads << " threads)\n"
+     << "organizations: " << with_commas(rep.orgs) << " (" << rate(rep.orgs) << " orgs/s)\n"
+     << "events:        " << with_commas(rep.events) << " problem-mode events (" << rate(rep.events)
+     << " events/s)\n";
+
+  const auto& sm = r.summary;
+  if (sm.S == 0 || sm.M == 0 || sm.K == 0) return;
+  std::uint64_t k = 0;
+  const auto it = std::find(r.metrics.begin(), r.metrics.end(), "value");
+  if (it != r.metrics.end()) k = static_cast<std::uint64_t>(it - r.metrics.begin());
+  const std::string metric = k < r.metrics.size() ? r.metrics[k] : "metric 0";
+  std::uint64_t base = sm.M;
+  for (std::uint64_t m = 0; m < sm.M && m < r.modes.size(); ++m) {
+    if (r.modes[m] == r.baseline) base = m;
+  }
+
+  std::vector<std::string> h1;
+  scenario_label_header(cfg, h1);
+  for (std::uint64_t m = 0; m < sm.M; ++m) h1.push_back(m < r.modes.size() ? r.modes[m] : "?");
+  Table means(h1);
+  std::vector<std::string> h2;
+  scenario_label_header(cfg, h2);
+  for (std::uint64_t m = 0; m < sm.M; ++m) {
+    if (m != base) h2.push_back(m < r.modes.size() ? r.modes[m] : "?");
+  }
+  Table wins(h2);
+  for (std::uint64_t s = 0; s < sm.S; ++s) {
+    std::vector<std::string> r1, r2;
+    scenario_label_cells(cfg, s, r1);
+    scenario_label_cells(cfg, s, r2);
+    for (std::uint64_t m = 0; m < sm.M; ++m) {
+      const std::size_t i = smk(s, m, k, sm.M, sm.K);
+      r1.push_back(format_number(sm.mean[i], 4));
+      if (m == base) continue;
+      r2.push_back(format_rate_ci(sm.win_rate[i], sm.win_rate_ci_low[i], sm.win_rate_ci_high[i]));
+    }
+    means.add_row(std::move(r1));
+    wins.add_row(std::move(r2));
+  }
+  os << "\nmean " << metric << " per mode\n";
+  means.print(os, "  ");
+  if (base < sm.M && sm.M > 1) {
+    os << "\nwin rate P(" << metric << " > " << r.baseline
+       << ") per organization, [95% Wilson CI]\n";
+    wins.print(os, "  ");
+  }
+}
+
+}  // namespace
+
+int cmd_run(const Args& args, const std::string& command_line) {
+  const po::options_description desc = make_options();
+  if (wants_help(args)) {
+    print_help(std::cout, kUsage, kSummary, desc);
+    return kExitOk;
+  }
+  po::options_description all("all");
+  all.add(desc).add_options()("config", po::value<std::string>());
+  po::positional_options_description pos;
+  pos.add("config", 1);
+  const po::variables_map vm = parse_options(args, all, pos);
+
+  // Everything that can be wrong with the options or the configuration is found here,
+  // before run_study creates any file.
+  std::optional<std::string> config_path;
+  if (vm.count("config")) config_path = vm["config"].as<std::string>();
+  config::ConfigTree tree = load_config_tree(config_path);
+  auto add = [&tree](std::string section, std::string key, std::string value, std::string origin) {
+    tree.push_back(
+        config::Entry{std::move(section), std::move(key), std::move(value), std::move(origin)});
+  };
+  if (vm.count("orgs")) {
+    const std::string& t = vm["orgs"].as<std::string>();
+    if (parse_uint(t, "--orgs") == 0) {
+      throw ConfigError("--orgs 0: at least one organization per scenario is needed");
+    }
+    add("run", "orgs", t, "--orgs");
+  }
+  if (vm.count("seed")) {
+    const std::string& t = vm["seed"].as<std::string>();
+    parse_uint(t, "--seed");
+    add("run", "seed", t, "--seed");
+  }
+  unsigned threads = 0;
+  if (vm.count("threads")) {
+    const std::uint64_t t = parse_uint(vm["threads"].as<std::string>(), "--threads");
+    if (t > 4096) throw ConfigError("--threads " + std::to_string(t) + ": at most 4096");
+    threads = static_cast<unsigned>(t);
+  }
+  if (vm.count("modes")) add("run", "modes", vm["modes"].as<std::string>(), "--modes");
+  if (vm.count("baseline")) add("run", "baseline", vm["baseline"].as<std::string>(), "--baseline");
+  if (vm.count("samples")) {
+    add("output", "samples", check_samples(vm["samples"].as<std::string>()), "--samples");
+  }
+  std::string output;
+  if (vm.count("output")) {
+    output = vm["output"].as<std::string>();
+    if (output.empty()) throw ConfigError("-o/--output: empty path");
+    if (run_has_key("output", "path")) add("output", "path", output, "-o");
+  }
+  if (vm.count("set")) {
+    for (const auto& s : vm["set"].as<std::vector<std::string>>()) {
+      config::Entry e = config::parse_set(s);
+      if (e.origin.empty()) e.origin = "--set " + s;
+      tree.push_back(std::move(e));
+    }
+  }
+  const config::ResolvedConfig cfg = config::resolve(tree, model::all_models());
+  if (cfg.orgs == 0) {
+    throw ConfigError("run.orgs = 0: at least one organization per scenario is needed");
+  }
+  // Building the model validates modes, baseline and model-owned sections.
+  (void)model::find_model(cfg.model).create(cfg);
+
+  const bool quiet = vm["quiet"].as<bool>();
+  const bool tty = isatty(STDERR_FILENO) == 1;
+  ProgressPrinter progress(tty);
+
+  run::StudyOptions opt;
+  opt.output = output;
+  opt.force = vm["force"].as<bool>();
+  opt.threads = threads;
+  opt.command_line = command_line;
+  opt.progress_interval_s = tty ? 0.25 : 1.0;
+  if (!quiet) opt.on_progress = [&progress](const run::Progress& p) { progress(p); };
+  g_cancel.store(false);
+  opt.cancel = &g_cancel;
+  install_signal_handlers();
+
+  run::StudyResult result;
+  try {
+    result = run::run_study(cfg, opt);
+  } catch (...) {
+    progress.finish();
+    throw;
+  }
+  progress.finish();
+  print_result(std::cout, cfg, result);
+  return kExitOk;
+}
+
+}  // namespace leadsim::cli
