@@ -11,14 +11,37 @@
 #include <vector>
 
 #include "leadsim/model/api.h"
+#include "leadsim/stats/inference.h"
+#include "leadsim/stats/moments.h"
+#include "leadsim/stats/quantile_sketch.h"
 #include "leadsim/stats/summary.h"
 
 namespace leadsim::stats {
 
 // Default quantile levels written to results files.
-inline const std::vector<double> kDefaultQuantileLevels = {0.01, 0.05, 0.25, 0.5,
-                                                           0.75, 0.95, 0.99};
+inline const std::vector<double> kDefaultQuantileLevels = {0.01, 0.05, 0.25, 0.5, 0.75, 0.95, 0.99};
 
+// Contract details (stats helper):
+// - The constructor throws std::invalid_argument unless scenarios >= 1, modes >= 1,
+//   baseline_mode < modes and every metric's bins are valid (see histogram.h).
+// - add(): throws std::invalid_argument if scenario >= S or metrics.size() != M*K. A value
+//   that is NaN or ±inf is undefined: it only increments nan_count (summary "nan_count" counts
+//   both). Paired differences use organizations where both the mode's and the baseline's value
+//   are finite and their difference is finite; the baseline against itself gives d = 0 (win
+//   rate 0, ties = n). Cost: O(M*K) with O(1) work per value (no allocation once the sketches
+//   have seen the range of values).
+// - merge(): std::invalid_argument when S, M, K, baseline or any metric definition differ.
+// - serialize(): "LSRS", u32 version 1, u64 S, M, K, baseline, orgs, the metric definitions
+//   (name, unit, description, lo, hi, bins, log), per cell the undefined count, moments and
+//   sketch, the flat histogram counts, the paired cells, and a trailing FNV-1a 64 checksum of
+//   everything before it; all little-endian. Equal states serialize to equal bytes.
+//   deserialize() verifies the checksum, every length, range and cross-count before use and
+//   throws leadsim::FormatError with the reason and byte offset; it never reads out of bounds.
+// - summarize(): Summary with every array filled (shapes as in summary.h); quantiles from the
+//   sketches (error bound in quantile_sketch.h); paired CI mean ± t(0.975, n-1) * sem, win rate
+//   with the Wilson 95% interval. Empty cells give NaN statistics and zero counts. Throws
+//   std::invalid_argument if a quantile level is outside [0, 1].
+// Thread safety: none; use one RunStats per thread and merge.
 class RunStats {
  public:
   RunStats(std::uint64_t scenarios, std::uint64_t modes, std::vector<model::MetricDef> metrics,
@@ -43,6 +66,18 @@ class RunStats {
   bool operator==(const RunStats& other) const;  // identical state
 
   Summary summarize(const std::vector<double>& quantile_levels = kDefaultQuantileLevels) const;
+
+  // Shape and per-cell read access (cells indexed scenario, mode, metric).
+  std::uint64_t scenarios() const;
+  std::uint64_t modes() const;
+  std::uint64_t baseline_mode() const;
+  const std::vector<model::MetricDef>& metrics() const;
+  const Moments& moments(std::uint64_t s, std::uint64_t m, std::uint64_t k) const;
+  const QuantileSketch& sketch(std::uint64_t s, std::uint64_t m, std::uint64_t k) const;
+  const PairedDiff& paired(std::uint64_t s, std::uint64_t m, std::uint64_t k) const;
+  std::uint64_t nan_count(std::uint64_t s, std::uint64_t m, std::uint64_t k) const;
+  // Bin counts [B], then underflow, then overflow.
+  std::span<const std::uint64_t> histogram(std::uint64_t s, std::uint64_t m, std::uint64_t k) const;
 
  private:
   struct Impl;

@@ -1,0 +1,67 @@
+// Interval estimates: Student t and normal quantiles, Wilson score intervals, and the paired
+// difference accumulator. Pure functions; thread-safe.
+#pragma once
+
+#include <cstdint>
+
+#include "leadsim/stats/moments.h"
+
+namespace leadsim::stats {
+
+inline constexpr double kZ975 = 1.959963984540054;  // Phi^-1(0.975)
+
+struct Interval {
+  double low;
+  double high;
+};
+
+// Phi^-1(p) for p in (0, 1): Acklam's rational approximation refined by one Halley step on
+// erfc; absolute error below ~1e-15 for p in [1e-300, 1 - 1e-16]. NaN outside (0, 1).
+double normal_quantile(double p);
+
+// Quantile of Student's t with df >= 1 degrees of freedom, p in (0, 1). df = 1, 2: closed
+// forms. 3 <= df <= 1000: safeguarded Newton on the exact finite series for P(|T| <= t)
+// (Abramowitz & Stegun 26.7.3-4), converged to ~1e-15 relative. df > 1000: Cornish-Fisher
+// expansion to 1/df^4 (A&S 26.7.5), error below 1e-12 for p in [1e-6, 1 - 1e-6]. NaN if
+// df == 0 or p outside (0, 1).
+double t_quantile(double p, std::uint64_t df);
+
+// Wilson score interval for k successes in n trials at normal quantile z, clamped to [0, 1]
+// (exactly 0 for k = 0 and 1 for k = n). n = 0: {NaN, NaN}.
+Interval wilson_interval(std::uint64_t k, std::uint64_t n, double z = kZ975);
+
+// Mean ± t(0.975, n-1) * sem of the moments; NaN bounds when n < 2.
+Interval mean_ci95(const Moments& m);
+
+// Paired differences d = x_mode - x_baseline of one metric over organizations where both are
+// finite and d is finite. Exactly mergeable. Not thread-safe.
+class PairedDiff {
+ public:
+  void add(double d) {
+    m_.add(d);
+    wins_ += d > 0.0 ? 1 : 0;
+    ties_ += d == 0.0 ? 1 : 0;
+  }
+  void merge(const PairedDiff& o) {
+    m_.merge(o.m_);
+    wins_ += o.wins_;
+    ties_ += o.ties_;
+  }
+  const Moments& moments() const { return m_; }
+  std::uint64_t wins() const { return wins_; }
+  std::uint64_t ties() const { return ties_; }
+  std::uint64_t count() const { return m_.count(); }
+  // wins / n (NaN when n = 0) and its Wilson 95% interval.
+  double win_rate() const;
+  Interval win_rate_ci95() const { return wilson_interval(wins_, m_.count()); }
+  Interval mean_ci95() const { return stats::mean_ci95(m_); }
+  bool operator==(const PairedDiff& o) const = default;
+
+ private:
+  friend class RunStats;
+  Moments m_;
+  std::uint64_t wins_ = 0;
+  std::uint64_t ties_ = 0;
+};
+
+}  // namespace leadsim::stats
