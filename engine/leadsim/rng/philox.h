@@ -27,7 +27,7 @@ inline constexpr const char* kRngScheme =
 // What a stream's words are for. Values are part of the replay contract: never renumber.
 enum class Purpose : std::uint32_t {
   kParam = 1,       // id = hash of the parameter name: one organization-level draw
-  kStructure = 2,   // homes, ties, hierarchy draws
+  kStructure = 2,   // id = worker position: that worker's cross ties
   kWorker = 3,      // id = worker position; traits at period 0
   kManager = 4,     // id = manager index
   kProblems = 5,    // id = worker position, sub = period: that worker's arrivals
