@@ -19,20 +19,21 @@ inline constexpr std::int64_t kFormatVersion = 1;
 // Everything that describes a run, written as root attributes and label datasets.
 struct ResultsMeta {
   std::string command_line;
-  std::string config_ini;        // ResolvedConfig::to_ini()
+  std::string config_ini;  // ResolvedConfig::to_ini()
   std::string model;
   std::uint64_t seed = 0;
   std::uint64_t orgs_per_scenario = 0;
   std::uint32_t block_size = 0;
   std::string baseline_mode;
-  std::string rng;               // rng::kRngScheme
-  std::vector<std::string> modes;              // [M]
-  std::vector<model::MetricDef> metrics;       // [K]
-  std::vector<model::FieldDef> record_fields;  // [P]
-  std::vector<std::string> sweep_params;       // one per axis
+  std::string rng;                                   // rng::kRngScheme
+  std::vector<std::string> modes;                    // [M]
+  std::vector<model::MetricDef> metrics;             // [K]
+  std::vector<model::FieldDef> record_fields;        // [P]
+  std::vector<std::string> sweep_params;             // one per axis
+  std::vector<std::string> sweep_units;              // unit of each axis' parameter; may be empty
   std::vector<std::vector<double>> scenario_values;  // [axis][S]: value of each scenario
   std::uint64_t scenarios = 0;
-  std::int64_t samples = 0;      // -1 all, 0 none, N first N per scenario
+  std::int64_t samples = 0;  // -1 all, 0 none, N first N per scenario
   // Free-form extra root attributes (shard, blocks, run statistics): name -> value text.
   std::map<std::string, std::string> extra_attrs;
   // Filled by the writer/reader, not by the caller:
@@ -47,7 +48,12 @@ struct RecordBatch {
   std::vector<double> params;           // [n, P]
   std::vector<double> metrics;          // [n, M, K] (mode-major per organization)
   std::size_t size() const { return scenario.size(); }
-  void clear() { scenario.clear(); org.clear(); params.clear(); metrics.clear(); }
+  void clear() {
+    scenario.clear();
+    org.clear();
+    params.clear();
+    metrics.clear();
+  }
 };
 
 // Writes to "<path>.tmp.<pid>" in the same directory, and renames onto `path` in commit().
@@ -61,9 +67,14 @@ class ResultsWriter {
   ResultsWriter(const ResultsWriter&) = delete;
   ResultsWriter& operator=(const ResultsWriter&) = delete;
 
-  void append(const RecordBatch& batch);  // streams to chunked, compressed datasets
+  // Streams to chunked, compressed datasets. Records must come in strictly increasing
+  // (scenario, org) order (std::invalid_argument otherwise); std::logic_error when
+  // meta.samples == 0. Nothing is held in memory beyond HDF5's chunk caches.
+  void append(const RecordBatch& batch);
+  // Once, with shapes matching the meta (std::invalid_argument otherwise).
   void write_summary(const stats::Summary& summary);
-  void commit();                          // flush, close, rename
+  // Flush, close, rename onto the path. Requires write_summary() (std::logic_error).
+  void commit();
   const std::string& temp_path() const;
 
  private:
@@ -73,7 +84,9 @@ class ResultsWriter {
 
 // A results file opened for reading. The constructor checks `format` and `format_version`
 // and the presence and shapes of the datasets it needs; throws FormatError naming the file
-// and what is wrong (not HDF5, another format, version N, missing /summary/mean...).
+// and what is wrong (not HDF5, another format, version N, missing /summary/mean...); IoError
+// when the file is missing. meta().record_fields is empty when the file stores no records.
+// read_records throws std::out_of_range beyond record_count(); find_record is a binary search.
 class ResultsReader {
  public:
   explicit ResultsReader(const std::string& path);

@@ -1,0 +1,168 @@
+#!/usr/bin/python3
+"""A one-page PNG report of a leadsim results file.
+
+    /usr/bin/python3 tools/leadsim_plot.py results/default.h5 -o report.png
+
+One row per metric, three panels:
+  1. the metric's distribution by mode (the stored histograms, pooled over scenarios);
+  2. the paired difference mode - baseline per organization (from the records when the run
+     stored them, otherwise the mean difference and its 95% CI per scenario);
+  3. the win rate of each mode over the baseline along the first swept parameter, with its
+     Wilson 95% CI band and a line at 0.5 (the crossover curve). Other swept parameters are
+     held at their first value.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import leadsim_results as lr  # noqa: E402
+
+
+def _color(r: lr.Results, mode: str) -> str:
+    """The same colour for a mode in every panel."""
+    return f"C{r.modes.index(mode) % 10}"
+
+
+def _legend(ax) -> None:
+    if ax.get_legend_handles_labels()[0]:
+        ax.legend(fontsize=7)
+
+
+def _distribution(ax, r: lr.Results, metric: str) -> None:
+    h = r.histogram(metric)
+    pooled = h.pooled()
+    # Per decade for log bins, so that the curve's area is still the share of organizations.
+    widths = np.diff(np.log10(h.edges)) if h.log_bins else np.diff(h.edges)
+    for m, mode in enumerate(r.modes):
+        total = pooled[m].sum() + h.underflow[:, m].sum() + h.overflow[:, m].sum()
+        if total == 0:
+            continue
+        density = pooled[m] / (total * widths)
+        ax.stairs(density, h.edges, label=mode, linewidth=1.4, color=_color(r, mode))
+    if h.log_bins:
+        ax.set_xscale("log")
+    ax.set_xlabel(f"{metric} [{h.unit}]")
+    ax.set_ylabel("density per decade" if h.log_bins else "density")
+    ax.set_title(f"{metric}: distribution by mode", fontsize=9)
+    _legend(ax)
+
+
+def _paired_from_records(ax, r: lr.Results, metric: str, wide) -> None:
+    base = wide[f"{metric}[{r.baseline}]"].to_numpy()
+    deltas = {}
+    for mode in r.modes:
+        if mode == r.baseline:
+            continue
+        d = wide[f"{metric}[{mode}]"].to_numpy() - base
+        d = d[np.isfinite(d)]
+        if d.size:
+            deltas[mode] = d
+    if not deltas:
+        ax.text(0.5, 0.5, "no finite differences", ha="center", transform=ax.transAxes)
+        return
+    allv = np.concatenate(list(deltas.values()))
+    lo, hi = np.quantile(allv, [0.005, 0.995])
+    if lo == hi:
+        lo, hi = lo - 0.5, hi + 0.5
+    bins = np.linspace(lo, hi, 41)
+    for mode, d in deltas.items():
+        ax.hist(np.clip(d, lo, hi), bins=bins, histtype="step", density=True, label=mode,
+                linewidth=1.4, color=_color(r, mode))
+    ax.axvline(0.0, color="black", linewidth=0.8)
+    ax.set_xlabel(f"Δ{metric} (mode − {r.baseline}) [{r.metric_units[metric]}]")
+    ax.set_ylabel("density")
+    ax.set_title(f"paired Δ per organization ({len(wide)} organizations)", fontsize=9)
+    _legend(ax)
+
+
+def _paired_from_summary(ax, r: lr.Results, metric: str) -> None:
+    p = r.paired[(r.paired.metric == metric) & (r.paired["mode"] != r.baseline)]
+    modes = [m for m in r.modes if m != r.baseline]
+    for i, mode in enumerate(modes):
+        q = p[p["mode"] == mode].sort_values("scenario")
+        x = q["scenario"].to_numpy() + (i - (len(modes) - 1) / 2) * 0.8 / max(len(modes), 1)
+        y = q["mean"].to_numpy()
+        err = np.vstack([y - q["ci_low"].to_numpy(), q["ci_high"].to_numpy() - y])
+        ax.errorbar(x, y, yerr=err, fmt="o", markersize=3, capsize=2, label=mode,
+                    color=_color(r, mode))
+    ax.axhline(0.0, color="black", linewidth=0.8)
+    ax.set_xlabel("scenario")
+    ax.set_ylabel(f"mean Δ [{r.metric_units[metric]}]")
+    ax.set_title(f"paired Δ (mode − {r.baseline}), mean and 95% CI", fontsize=9)
+    _legend(ax)
+
+
+def _crossover(ax, r: lr.Results, metric: str) -> None:
+    p = r.paired[(r.paired.metric == metric) & (r.paired["mode"] != r.baseline)]
+    if r.params:
+        x_name = r.params[0]
+        for other in r.params[1:]:
+            p = p[p[other] == r.scenarios[other].iloc[0]]
+        held = ", ".join(f"{o}={r.scenarios[o].iloc[0]:g}" for o in r.params[1:])
+    else:
+        x_name, held = "scenario", ""
+    for mode in r.modes:
+        if mode == r.baseline:
+            continue
+        q = p[p["mode"] == mode].sort_values(x_name)
+        x = q[x_name].to_numpy(dtype=float)
+        ax.plot(x, q["win_rate"], marker="o", markersize=3, label=mode, color=_color(r, mode))
+        ax.fill_between(x, q["win_rate_ci_low"], q["win_rate_ci_high"], alpha=0.2,
+                        color=_color(r, mode), linewidth=0)
+    ax.axhline(0.5, color="black", linewidth=0.8, linestyle="--")
+    ax.set_ylim(0.0, 1.0)
+    ax.set_xlabel(x_name)
+    ax.set_ylabel(f"P({metric}: mode > {r.baseline})")
+    ax.set_title("win rate over the baseline, Wilson 95% CI" + (f" ({held})" if held else ""),
+                 fontsize=9)
+    _legend(ax)
+
+
+def report(path: str, out: str, dpi: int = 110) -> None:
+    with lr.load(path) as r:
+        K = len(r.metrics)
+        fig, axes = plt.subplots(K, 3, figsize=(15, 3.6 * K), squeeze=False)
+        wide = r.orgs_wide() if r.has_records else None
+        for k, metric in enumerate(r.metrics):
+            _distribution(axes[k][0], r, metric)
+            if wide is not None and len(wide):
+                _paired_from_records(axes[k][1], r, metric, wide)
+            else:
+                _paired_from_summary(axes[k][1], r, metric)
+            _crossover(axes[k][2], r, metric)
+        m = r.meta
+        fig.suptitle(f"{os.path.basename(path)} — model {m.get('model')}, seed {m.get('seed')}, "
+                     f"{len(r.scenarios)} scenario(s) × {m.get('orgs_per_scenario')} "
+                     f"organizations, leadsim {m.get('leadsim_version')}", fontsize=11)
+        fig.tight_layout(rect=(0, 0, 1, 0.97))
+        fig.savefig(out, dpi=dpi)
+        plt.close(fig)
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description="PNG report of a leadsim results file")
+    ap.add_argument("file")
+    ap.add_argument("-o", "--output", default="report.png")
+    ap.add_argument("--dpi", type=int, default=110)
+    args = ap.parse_args(argv)
+    try:
+        report(args.file, args.output, args.dpi)
+    except (lr.ResultsFormatError, FileNotFoundError) as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 1
+    print(f"wrote {args.output}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

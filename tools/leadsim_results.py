@@ -1,0 +1,293 @@
+#!/usr/bin/python3
+"""Load a leadsim results file (HDF5, see docs/RESULTS.md) into pandas.
+
+    import leadsim_results as lr
+    r = lr.load("results/default.h5")
+    r.summary    # tidy DataFrame: scenario, <swept params>, mode, metric, count, mean, ..., q50
+    r.paired     # tidy DataFrame of mode - baseline differences and win rates
+    r.orgs       # per-organization records, long: one row per organization and mode (or None)
+    r.orgs_wide()  # the same, one row per organization, columns "<metric>[<mode>]"
+    r.meta       # dict of the root attributes (seed, config, versions, ...)
+    r.histogram("decision_quality")  # Histogram: edges, counts [S, M, B], .frame()
+
+Run as a script it prints a short summary:  /usr/bin/python3 tools/leadsim_results.py FILE
+
+Needs only Debian's python3-h5py, -numpy and -pandas. Not thread-safe (h5py is not).
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass
+
+import h5py
+import numpy as np
+import pandas as pd
+
+FORMAT = "leadsim-results"
+FORMAT_VERSION = 1
+
+SUMMARY_FIELDS = ["count", "nan_count", "mean", "std", "sem", "min", "max"]
+PAIRED_FIELDS = ["count", "mean", "std", "ci_low", "ci_high", "win_rate",
+                 "win_rate_ci_low", "win_rate_ci_high", "wins", "ties"]
+
+
+class ResultsFormatError(Exception):
+    """The file is not a leadsim results file this module can read."""
+
+
+def _text(value) -> str:
+    if isinstance(value, bytes):
+        return value.decode("utf-8")
+    return str(value)
+
+
+def _strings(ds) -> list[str]:
+    return [_text(v) for v in ds[()]]
+
+
+def _attr_strings(obj, name) -> list[str]:
+    value = obj.attrs.get(name)
+    if value is None or isinstance(value, h5py.Empty):
+        return []
+    return [_text(v) for v in np.atleast_1d(value)]
+
+
+def _plain(value):
+    if isinstance(value, bytes):
+        return value.decode("utf-8")
+    if isinstance(value, np.generic):
+        return value.item()
+    if isinstance(value, np.ndarray):
+        return value.tolist()
+    return value
+
+
+def quantile_column(level: float) -> str:
+    """Column name of a quantile level: 0.01 -> 'q01', 0.5 -> 'q50', 0.975 -> 'q97.5'."""
+    pct = round(level * 100.0, 6)
+    if pct == int(pct):
+        return f"q{int(pct):02d}"
+    return f"q{pct:g}"
+
+
+@dataclass
+class Histogram:
+    metric: str
+    unit: str
+    log_bins: bool
+    edges: np.ndarray      # [B + 1]
+    counts: np.ndarray     # [S, M, B] organizations
+    underflow: np.ndarray  # [S, M]
+    overflow: np.ndarray   # [S, M]
+    modes: list
+    scenarios: pd.DataFrame
+
+    def frame(self) -> pd.DataFrame:
+        """Tidy bins: scenario, <params>, mode, bin, lo, hi, count."""
+        S, M, B = self.counts.shape
+        idx = pd.MultiIndex.from_product([range(S), range(M), range(B)],
+                                         names=["scenario", "m", "bin"])
+        df = idx.to_frame(index=False)
+        df["mode"] = np.asarray(self.modes, dtype=object)[df["m"]]
+        df["lo"] = self.edges[:-1][df["bin"]]
+        df["hi"] = self.edges[1:][df["bin"]]
+        df["count"] = self.counts.reshape(-1)
+        df = df.drop(columns="m").merge(self.scenarios, on="scenario", how="left")
+        cols = list(self.scenarios.columns) + ["mode", "bin", "lo", "hi", "count"]
+        return df[cols]
+
+    def pooled(self) -> np.ndarray:
+        """Counts summed over scenarios: [M, B]."""
+        return self.counts.sum(axis=0)
+
+
+class Results:
+    """A results file loaded lazily: arrays are read when first used."""
+
+    def __init__(self, path: str):
+        self.path = str(path)
+        try:
+            self._f = h5py.File(self.path, "r")
+        except OSError as e:
+            raise ResultsFormatError(f"{self.path} is not an HDF5 file ({e})") from None
+        f = self._f
+        fmt = _text(f.attrs.get("format", ""))
+        if fmt != FORMAT:
+            self.close()
+            raise ResultsFormatError(
+                f"{self.path} is not a leadsim results file (format='{fmt}')")
+        version = int(f.attrs.get("format_version", -1))
+        if version != FORMAT_VERSION:
+            self.close()
+            raise ResultsFormatError(
+                f"{self.path} has format version {version}; "
+                f"this reader reads version {FORMAT_VERSION}")
+        self.meta = {k: _plain(v) for k, v in f.attrs.items()}
+        self.modes = _strings(f["modes"])
+        self.metrics = _strings(f["metrics"])
+        self.metric_units = dict(zip(self.metrics, _strings(f["metrics_info/unit"])))
+        self.metric_descriptions = dict(
+            zip(self.metrics, _strings(f["metrics_info/description"])))
+        self.baseline = _text(f.attrs["baseline_mode"])
+        self.quantile_levels = f["summary/quantile_levels"][()]
+        # Swept parameters as they are named in the data frames: a name that clashes with a
+        # column of its own (a parameter called "mean") gets the suffix " (param)".
+        reserved = {"scenario", "org", "mode", "metric", "bin", "lo", "hi", *SUMMARY_FIELDS,
+                    *PAIRED_FIELDS, *(quantile_column(q) for q in self.quantile_levels)}
+        names = _attr_strings(f["scenarios"], "params")
+        self.params = [f"{n} (param)" if n in reserved else n for n in names]
+        scen = {"scenario": f["scenarios/id"][()].astype(np.int64)}
+        for name, column in zip(names, self.params):
+            scen[column] = self._scenario_param(name)[()]
+        self.scenarios = pd.DataFrame(scen)
+        self._summary = self._paired = self._orgs = None
+
+    def _scenario_param(self, name):
+        for ds in self._f["scenarios"].values():
+            if _text(ds.attrs.get("param", "")) == name:
+                return ds
+        raise ResultsFormatError(f"{self.path}: no dataset for swept parameter {name}")
+
+    def close(self):
+        self._f.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    def _tidy(self, group: str, fields: list[str]) -> pd.DataFrame:
+        g = self._f[group]
+        S, M, K = g["mean"].shape
+        idx = pd.MultiIndex.from_product([range(S), range(M), range(K)],
+                                         names=["scenario", "m", "k"])
+        df = idx.to_frame(index=False)
+        df["mode"] = np.asarray(self.modes, dtype=object)[df["m"]]
+        df["metric"] = np.asarray(self.metrics, dtype=object)[df["k"]]
+        for name in fields:
+            df[name] = g[name][()].reshape(-1)
+        df = df.drop(columns=["m", "k"]).merge(self.scenarios, on="scenario", how="left")
+        return df
+
+    @property
+    def summary(self) -> pd.DataFrame:
+        """One row per scenario, mode and metric: count, nan_count, mean, std, sem, min,
+        max and one column per quantile level (q01 ... q99)."""
+        if self._summary is None:
+            df = self._tidy("summary", SUMMARY_FIELDS)
+            q = self._f["summary/quantiles"][()]
+            for i, level in enumerate(self.quantile_levels):
+                df[quantile_column(level)] = q[..., i].reshape(-1)
+            lead = ["scenario", *self.params, "mode", "metric"]
+            self._summary = df[lead + [c for c in df.columns if c not in lead]]
+        return self._summary
+
+    @property
+    def paired(self) -> pd.DataFrame:
+        """One row per scenario, mode and metric: the per-organization difference
+        mode - baseline (mean, std, 95% CI), win rate with its Wilson CI, wins, ties."""
+        if self._paired is None:
+            df = self._tidy("paired", PAIRED_FIELDS)
+            lead = ["scenario", *self.params, "mode", "metric"]
+            self._paired = df[lead + [c for c in df.columns if c not in lead]]
+        return self._paired
+
+    @property
+    def has_records(self) -> bool:
+        return "orgs" in self._f
+
+    def _record_frame(self):
+        g = self._f["orgs"]
+        base = pd.DataFrame({"scenario": g["scenario"][()].astype(np.int64),
+                             "org": g["org"][()].astype(np.int64)})
+        for ds in g["params"].values():
+            base[_text(ds.attrs.get("field", ds.name.split("/")[-1]))] = ds[()]
+        extra = [p for p in self.params if p not in base.columns]
+        if extra:
+            base = base.merge(self.scenarios[["scenario", *extra]], on="scenario", how="left")
+        values = {}
+        for ds in g["metrics"].values():
+            values[_text(ds.attrs.get("metric", ds.name.split("/")[-1]))] = ds[()]
+        return base, values
+
+    @property
+    def orgs(self) -> pd.DataFrame | None:
+        """Per-organization records in long form, one row per organization and mode:
+        scenario, org, <record fields>, <swept params not among them>, mode, <metrics>.
+        None when the run stored no records (--samples none)."""
+        if self._orgs is None and self.has_records:
+            base, values = self._record_frame()
+            M = len(self.modes)
+            df = base.loc[base.index.repeat(M)].reset_index(drop=True)
+            df["mode"] = np.tile(np.asarray(self.modes, dtype=object), len(base))
+            for name in self.metrics:
+                df[name] = values[name].reshape(-1)
+            self._orgs = df
+        return self._orgs
+
+    def orgs_wide(self) -> pd.DataFrame | None:
+        """Per-organization records, one row per organization, metric columns named
+        '<metric>[<mode>]' (e.g. 'decision_quality[distributed]')."""
+        if not self.has_records:
+            return None
+        base, values = self._record_frame()
+        for name in self.metrics:
+            for m, mode in enumerate(self.modes):
+                base[f"{name}[{mode}]"] = values[name][:, m]
+        return base
+
+    def histogram(self, metric: str) -> Histogram:
+        if metric not in self.metrics:
+            raise KeyError(f"unknown metric {metric!r}; known: {', '.join(self.metrics)}")
+        for g in self._f["histograms"].values():
+            if _text(g.attrs.get("metric", "")) == metric:
+                return Histogram(metric=metric, unit=_text(g.attrs["units"]),
+                                 log_bins=bool(g.attrs["log_bins"]),
+                                 edges=g["edges"][()], counts=g["counts"][()],
+                                 underflow=g["underflow"][()], overflow=g["overflow"][()],
+                                 modes=self.modes, scenarios=self.scenarios)
+        raise ResultsFormatError(f"{self.path}: no histogram for metric {metric}")
+
+
+def load(path: str) -> Results:
+    """Opens a results file; raises ResultsFormatError when it is not one (or another
+    format version)."""
+    return Results(path)
+
+
+def _print_summary(r: Results) -> None:
+    m = r.meta
+    print(f"{r.path}: leadsim {m.get('leadsim_version')} ({m.get('git_describe')}), "
+          f"model {m.get('model')}, seed {m.get('seed')}, created {m.get('created_utc')}")
+    print(f"  {len(r.scenarios)} scenario(s) x {m.get('orgs_per_scenario')} organizations; "
+          f"swept: {', '.join(r.params) or 'nothing'}")
+    print(f"  modes: {', '.join(r.modes)} (baseline {r.baseline})")
+    print(f"  records: {'yes' if r.has_records else 'none'} (samples={m.get('samples')})")
+    for metric in r.metrics:
+        print(f"\n{metric} [{r.metric_units[metric]}]: {r.metric_descriptions[metric]}")
+        s = r.summary[r.summary.metric == metric]
+        p = r.paired[r.paired.metric == metric]
+        mean = s.groupby("mode")["mean"].mean().reindex(r.modes)
+        win = p.groupby("mode")["win_rate"].mean().reindex(r.modes)
+        table = pd.DataFrame({"mean (avg over scenarios)": mean,
+                              f"win rate vs {r.baseline}": win})
+        print(table.to_string(float_format=lambda v: f"{v:.4g}"))
+
+
+def main(argv: list[str]) -> int:
+    if len(argv) != 2 or argv[1] in ("-h", "--help"):
+        print("usage: leadsim_results.py FILE", file=sys.stderr)
+        return 2
+    try:
+        with load(argv[1]) as r:
+            _print_summary(r)
+    except (ResultsFormatError, FileNotFoundError) as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
