@@ -8,7 +8,7 @@
     r.orgs       # per-organization records, long: one row per organization and mode (or None)
     r.orgs_wide()  # the same, one row per organization, columns "<metric>[<mode>]"
     r.meta       # dict of the root attributes (seed, config, versions, ...)
-    r.histogram("decision_quality")  # Histogram: edges, counts [S, M, B], .frame()
+    r.histogram("value")  # Histogram: edges, counts [S, M, B], .frame()
 
 Run as a script it prints a short summary:  /usr/bin/python3 tools/leadsim_results.py FILE
 
@@ -229,7 +229,7 @@ class Results:
 
     def orgs_wide(self) -> pd.DataFrame | None:
         """Per-organization records, one row per organization, metric columns named
-        '<metric>[<mode>]' (e.g. 'decision_quality[distributed]')."""
+        '<metric>[<mode>]' (e.g. 'value[distributed]')."""
         if not self.has_records:
             return None
         base, values = self._record_frame()
