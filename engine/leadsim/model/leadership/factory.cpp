@@ -292,7 +292,10 @@ class LeadershipModel;
 
 class LeadershipSimulator final : public Simulator {
  public:
-  explicit LeadershipSimulator(const LeadershipModel& m) : model_(m) {}
+  // The bulk path needs only the metrics: no per-problem record.
+  explicit LeadershipSimulator(const LeadershipModel& m) : model_(m) {
+    engine_.set_problem_detail(false);
+  }
   void simulate(std::uint64_t scenario, std::uint64_t org, OrgOutcome& out,
                 TraceSink* trace) override;
 

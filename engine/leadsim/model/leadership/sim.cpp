@@ -5,6 +5,7 @@
 #include <limits>
 #include <span>
 #include <string>
+#include <type_traits>
 
 #include "leadsim/core/error.h"
 #include "leadsim/rng/distributions.h"
@@ -53,16 +54,41 @@ const std::array<OrgParamInfo, kNumOrgParams>& org_param_info() {
   return info;
 }
 
-// A local weight w_p ~ beta_mean(w̄, κ); the degenerate means 0 and 1 give w̄ without a draw.
-double draw_local_weight(Stream& s, double wbar, double kappa) {
-  if (!(wbar > 0.0)) return 0.0;
-  if (!(wbar < 1.0)) return 1.0;
-  return rng::beta_mean(s, wbar, kappa);
-}
+// A local weight w_p ~ beta_mean(w̄, κ) = Beta(w̄κ, (1-w̄)κ) by the exact ziggurat-driven
+// sampler (rng::beta_zig, parameters precomputed once per organization); the degenerate
+// means 0 and 1 give w̄ without a draw.
+struct LocalWeight {
+  double fixed = -1.0;  // >= 0: every w_p equals it
+  rng::BetaZig beta;
+  LocalWeight(double wbar, double kappa) {
+    if (!(wbar > 0.0)) {
+      fixed = 0.0;
+    } else if (!(wbar < 1.0)) {
+      fixed = 1.0;
+    } else {
+      beta = rng::BetaZig(wbar * kappa, (1.0 - wbar) * kappa);
+    }
+  }
+  double operator()(Stream& s) const { return fixed >= 0.0 ? fixed : rng::beta_zig(s, beta); }
+};
 
-double agent_draw(const config::DistSpec& spec, Stream& s) {
-  return spec.sample(s, 0.0, 1.0, false);
-}
+// A per-agent trait draw. beta_mean(m, κ) (the default of every agent trait) uses the exact
+// ziggurat-driven rng::beta_zig with its constants precomputed; every other kind samples
+// through DistSpec::sample.
+struct AgentDraw {
+  const config::DistSpec* spec;
+  bool zig = false;
+  rng::BetaZig beta;
+  explicit AgentDraw(const config::DistSpec& sp) : spec(&sp) {
+    if (sp.kind == config::DistSpec::Kind::kBetaMean) {
+      zig = true;
+      beta = rng::BetaZig(sp.args[0] * sp.args[1], (1.0 - sp.args[0]) * sp.args[1]);
+    }
+  }
+  double operator()(Stream& s) const {
+    return zig ? rng::beta_zig(s, beta) : spec->sample(s, 0.0, 1.0, false);
+  }
+};
 
 // Sessions a level-1 manager holds: min(team, ⌊share·C / cost⌋) (§11.10).
 int sessions(int team, double share, double capacity, double cost) {
@@ -188,10 +214,10 @@ void Engine::draw_structure(const ScenarioSpec& spec) {
   o.skill0.resize(static_cast<std::size_t>(W) * static_cast<std::size_t>(D));
   o.align0.resize(static_cast<std::size_t>(W));
   o.g0.resize(static_cast<std::size_t>(o.managers));
-  const auto& sh = spec.agent[kSkillHome];
-  const auto& so = spec.agent[kSkillOther];
-  const auto& sm = spec.agent[kSkillManager];
-  const auto& sa = spec.agent[kAlignmentWorker];
+  const AgentDraw sh(spec.agent[kSkillHome]);
+  const AgentDraw so(spec.agent[kSkillOther]);
+  const AgentDraw sm(spec.agent[kSkillManager]);
+  const AgentDraw sa(spec.agent[kAlignmentWorker]);
   for (int i = 0; i < W; ++i) {
     const auto id = tag(Purpose::kWorker, static_cast<std::uint32_t>(i));
     Stream hs(seed_, org_id_, id, kSubHome);
@@ -201,17 +227,17 @@ void Engine::draw_structure(const ScenarioSpec& spec) {
     // overwritten), so a worker's skill in domain d does not depend on its home domain.
     Stream os(seed_, org_id_, id, kSubSkillOther);
     double* k = &o.skill0[static_cast<std::size_t>(i) * static_cast<std::size_t>(D)];
-    for (int d = 0; d < D; ++d) k[d] = agent_draw(so, os);
+    for (int d = 0; d < D; ++d) k[d] = so(os);
     Stream ks(seed_, org_id_, id, kSubSkillHome);
-    k[h] = agent_draw(sh, ks);
+    k[h] = sh(ks);
     Stream as(seed_, org_id_, id, kSubAlignment);
-    o.align0[static_cast<std::size_t>(i)] = agent_draw(sa, as);
+    o.align0[static_cast<std::size_t>(i)] = sa(as);
     blocks_ += hs.blocks() + os.blocks() + ks.blocks() + as.blocks();
   }
   for (int m = 0; m < o.managers; ++m) {
     Stream ms(seed_, org_id_, tag(Purpose::kManager, static_cast<std::uint32_t>(m)),
               kSubSkillManager);
-    o.g0[static_cast<std::size_t>(m)] = agent_draw(sm, ms);
+    o.g0[static_cast<std::size_t>(m)] = sm(ms);
     blocks_ += ms.blocks();
   }
 
@@ -291,9 +317,13 @@ void Engine::draw_environment(const ScenarioSpec& spec) {
   const double lambda = o.p[kDecisionRate];
   const double home_share = o.p[kHomeShare];
   const double sigma = o.p[kScopeEscalation];
-  const double wbar = o.p[kLocalWeight];
-  const double kappa = c.problem_concentration;
+  const LocalWeight local_weight(o.p[kLocalWeight], c.problem_concentration);
 
+  sigma_pow_.assign(static_cast<std::size_t>(L) + 1, 1.0);
+  for (int j = 1; j <= L; ++j) {
+    sigma_pow_[static_cast<std::size_t>(j)] = sigma_pow_[static_cast<std::size_t>(j) - 1] * sigma;
+  }
+  const double* sigma_pow = sigma_pow_.data();
   e.period_begin.resize(static_cast<std::size_t>(T) + 1);
   e.period.clear();
   e.worker.clear();
@@ -316,14 +346,17 @@ void Engine::draw_environment(const ScenarioSpec& spec) {
           const int r = static_cast<int>(rng::uniform_index(s, static_cast<std::uint64_t>(D - 1)));
           d = r < h ? r : r + 1;
         }
+        // Scope by inversion from one uniform: P(ℓ > j) = σ^j for j < L, the law of the
+        // sequential σ-coins capped at L, without a data-dependent branch.
+        const double us = s.uniform();
         int l = 1;
-        while (l < L && s.uniform() < sigma) ++l;
+        for (int j = 1; j < L; ++j) l += us < sigma_pow[static_cast<std::size_t>(j)] ? 1 : 0;
         e.period.push_back(t);
         e.worker.push_back(i);
         e.domain.push_back(static_cast<std::uint8_t>(d));
         e.scope.push_back(static_cast<std::uint8_t>(l));
-        e.w.push_back(draw_local_weight(s, wbar, kappa));
-        e.v.push_back(rng::exponential(s));
+        e.w.push_back(local_weight(s));
+        e.v.push_back(rng::exponential_zig(s));
         e.u.push_back(s.uniform());
         e.a.push_back(s.uniform());
       }
@@ -359,6 +392,9 @@ void Engine::draw_environment(const ScenarioSpec& spec) {
     blocks_ += s.blocks();
   }
   e.turn_begin[static_cast<std::size_t>(T)] = static_cast<int>(e.turn_worker.size());
+  const AgentDraw repl_other(spec.agent[kSkillOther]);
+  const AgentDraw repl_home(spec.agent[kSkillHome]);
+  const AgentDraw repl_align(spec.agent[kAlignmentWorker]);
   for (int t = 0; t < T; ++t) {
     for (int q = e.turn_begin[static_cast<std::size_t>(t)];
          q < e.turn_begin[static_cast<std::size_t>(t) + 1]; ++q) {
@@ -369,10 +405,10 @@ void Engine::draw_environment(const ScenarioSpec& spec) {
       Stream ks(seed_, org_id_, id, sub | kReplHome);
       Stream as(seed_, org_id_, id, sub | kReplAlign);
       const std::size_t base = e.repl_skill.size();
-      for (int d = 0; d < D; ++d) e.repl_skill.push_back(agent_draw(spec.agent[kSkillOther], os));
+      for (int d = 0; d < D; ++d) e.repl_skill.push_back(repl_other(os));
       e.repl_skill[base + static_cast<std::size_t>(o.home[static_cast<std::size_t>(i)])] =
-          agent_draw(spec.agent[kSkillHome], ks);
-      e.repl_align.push_back(agent_draw(spec.agent[kAlignmentWorker], as));
+          repl_home(ks);
+      e.repl_align.push_back(repl_align(as));
       blocks_ += os.blocks() + ks.blocks() + as.blocks();
     }
   }
@@ -461,8 +497,9 @@ void Engine::finish_environment() {
 int Engine::choose_tie(int i, int d, double rho, double tau, Stream& rs) {
   const Organization& o = org_;
   const int D = o.domains;
-  const int t0 = o.team_begin(i);
-  const int t1 = o.team_end(i);
+  // Team bounds from run_mode's table: an integer division per call costs more than the scan.
+  const int t0 = team0_[static_cast<std::size_t>(i)];
+  const int t1 = std::min(t0 + o.span, o.workers);
   const int nteam = t1 - t0 - 1;
   const int* cross = o.ties.data() + o.tie_begin[static_cast<std::size_t>(i)];
   const int ncross =
@@ -511,6 +548,11 @@ int Engine::choose_tie(int i, int d, double rho, double tau, Stream& rs) {
 }
 
 ModeResult Engine::run_mode(const Policy& pol, const Constants& c, TraceSink* trace) {
+  return detail_ ? run_mode_impl<true>(pol, c, trace) : run_mode_impl<false>(pol, c, trace);
+}
+
+template <bool kDetail>
+ModeResult Engine::run_mode_impl(const Policy& pol, const Constants& c, TraceSink* trace) {
   const Organization& o = org_;
   const Environment& e = env_;
   const int W = o.workers;
@@ -539,16 +581,27 @@ ModeResult Engine::run_mode(const Policy& pol, const Constants& c, TraceSink* tr
   rho_.assign(Wz, c.rho0);
   g_.assign(o.g0.begin(), o.g0.end());
   rem_.assign(Wz, 0.0);
+  team0_.resize(Wz);
+  for (int i = 0; i < W; ++i) team0_[static_cast<std::size_t>(i)] = o.team_begin(i);
   queue_.resize(static_cast<std::size_t>(e.queue_base.back()));
   head_.assign(e.queue_base.begin(), e.queue_base.end() - 1);
   tail_.assign(e.queue_base.begin(), e.queue_base.end() - 1);
   active_.reserve(Wz);
   value_by_period_.assign(static_cast<std::size_t>(T), 0.0);
-  status_.assign(N, kWaiting);
-  flags_.assign(N, 0);
-  wait_.assign(N, -1);
-  helper_.assign(N, -1);
-  kc_.assign(N, kNaN);
+  if constexpr (kDetail) {
+    status_.assign(N, kWaiting);
+    flags_.assign(N, 0);
+    wait_.assign(N, -1);
+    helper_.assign(N, -1);
+    kc_.assign(N, kNaN);
+  } else {
+    // Sized but untouched: the per-problem record is off (set_problem_detail(false)).
+    status_.clear();
+    flags_.clear();
+    wait_.clear();
+    helper_.clear();
+    kc_.clear();
+  }
   const int max_wait = std::max(0, std::min(c.deadline, T));
   disc_.resize(static_cast<std::size_t>(max_wait) + 1);
   disc_[0] = 1.0;
@@ -587,6 +640,8 @@ ModeResult Engine::run_mode(const Policy& pol, const Constants& c, TraceSink* tr
   double* kcr = kc_.data();
 
   const std::uint32_t mode_id = rng::name_id(pol.name.c_str());
+  // Value factor by (right, aligned): wrong 0, right and misaligned 1 - penalty, both 1.
+  const double fac[4] = {0.0, 0.0, pen_factor, 1.0};
   double value_sum = 0.0;
   double wait_sum = 0.0;
 
@@ -598,16 +653,19 @@ ModeResult Engine::run_mode(const Policy& pol, const Constants& c, TraceSink* tr
     Stream rs(seed_, org_id_, tag(Purpose::kMode, mode_id), static_cast<std::uint64_t>(t));
 
     // 1. Expiry (§11.4): a problem waiting since arrival + deadline + 1 leaves, no attention.
+    // Only the deciders a route can fill have queues to sweep.
     const int cutoff = t - c.deadline - 1;
     if (cutoff >= 0) {
-      for (int x = 0; x < W + M; ++x) {
+      const int x0 = pol.route == Route::kManager ? W : 0;
+      const int x1 = pol.route == Route::kWorker ? W : W + M;
+      for (int x = x0; x < x1; ++x) {
         int h = head[x];
         const int tl = tail[x];
         while (h < tl && per[q[h]] <= cutoff) {
-          st[q[h]] = kExpired;
+          if constexpr (kDetail) st[q[h]] = kExpired;
           ++h;
-          ++p_expired;
         }
+        p_expired += h - head[x];
         head[x] = h;
       }
     }
@@ -626,7 +684,7 @@ ModeResult Engine::run_mode(const Policy& pol, const Constants& c, TraceSink* tr
         for (int p = pb; p < pe; ++p) {
           const int i = wk[p];
           if (k[static_cast<std::size_t>(i) * Dz + dom[p]] * cw[p] < theta) {
-            fl[p] = kEscalated;
+            if constexpr (kDetail) fl[p] = kEscalated;
             ++r.escalated;
             q[tail[W + target[p]]++] = p;
           } else {
@@ -662,16 +720,19 @@ ModeResult Engine::run_mode(const Policy& pol, const Constants& c, TraceSink* tr
         const double gm = g_[static_cast<std::size_t>(m)];
         for (int h = head[x], end = head[x] + nd; h < end; ++h) {
           const int p = q[h];
-          const int w = t - per[p];
+          const int ap = per[p];
+          const int w = t - ap;
           const double kc = gm * cm[p];
           const bool right = pu[p] < 0.5 + 0.5 * kc;
-          // Managers have A = 1: every decision is aligned.
-          const double val = right ? pv[p] * disc[w] : 0.0;
-          st[p] = kDecided;
-          fl[p] = static_cast<std::uint8_t>(fl[p] | kAligned | (right ? kRight : 0));
-          wt[p] = w;
-          kcr[p] = kc;
-          vbp[per[p]] += val;
+          // Managers have A = 1: every decision is aligned. Branch-free: right is a coin.
+          const double val = pv[p] * fac[right ? 3 : 0] * disc[w];
+          if constexpr (kDetail) {
+            st[p] = kDecided;
+            fl[p] = static_cast<std::uint8_t>(fl[p] | kAligned | (right ? kRight : 0));
+            wt[p] = w;
+            kcr[p] = kc;
+          }
+          vbp[ap] += val;
           p_value += val;
           p_right += right ? 1 : 0;
           wait_sum += w;
@@ -687,7 +748,7 @@ ModeResult Engine::run_mode(const Policy& pol, const Constants& c, TraceSink* tr
     if (pol.route != Route::kManager || pol.peer) {
       for (std::size_t i = 0; i < Wz; ++i) rem[i] = K;
     }
-    auto decide_worker = [&](int i, int p) {
+    auto decide_worker = [&]<bool kPeer>(std::bool_constant<kPeer>, int i, int p) {
       const int d = dom[p];
       const std::size_t ki_at = static_cast<std::size_t>(i) * Dz + static_cast<std::size_t>(d);
       const double ki = k[ki_at];
@@ -695,7 +756,7 @@ ModeResult Engine::run_mode(const Policy& pol, const Constants& c, TraceSink* tr
       double keff = ki;
       int j = -1;
       double kj = 0.0;
-      if (pol.peer && ki * c_w < theta) {
+      if (kPeer && ki * c_w < theta) {
         const int tie = choose_tie(i, d, rho_[static_cast<std::size_t>(i)], tau, rs);
         if (tie >= 0) {
           ++r.consult_attempts;
@@ -715,21 +776,26 @@ ModeResult Engine::run_mode(const Policy& pol, const Constants& c, TraceSink* tr
       double A = ai;
       for (int l = 1; l < scope[p]; ++l) A *= ai;
       const bool aligned = pa[p] < A;
-      const int w = t - per[p];
-      const double val = right ? pv[p] * (aligned ? 1.0 : pen_factor) * disc[w] : 0.0;
-      st[p] = kDecided;
-      fl[p] = static_cast<std::uint8_t>(fl[p] | (right ? kRight : 0) | (aligned ? kAligned : 0) |
-                                        (j >= 0 ? kHelped : 0));
-      wt[p] = w;
-      kcr[p] = kc;
-      hp[p] = j;
-      vbp[per[p]] += val;
+      const int ap = per[p];
+      const int w = t - ap;
+      // (v · factor) · disc with factor 0, 1 - penalty or 1: the same product as
+      // right ? v · (aligned ? 1 : 1 - penalty) · disc : 0, without data-dependent branches.
+      const double val = pv[p] * fac[(right ? 2 : 0) | (aligned ? 1 : 0)] * disc[w];
+      if constexpr (kDetail) {
+        st[p] = kDecided;
+        fl[p] = static_cast<std::uint8_t>(fl[p] | (right ? kRight : 0) | (aligned ? kAligned : 0) |
+                                          (j >= 0 ? kHelped : 0));
+        wt[p] = w;
+        kcr[p] = kc;
+        hp[p] = j;
+      }
+      vbp[ap] += val;
       p_value += val;
       p_right += right ? 1 : 0;
       p_aligned += aligned ? 1 : 0;
       wait_sum += w;
       ++p_decided;
-      if (j >= 0) k[ki_at] = ki + c.learn_rate * (kj > ki ? kj - ki : 0.0);
+      if (kPeer && j >= 0) k[ki_at] = ki + c.learn_rate * (kj > ki ? kj - ki : 0.0);
     };
     if (pol.route != Route::kManager) {
       if (pol.peer) {
@@ -743,7 +809,7 @@ ModeResult Engine::run_mode(const Policy& pol, const Constants& c, TraceSink* tr
           for (std::size_t a = 0; a < active_.size(); ++a) {
             const int i = active_[a];
             if (!(rem[i] >= 1.0) || head[i] >= tail[i]) continue;
-            decide_worker(i, q[head[i]++]);
+            decide_worker(std::true_type{}, i, q[head[i]++]);
             rem[i] -= 1.0;
             r.worker_used += 1.0;
             if (rem[i] >= 1.0 && head[i] < tail[i]) active_[kept++] = i;
@@ -757,7 +823,9 @@ ModeResult Engine::run_mode(const Policy& pol, const Constants& c, TraceSink* tr
           if (avail_n == 0) continue;
           const int nd =
               fk >= static_cast<double>(avail_n) ? avail_n : std::max(0, static_cast<int>(fk));
-          for (int h = head[i], end = head[i] + nd; h < end; ++h) decide_worker(i, q[h]);
+          for (int h = head[i], end = head[i] + nd; h < end; ++h) {
+            decide_worker(std::false_type{}, i, q[h]);
+          }
           head[i] += nd;
           rem[i] = K - static_cast<double>(nd);
           r.worker_used += nd;
@@ -816,7 +884,7 @@ ModeResult Engine::run_mode(const Policy& pol, const Constants& c, TraceSink* tr
     // 6. Peer coaching (§11.11): index order, updates visible at once.
     if (pol.peer) {
       for (int i = 0; i < W; ++i) {
-        if (o.team_end(i) - o.team_begin(i) == 1 &&
+        if (team0_[static_cast<std::size_t>(i)] == W - 1 &&
             o.tie_begin[static_cast<std::size_t>(i)] ==
                 o.tie_begin[static_cast<std::size_t>(i) + 1]) {
           continue;  // no ties: no coin

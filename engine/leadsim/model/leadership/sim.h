@@ -173,6 +173,11 @@ class Engine {
   // when decided + expired + waiting != arrived.
   ModeResult run_mode(const Policy& policy, const Constants& c, TraceSink* trace = nullptr);
 
+  // Whether run_mode records the per-problem outcome (status(), flags(), wait(), helper(),
+  // kc()). On by default (tests read it); the bulk path turns it off, which leaves those
+  // vectors empty and changes no ModeResult.
+  void set_problem_detail(bool on) { detail_ = on; }
+
   Organization& org() { return org_; }
   Environment& env() { return env_; }
   const Organization& org() const { return org_; }
@@ -194,6 +199,10 @@ class Engine {
   void draw_structure(const ScenarioSpec& spec);
   void draw_environment(const ScenarioSpec& spec);
   int choose_tie(int i, int d, double rho, double tau, rng::Stream& rs);
+  template <bool kDetail>
+  ModeResult run_mode_impl(const Policy& policy, const Constants& c, TraceSink* trace);
+
+  bool detail_ = true;
 
   std::uint64_t seed_ = 0;
   std::uint64_t org_id_ = 0;
@@ -202,6 +211,8 @@ class Engine {
   Environment env_;
   std::vector<std::vector<int>> adj_;  // tie construction scratch
   std::vector<int> scratch_;
+  std::vector<double> sigma_pow_;  // σ^j, j = 0..L
+  std::vector<int> team0_;         // first worker of each worker's team (run_mode)
   // Mode state.
   std::vector<double> skill_, align_, psi_, rho_, g_, rem_;
   std::vector<int> queue_, head_, tail_, active_;
