@@ -159,6 +159,27 @@ std::int64_t poisson(G& g, double mean) {
   }
 }
 
+// poisson(g, mean) with exp(-mean) supplied by the caller (exp_neg_mean == std::exp(-mean)),
+// for callers that draw many times with one mean: the same words and the same values as
+// poisson(g, mean), without the exponential per call.
+template <class G>
+std::int64_t poisson_exp(G& g, double mean, double exp_neg_mean) {
+  if (!(mean > 0.0)) return 0;
+  if (!(mean < 10.0)) return poisson(g, mean);
+  const double u = g.uniform();
+  double p = exp_neg_mean;
+  double f = p;
+  std::int64_t k = 0;
+  while (u >= f) {
+    ++k;
+    p *= mean / static_cast<double>(k);
+    const double next = f + p;
+    if (next == f) break;
+    f = next;
+  }
+  return k;
+}
+
 // Index drawn with probability proportional to weights[i] (non-negative, positive sum).
 template <class G>
 std::size_t categorical(G& g, std::span<const double> weights) {

@@ -325,48 +325,99 @@ void Engine::draw_environment(const ScenarioSpec& spec) {
   }
   const double* sigma_pow = sigma_pow_.data();
   e.period_begin.resize(static_cast<std::size_t>(T) + 1);
-  e.period.clear();
-  e.worker.clear();
-  e.domain.clear();
-  e.scope.clear();
-  e.w.clear();
-  e.v.clear();
-  e.u.clear();
-  e.a.clear();
+  // Problems are written through raw pointers into grow-only scratch (not push_back: eight
+  // vectors' bookkeeping per problem cost more than the draws around it), grown before a
+  // stream could overrun it, and copied into the environment at the end.
+  std::size_t cap = 0;
+  int* pp = nullptr;
+  int* pw = nullptr;
+  std::uint8_t* pd = nullptr;
+  std::uint8_t* ps = nullptr;
+  double* pwt = nullptr;
+  double* pv = nullptr;
+  double* pu = nullptr;
+  double* pa = nullptr;
+  auto reserve = [&](std::size_t want) {
+    // Scratch only grows, so no draw after the largest organization zero-fills anything.
+    if (want > draw_period_.size()) {
+      draw_period_.resize(want);
+      draw_worker_.resize(want);
+      draw_domain_.resize(want);
+      draw_scope_.resize(want);
+      draw_w_.resize(want);
+      draw_v_.resize(want);
+      draw_u_.resize(want);
+      draw_a_.resize(want);
+    }
+    cap = draw_period_.size();
+    pp = draw_period_.data();
+    pw = draw_worker_.data();
+    pd = draw_domain_.data();
+    ps = draw_scope_.data();
+    pwt = draw_w_.data();
+    pv = draw_v_.data();
+    pu = draw_u_.data();
+    pa = draw_a_.data();
+  };
+  reserve(0);
+  const double exp_neg_lambda = std::exp(-lambda);
+  std::size_t np = 0;
   for (int t = 0; t < T; ++t) {
-    e.period_begin[static_cast<std::size_t>(t)] = static_cast<int>(e.period.size());
+    e.period_begin[static_cast<std::size_t>(t)] = static_cast<int>(np);
     for (int i = 0; i < W; ++i) {
       Stream s(seed_, org_id_, tag(Purpose::kProblems, static_cast<std::uint32_t>(i)),
                static_cast<std::uint64_t>(t));
-      const std::int64_t n = rng::poisson(s, lambda);
+      const std::int64_t n = rng::poisson_exp(s, lambda, exp_neg_lambda);
+      if (n <= 0) {
+        blocks_ += s.blocks();
+        continue;
+      }
+      if (static_cast<std::uint64_t>(n) > cap - np) {
+        if (static_cast<std::uint64_t>(n) >
+            static_cast<std::uint64_t>(std::numeric_limits<int>::max() / 2)) {
+          throw SimulationError("leadership: more than 2^30 problems in one organization", 0,
+                                org_id_, "");
+        }
+        reserve(2 * (np + static_cast<std::size_t>(n)) + 1024);
+      }
       const int h = o.home[static_cast<std::size_t>(i)];
-      for (std::int64_t q = 0; q < n; ++q) {
+      for (std::int64_t q = 0; q < n; ++q, ++np) {
         int d = h;
         if (!(s.uniform() < home_share) && D > 1) {
           const int r = static_cast<int>(rng::uniform_index(s, static_cast<std::uint64_t>(D - 1)));
           d = r < h ? r : r + 1;
         }
         // Scope by inversion from one uniform: P(ℓ > j) = σ^j for j < L, the law of the
-        // sequential σ-coins capped at L, without a data-dependent branch.
+        // sequential σ-coins capped at L. σ^j does not increase with j, so the count of
+        // j < L with us < σ^j is the first j that fails.
         const double us = s.uniform();
         int l = 1;
-        for (int j = 1; j < L; ++j) l += us < sigma_pow[static_cast<std::size_t>(j)] ? 1 : 0;
-        e.period.push_back(t);
-        e.worker.push_back(i);
-        e.domain.push_back(static_cast<std::uint8_t>(d));
-        e.scope.push_back(static_cast<std::uint8_t>(l));
-        e.w.push_back(local_weight(s));
-        e.v.push_back(rng::exponential_zig(s));
-        e.u.push_back(s.uniform());
-        e.a.push_back(s.uniform());
+        while (l < L && us < sigma_pow[static_cast<std::size_t>(l)]) ++l;
+        pp[np] = t;
+        pw[np] = i;
+        pd[np] = static_cast<std::uint8_t>(d);
+        ps[np] = static_cast<std::uint8_t>(l);
+        pwt[np] = local_weight(s);
+        pv[np] = rng::exponential_zig(s);
+        pu[np] = s.uniform();
+        pa[np] = s.uniform();
       }
       blocks_ += s.blocks();
     }
-    if (e.period.size() > static_cast<std::size_t>(std::numeric_limits<int>::max() / 2)) {
+    if (np > static_cast<std::size_t>(std::numeric_limits<int>::max() / 2)) {
       throw SimulationError("leadership: more than 2^30 problems in one organization", 0, org_id_,
                             "");
     }
   }
+  const auto n_end = static_cast<std::ptrdiff_t>(np);
+  e.period.assign(draw_period_.begin(), draw_period_.begin() + n_end);
+  e.worker.assign(draw_worker_.begin(), draw_worker_.begin() + n_end);
+  e.domain.assign(draw_domain_.begin(), draw_domain_.begin() + n_end);
+  e.scope.assign(draw_scope_.begin(), draw_scope_.begin() + n_end);
+  e.w.assign(draw_w_.begin(), draw_w_.begin() + n_end);
+  e.v.assign(draw_v_.begin(), draw_v_.begin() + n_end);
+  e.u.assign(draw_u_.begin(), draw_u_.begin() + n_end);
+  e.a.assign(draw_a_.begin(), draw_a_.begin() + n_end);
   e.period_begin[static_cast<std::size_t>(T)] = static_cast<int>(e.period.size());
 
   // Turnover: geometric skips between leaving positions (exact Bernoulli(p) per worker).
@@ -469,20 +520,42 @@ void Engine::finish_environment() {
   e.target.resize(n);
   e.queue_base.assign(static_cast<std::size_t>(W + M) + 1, 0);
   e.importance_by_period.assign(static_cast<std::size_t>(e.periods), 0.0);
-  e.total_importance = 0.0;
-  for (std::size_t p = 0; p < n; ++p) {
-    const double w = e.w[p];
-    const int l = e.scope[p];
-    e.cw[p] = w + (1.0 - w) * iota;
-    e.cm[p] = w * loss[static_cast<std::size_t>(l)] + (1.0 - w);
-    const int m = o.level_offset[static_cast<std::size_t>(l)] +
-                  static_cast<int>(e.worker[p] / o.span_pow[static_cast<std::size_t>(l)]);
-    e.target[p] = m;
-    ++e.queue_base[static_cast<std::size_t>(e.worker[p]) + 1];
-    ++e.queue_base[static_cast<std::size_t>(W + m) + 1];
-    e.importance_by_period[static_cast<std::size_t>(e.period[p])] += e.v[p];
-    e.total_importance += e.v[p];
+  // The level-l manager of every worker, l = 0..L (row stride L + 1): one division per
+  // (worker, level) instead of one per problem.
+  const auto stride = static_cast<std::size_t>(o.levels) + 1;
+  scratch_.resize(static_cast<std::size_t>(W) * stride);
+  for (int i = 0; i < W; ++i) {
+    for (std::size_t l = 0; l < stride; ++l) {
+      scratch_[static_cast<std::size_t>(i) * stride + l] =
+          o.level_offset[l] + static_cast<int>(i / o.span_pow[l]);
+    }
   }
+  const int* mgr = scratch_.data();
+  const double* pw = e.w.data();
+  const double* pv = e.v.data();
+  const int* pworker = e.worker.data();
+  const int* pperiod = e.period.data();
+  const std::uint8_t* pscope = e.scope.data();
+  double* pcw = e.cw.data();
+  double* pcm = e.cm.data();
+  int* ptarget = e.target.data();
+  int* qb = e.queue_base.data();
+  double* ibp = e.importance_by_period.data();
+  double total = 0.0;
+  for (std::size_t p = 0; p < n; ++p) {
+    const double w = pw[p];
+    const std::size_t l = pscope[p];
+    pcw[p] = w + (1.0 - w) * iota;
+    pcm[p] = w * loss[l] + (1.0 - w);
+    const int i = pworker[p];
+    const int m = mgr[static_cast<std::size_t>(i) * stride + l];
+    ptarget[p] = m;
+    ++qb[i + 1];
+    ++qb[W + m + 1];
+    ibp[pperiod[p]] += pv[p];
+    total += pv[p];
+  }
+  e.total_importance = total;
   for (int x = 0; x < W + M; ++x) {
     e.queue_base[static_cast<std::size_t>(x) + 1] += e.queue_base[static_cast<std::size_t>(x)];
   }

@@ -212,7 +212,11 @@ class Engine {
   std::vector<std::vector<int>> adj_;  // tie construction scratch
   std::vector<int> scratch_;
   std::vector<double> sigma_pow_;  // σ^j, j = 0..L
-  std::vector<int> team0_;         // first worker of each worker's team (run_mode)
+  // Problem-draw scratch (grows only; copied into env_ at the end of draw_environment).
+  std::vector<int> draw_period_, draw_worker_;
+  std::vector<std::uint8_t> draw_domain_, draw_scope_;
+  std::vector<double> draw_w_, draw_v_, draw_u_, draw_a_;
+  std::vector<int> team0_;  // first worker of each worker's team (run_mode)
   // Mode state.
   std::vector<double> skill_, align_, psi_, rho_, g_, rem_;
   std::vector<int> queue_, head_, tail_, active_;
