@@ -23,6 +23,8 @@ const std::vector<Subcommand>& subcommands() {
       {"replay", "re-simulate one organization of a results file and check it bit for bit",
        &cmd_replay},
       {"params", "list every configuration parameter with default, range and meaning", &cmd_params},
+      {"merge", "merge the shard files of a study into one results file", &cmd_merge},
+      {"bench", "run the standard benchmark workload and report throughput", &cmd_bench},
   };
   return table;
 }
@@ -33,7 +35,8 @@ std::string exit_codes_help() {
          "  1  runtime failure (file unreadable or unwritable, wrong file format, "
          "simulation error)\n"
          "  2  usage or configuration error (bad option, key, value or distribution)\n"
-         "  3  interrupted (SIGINT, SIGTERM or SIGUSR1); no results file is left behind\n";
+         "  3  interrupted (SIGINT, SIGTERM or SIGUSR1); no results file is left behind;\n"
+         "     run keeps a checkpoint in <OUT>.partial/ (continue with --resume)\n";
 }
 
 void print_error(std::string_view message) {

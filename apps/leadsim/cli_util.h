@@ -30,7 +30,7 @@ namespace po = boost::program_options;
 inline constexpr int kExitOk = 0;
 inline constexpr int kExitFailure = 1;      // IoError, FormatError, SimulationError, others
 inline constexpr int kExitUsage = 2;        // ConfigError, bad options, unknown subcommand
-inline constexpr int kExitInterrupted = 3;  // SIGINT/SIGTERM/SIGUSR1: nothing written
+inline constexpr int kExitInterrupted = 3;  // SIGINT/SIGTERM/SIGUSR1: checkpoint written
 
 using Args = std::vector<std::string>;
 
@@ -46,6 +46,8 @@ int cmd_run(const Args& args, const std::string& command_line);
 int cmd_inspect(const Args& args, const std::string& command_line);
 int cmd_replay(const Args& args, const std::string& command_line);
 int cmd_params(const Args& args, const std::string& command_line);
+int cmd_merge(const Args& args, const std::string& command_line);
+int cmd_bench(const Args& args, const std::string& command_line);
 
 const std::vector<Subcommand>& subcommands();
 

@@ -7,12 +7,14 @@
 #include <cmath>
 #include <csignal>
 #include <cstdio>
+#include <cstdlib>
 #include <iostream>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "cli_util.h"
+#include "mpi_main.h"
 #include "leadsim/config/config.h"
 #include "leadsim/core/error.h"
 #include "leadsim/model/api.h"
@@ -40,14 +42,19 @@ void install_signal_handlers() {
 constexpr const char* kUsage =
     "leadsim run [CONFIG.ini] [-o OUT.h5] [--orgs N] [--seed S] [--threads T] "
     "[--modes a,b,...] [--baseline MODE] [--samples all|none|N] "
-    "[--set SECTION.KEY=VALUE]... [--force] [--quiet]";
+    "[--set SECTION.KEY=VALUE]... [--shard K/M | --shard slurm --shards M] [--resume] "
+    "[--checkpoint-interval SECONDS] [--force] [--quiet]";
 
 constexpr const char* kSummary =
     "Runs a study: every scenario of the sweep, every organization under every mode, and\n"
     "writes the results file (written under a temporary name and renamed when complete).\n"
     "Without CONFIG.ini the built-in default study (configs/default.ini) runs. Options are\n"
     "applied after the file, in this order, so they override it. Progress goes to stderr,\n"
-    "the summary to stdout.";
+    "the summary to stdout.\n\n"
+    "Records are spooled to <OUT>.partial/ and a checkpoint is kept there; SIGINT, SIGTERM\n"
+    "or SIGUSR1 finish the blocks in flight, write the checkpoint and exit 3. Rerun with the\n"
+    "same arguments plus --resume to continue. --shard K/M runs the K-th (0-based) of M\n"
+    "contiguous parts of the work; `leadsim merge` combines the shard files (docs/CLUSTER.md).";
 
 po::options_description make_options() {
   po::options_description desc("Options");
@@ -65,6 +72,14 @@ po::options_description make_options() {
       "per-organization records to store: all, none, or the first N per scenario")(
       "set", po::value<std::vector<std::string>>()->composing()->value_name("S.KEY=VALUE"),
       "set any configuration key, e.g. --set org.info_reach=0.5 (repeatable)")(
+      "shard", po::value<std::string>()->value_name("K/M|slurm"),
+      "run only shard K of M (0-based); 'slurm': K from SLURM_ARRAY_TASK_ID, M from --shards. "
+      "'{shard}' in -o is replaced by K")("shards", po::value<std::string>()->value_name("M"),
+                                          "shard count for --shard slurm")(
+      "resume", po::bool_switch(),
+      "continue from <OUT>.partial/checkpoint.bin (starts afresh, with a notice, if there is "
+      "none)")("checkpoint-interval", po::value<std::string>()->value_name("SECONDS"),
+               "seconds between checkpoints (fractions allowed; default 60; 0: only on interrupt)")(
       "force", po::bool_switch(), "overwrite an existing results file")(
       "quiet,q", po::bool_switch(), "no progress output");
   return desc;
@@ -90,6 +105,81 @@ std::string check_samples(const std::string& text) {
     throw ConfigError("--samples " + text + ": expected all, none or a number N");
   }
   return text;
+}
+
+struct ShardChoice {
+  std::uint64_t index = 0;
+  std::uint64_t count = 1;
+};
+
+ShardChoice parse_shard(const po::variables_map& vm) {
+  ShardChoice sc;
+  const bool has_shards = vm.count("shards") != 0;
+  std::uint64_t shards = 0;
+  if (has_shards) {
+    shards = parse_uint(vm["shards"].as<std::string>(), "--shards");
+    if (shards == 0) throw ConfigError("--shards 0: at least one shard is needed");
+  }
+  if (!vm.count("shard")) {
+    if (has_shards) throw ConfigError("--shards is only used with --shard slurm");
+    return sc;
+  }
+  const std::string text = vm["shard"].as<std::string>();
+  if (text == "slurm") {
+    if (!has_shards) {
+      throw ConfigError(
+          "--shard slurm needs --shards M (the array's task count; SLURM_ARRAY_TASK_COUNT is "
+          "not reliable for stepped arrays)");
+    }
+    const char* id = std::getenv("SLURM_ARRAY_TASK_ID");
+    if (id == nullptr || *id == '\0') {
+      throw ConfigError("--shard slurm: SLURM_ARRAY_TASK_ID is not set (not a Slurm array job?)");
+    }
+    try {
+      sc.index = parse_uint(id, "SLURM_ARRAY_TASK_ID");
+    } catch (const ConfigError&) {
+      throw ConfigError(std::string("--shard slurm: SLURM_ARRAY_TASK_ID='") + id +
+                        "' is not a non-negative integer");
+    }
+    sc.count = shards;
+  } else {
+    const auto slash = text.find('/');
+    if (slash == std::string::npos) {
+      throw ConfigError("--shard " + text + ": expected K/M (e.g. 0/8) or slurm");
+    }
+    try {
+      sc.index = parse_uint(text.substr(0, slash), "--shard");
+      sc.count = parse_uint(text.substr(slash + 1), "--shard");
+    } catch (const ConfigError&) {
+      throw ConfigError("--shard " + text + ": expected K/M with integers 0 <= K < M");
+    }
+    if (has_shards && shards != sc.count) {
+      throw ConfigError("--shard " + text + " and --shards " + std::to_string(shards) +
+                        " disagree");
+    }
+  }
+  if (sc.count == 0) throw ConfigError("--shard: M = 0; at least one shard is needed");
+  if (sc.index >= sc.count) {
+    throw ConfigError("--shard " + std::to_string(sc.index) + "/" + std::to_string(sc.count) +
+                      ": K must be below M (shards are numbered 0.." +
+                      std::to_string(sc.count - 1) + ")");
+  }
+  return sc;
+}
+
+double parse_interval(const std::string& text) {
+  double v = 0;
+  std::size_t used = 0;
+  try {
+    v = std::stod(text, &used);
+  } catch (const std::exception&) {
+    used = 0;
+  }
+  if (used != text.size() || text.empty() || !std::isfinite(v) || v < 0) {
+    throw ConfigError("--checkpoint-interval " + text +
+                      ": expected a number of seconds >= 0 (0 disables periodic checkpoints)");
+  }
+  return v;
 }
 
 // Progress on stderr: one updating line on a terminal, a plain line every ~10 s otherwise.
@@ -151,8 +241,12 @@ void print_result(std::ostream& os, const config::ResolvedConfig& cfg, const run
                           static_cast<std::uint64_t>(std::llround(static_cast<double>(n) / wall)))
                     : std::string("-");
   };
-  os << "results:       " << r.output << '\n'
-     << "wall time:     " << format_duration(wall) << " (" << format_number(wall, 4) << " s, "
+  os << "results:       " << r.output << '\n';
+  if (r.item_end - r.item_first != r.items_total) {
+    os << "work items:    [" << r.item_first << ", " << r.item_end << ") of " << r.items_total
+       << '\n';
+  }
+  os << "wall time:     " << format_duration(wall) << " (" << format_number(wall, 4) << " s, "
      << rep.threads << " threads)\n"
      << "organizations: " << with_commas(rep.orgs) << " (" << rate(rep.orgs) << " orgs/s)\n"
      << "events:        " << with_commas(rep.events) << " problem-mode events (" << rate(rep.events)
@@ -247,10 +341,20 @@ int cmd_run(const Args& args, const std::string& command_line) {
   if (vm.count("samples")) {
     add("output", "samples", check_samples(vm["samples"].as<std::string>()), "--samples");
   }
+  const ShardChoice shard = parse_shard(vm);
+  const double checkpoint_interval =
+      vm.count("checkpoint-interval") ? parse_interval(vm["checkpoint-interval"].as<std::string>())
+                                      : 60.0;
   std::string output;
   if (vm.count("output")) {
     output = vm["output"].as<std::string>();
     if (output.empty()) throw ConfigError("-o/--output: empty path");
+    for (auto at = output.find("{shard}"); at != std::string::npos;
+         at = output.find("{shard}", at)) {
+      const std::string k = std::to_string(shard.index);
+      output.replace(at, 7, k);
+      at += k.size();
+    }
     if (run_has_key("output", "path")) add("output", "path", output, "-o");
   }
   if (vm.count("set")) {
@@ -276,6 +380,16 @@ int cmd_run(const Args& args, const std::string& command_line) {
   opt.force = vm["force"].as<bool>();
   opt.threads = threads;
   opt.command_line = command_line;
+  opt.shard_index = shard.index;
+  opt.shard_count = shard.count;
+  opt.resume = vm["resume"].as<bool>();
+  opt.checkpoint_interval_s = checkpoint_interval;
+  opt.resume_command = command_line;
+  if (!opt.resume) opt.resume_command += " --resume";
+  opt.on_notice = [&progress](const std::string& line) {
+    progress.finish();
+    std::cerr << "leadsim: " << line << '\n' << std::flush;
+  };
   opt.progress_interval_s = tty ? 0.25 : 1.0;
   if (!quiet) opt.on_progress = [&progress](const run::Progress& p) { progress(p); };
   g_cancel.store(false);
@@ -284,12 +398,13 @@ int cmd_run(const Args& args, const std::string& command_line) {
 
   run::StudyResult result;
   try {
-    result = run::run_study(cfg, opt);
+    result = run_study_entry(cfg, opt);  // run::run_study, or the MPI run under mpirun
   } catch (...) {
     progress.finish();
     throw;
   }
   progress.finish();
+  if (!is_primary_process()) return kExitOk;  // MPI ranks other than 0
   print_result(std::cout, cfg, result);
   return kExitOk;
 }

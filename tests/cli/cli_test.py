@@ -292,7 +292,8 @@ def case_replay_trace():
 
 
 def case_interrupt():
-    # The full default study takes minutes: SIGINT must stop it, exit 3, leave no file.
+    # The full default study takes minutes: SIGINT must stop it with exit 3, no file under the
+    # final name, and resumable state (checkpoint and record spool) in big.h5.partial/.
     proc = subprocess.Popen([LEADSIM, "run", "-o", "big.h5", "--threads", "1"],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     time.sleep(1.5)
@@ -304,7 +305,12 @@ def case_interrupt():
         raise Failure("run did not stop within 60 s of SIGINT")
     check(proc.returncode == 3, "SIGINT must exit 3 (got %d)" % proc.returncode, err)
     check("interrupted" in err.lower(), "interrupt message", err)
-    check(listing() == set(), "no file may remain: %s" % sorted(listing()))
+    check("--resume" in err, "the message says how to resume", err)
+    left = listing()
+    check("big.h5" not in left and left <= {"big.h5.partial", "big.h5.partial/checkpoint.bin",
+                                            "big.h5.partial/records.bin"},
+          "only the resumable state may remain: %s" % sorted(left))
+    check("big.h5.partial/checkpoint.bin" in left, "a checkpoint is written", sorted(left))
 
 
 # ---------------------------------------------------------------------------------------------

@@ -68,8 +68,8 @@ std::string replay_hint(std::uint64_t scenario, std::uint64_t org) {
 
 }  // namespace
 
-RunReport run(const model::Model& model, const config::ResolvedConfig& cfg,
-              const RunOptions& opt, stats::RunStats& stats, RecordSink* records) {
+RunReport run(const model::Model& model, const config::ResolvedConfig& cfg, const RunOptions& opt,
+              stats::RunStats& stats, RecordSink* records) {
   using Clock = std::chrono::steady_clock;
   const auto t0 = Clock::now();
   const WorkPlan plan(cfg.scenario_count(), cfg.orgs, cfg.block_size);
@@ -135,8 +135,7 @@ RunReport run(const model::Model& model, const config::ResolvedConfig& cfg,
     if (slot->error) {
       throw SimulationError("simulation failed in scenario " + std::to_string(w.scenario) +
                                 ", organization " + std::to_string(slot->error_org) + ": " +
-                                slot->error_what + "; " +
-                                replay_hint(w.scenario, slot->error_org),
+                                slot->error_what + "; " + replay_hint(w.scenario, slot->error_org),
                             w.scenario, slot->error_org, "");
     }
     for (std::uint64_t k = w.first_org; k < w.end_org; ++k) {
@@ -168,17 +167,16 @@ RunReport run(const model::Model& model, const config::ResolvedConfig& cfg,
     if (opt.on_progress) {
       const auto now = Clock::now();
       const bool done = report.orgs == orgs_total;
-      if (done || std::chrono::duration<double>(now - last_progress).count() >=
-                      opt.progress_interval_s) {
+      if (done ||
+          std::chrono::duration<double>(now - last_progress).count() >= opt.progress_interval_s) {
         last_progress = now;
         Progress p;
         p.orgs_done = report.orgs;
         p.orgs_total = orgs_total;
         p.elapsed_s = std::chrono::duration<double>(now - t0).count();
         p.orgs_per_s = p.elapsed_s > 0 ? static_cast<double>(p.orgs_done) / p.elapsed_s : 0.0;
-        p.eta_s = p.orgs_per_s > 0
-                      ? static_cast<double>(orgs_total - p.orgs_done) / p.orgs_per_s
-                      : 0.0;
+        p.eta_s =
+            p.orgs_per_s > 0 ? static_cast<double>(orgs_total - p.orgs_done) / p.orgs_per_s : 0.0;
         opt.on_progress(p);
       }
     }
@@ -187,10 +185,9 @@ RunReport run(const model::Model& model, const config::ResolvedConfig& cfg,
   tbb::task_arena arena(static_cast<int>(threads));
   arena.execute([&] {
     tbb::parallel_pipeline(
-        tokens,
-        tbb::make_filter<void, Slot*>(tbb::filter_mode::serial_in_order, produce) &
-            tbb::make_filter<Slot*, Slot*>(tbb::filter_mode::parallel, simulate) &
-            tbb::make_filter<Slot*, void>(tbb::filter_mode::serial_in_order, consume));
+        tokens, tbb::make_filter<void, Slot*>(tbb::filter_mode::serial_in_order, produce) &
+                    tbb::make_filter<Slot*, Slot*>(tbb::filter_mode::parallel, simulate) &
+                    tbb::make_filter<Slot*, void>(tbb::filter_mode::serial_in_order, consume));
   });
 
   report.cancelled = report.next_item < end;

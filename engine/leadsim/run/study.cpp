@@ -1,40 +1,28 @@
 #include "leadsim/run/study.h"
 
 #include <algorithm>
+#include <chrono>
+#include <filesystem>
+#include <memory>
 #include <string>
+#include <system_error>
 
 #include "leadsim/core/error.h"
 #include "leadsim/io/results.h"
+#include "leadsim/io/state.h"
 #include "leadsim/model/api.h"
 #include "leadsim/rng/philox.h"
+#include "leadsim/run/checkpoint.h"
+#include "leadsim/run/spool.h"
 #include "leadsim/stats/run_stats.h"
 
 namespace leadsim::run {
 
 namespace {
 
-// Buffers per-block records into large batches before they reach the HDF5 writer.
-class BufferedSink final : public RecordSink {
- public:
-  explicit BufferedSink(io::ResultsWriter& writer) : writer_(writer) {}
-  void append(const io::RecordBatch& b) override {
-    buf_.scenario.insert(buf_.scenario.end(), b.scenario.begin(), b.scenario.end());
-    buf_.org.insert(buf_.org.end(), b.org.begin(), b.org.end());
-    buf_.params.insert(buf_.params.end(), b.params.begin(), b.params.end());
-    buf_.metrics.insert(buf_.metrics.end(), b.metrics.begin(), b.metrics.end());
-    if (buf_.size() >= kFlushRows) flush();
-  }
-  void flush() {
-    if (buf_.size() == 0) return;
-    writer_.append(buf_);
-    buf_.clear();
-  }
+namespace fs = std::filesystem;
 
- private:
-  static constexpr std::size_t kFlushRows = 8192;
-  io::ResultsWriter& writer_;
-  io::RecordBatch buf_;
-};
+constexpr std::uint64_t kSpoolChunkRows = 65536;
 
 std::uint64_t index_of(const std::vector<std::string>& names, const std::string& name) {
   const auto it = std::find(names.begin(), names.end(), name);
@@ -69,38 +57,192 @@ io::ResultsMeta make_meta(const config::ResolvedConfig& cfg, const model::Model&
   return meta;
 }
 
+std::string partial_dir(const std::string& output) {
+  return output + ".partial";
+}
+
+namespace {
+
+// The checkpoint fields that must match for a resume, with the name used in the message.
+std::string checkpoint_difference(const Checkpoint& c, const Checkpoint& want) {
+  if (c.model != want.model) return "model differs: '" + c.model + "'";
+  if (c.seed != want.seed) return "seed differs: " + std::to_string(c.seed);
+  if (c.config_ini != want.config_ini) return "configuration text differs";
+  if (c.shard_index != want.shard_index || c.shard_count != want.shard_count ||
+      c.item_first != want.item_first || c.item_end != want.item_end ||
+      c.items_total != want.items_total) {
+    return "shard differs: " + std::to_string(c.shard_index) + "/" + std::to_string(c.shard_count);
+  }
+  return "";
+}
+
+}  // namespace
+
 StudyResult run_study(const config::ResolvedConfig& cfg, const StudyOptions& opt) {
   const auto model = model::find_model(cfg.model).create(cfg);
   const std::string output = opt.output.empty() ? cfg.output : opt.output;
-  io::ResultsMeta meta = make_meta(cfg, *model, opt.command_line);
+  const io::ResultsMeta meta = make_meta(cfg, *model, opt.command_line);
+  const WorkPlan plan(cfg.scenario_count(), cfg.orgs, cfg.block_size);
+  if (opt.shard_count == 0 || opt.shard_index >= opt.shard_count) {
+    throw ConfigError("--shard " + std::to_string(opt.shard_index) + "/" +
+                      std::to_string(opt.shard_count) + ": the shard index must be below the " +
+                      "shard count");
+  }
+  const auto [item_first, item_end] = plan.shard(opt.shard_index, opt.shard_count);
 
-  // Opening the writer checks the output location before any simulation starts.
-  io::ResultsWriter writer(output, opt.force, meta);
+  // Everything about the output location is checked before any simulation starts, by the
+  // results writer itself: creating and abandoning the file under its temporary name checks
+  // the location, the permissions and (by reserving space) that there is room for a file.
+  { const io::ResultsWriter probe(output, opt.force, meta); }
+  const std::string partial = partial_dir(output);
+  const std::string ckpt_path = partial + "/checkpoint.bin";
+  const std::string spool_path = partial + "/records.bin";
+
+  Checkpoint base;
+  base.config_ini = meta.config_ini;
+  base.model = cfg.model;
+  base.seed = cfg.seed;
+  base.shard_index = opt.shard_index;
+  base.shard_count = opt.shard_count;
+  base.item_first = item_first;
+  base.item_end = item_end;
+  base.items_total = plan.size();
+  base.next_item = item_first;
+
+  std::error_code ec;
+  const bool have_ckpt = fs::exists(ckpt_path, ec);
+  if (have_ckpt && !opt.resume) {
+    throw ConfigError("a checkpoint of an earlier run exists at '" + ckpt_path +
+                      "'; pass --resume to continue it, or remove '" + partial +
+                      "' to start afresh");
+  }
+  if (fs::exists(partial, ec) && !fs::is_directory(partial, ec)) {
+    throw IoError("'" + partial + "' exists and is not a directory");
+  }
+
+  const std::size_t P = meta.record_fields.size();
+  const std::size_t MK = meta.modes.size() * meta.metrics.size();
   stats::RunStats stats(meta.scenarios, meta.modes.size(), meta.metrics,
                         index_of(meta.modes, meta.baseline_mode));
-  BufferedSink sink(writer);
+  std::unique_ptr<Spool> spool;
+  std::uint64_t first = item_first, prior_events = 0, prior_rng = 0;
+  if (have_ckpt) {
+    const Checkpoint ck = read_checkpoint(ckpt_path);
+    const std::string diff = checkpoint_difference(ck, base);
+    if (!diff.empty()) {
+      throw ConfigError("checkpoint '" + ckpt_path + "' is from another configuration (" + diff +
+                        "); remove '" + partial + "' or rerun with the original options");
+    }
+    try {
+      stats = stats::RunStats::deserialize(ck.stats);
+    } catch (const FormatError& e) {
+      throw FormatError("checkpoint '" + ckpt_path + "': " + e.what());
+    }
+    if (stats.scenarios() != meta.scenarios || stats.modes() != meta.modes.size() ||
+        stats.metrics().size() != meta.metrics.size()) {
+      throw FormatError("checkpoint '" + ckpt_path + "': statistics of another shape");
+    }
+    spool = std::make_unique<Spool>(spool_path, P, MK, static_cast<std::int64_t>(ck.spool_rows));
+    first = ck.next_item;
+    prior_events = ck.events;
+    prior_rng = ck.rng_blocks;
+    if (opt.on_notice) {
+      opt.on_notice("resuming from checkpoint '" + ckpt_path + "' at work item " +
+                    std::to_string(first) + " of [" + std::to_string(item_first) + ", " +
+                    std::to_string(item_end) + ")");
+    }
+  } else {
+    if (opt.resume && opt.on_notice) {
+      opt.on_notice("no checkpoint at '" + ckpt_path + "'; starting from the beginning");
+    }
+    // A partial directory without a checkpoint holds nothing that can be trusted.
+    fs::create_directory(partial, ec);
+    if (ec) throw IoError("cannot create '" + partial + "': " + ec.message());
+    spool = std::make_unique<Spool>(spool_path, P, MK, -1);
+  }
 
+  StudyResult result;
+  Checkpoint ck = base;
+  std::uint64_t events_before = prior_events, rng_before = prior_rng;
+  const auto save = [&](std::uint64_t next_item, std::uint64_t events, std::uint64_t rng) {
+    spool->sync();
+    ck.next_item = next_item;
+    ck.spool_rows = spool->rows();
+    ck.events = events;
+    ck.rng_blocks = rng;
+    ck.stats = stats.serialize();
+    write_checkpoint(ckpt_path, ck);
+    ++result.checkpoints;
+  };
+
+  using Clock = std::chrono::steady_clock;
+  auto last_ckpt = Clock::now();
   RunOptions ro;
   ro.threads = opt.threads;
+  ro.first_item = first;
+  ro.end_item = item_end;
   ro.on_progress = opt.on_progress;
   ro.progress_interval_s = opt.progress_interval_s;
   ro.cancel = opt.cancel;
-  const RunReport report = run(*model, cfg, ro, stats, cfg.samples != 0 ? &sink : nullptr);
-  if (report.cancelled) {
-    throw Interrupted("interrupted after " + std::to_string(report.orgs) +
-                      " organizations; no results written");
+  if (opt.checkpoint_interval_s > 0) {
+    ro.on_item_done = [&](std::uint64_t next_item) {
+      const auto now = Clock::now();
+      if (std::chrono::duration<double>(now - last_ckpt).count() < opt.checkpoint_interval_s) {
+        return;
+      }
+      // Event counters of the items in flight are not known here; they only feed reports.
+      save(next_item, events_before, rng_before);
+      last_ckpt = Clock::now();
+    };
   }
-  sink.flush();
+  RunReport report;
+  try {
+    report = run(*model, cfg, ro, stats, cfg.samples != 0 ? spool.get() : nullptr);
+  } catch (...) {
+    // A fresh run that failed before its first checkpoint leaves nothing worth resuming.
+    if (!have_ckpt && result.checkpoints == 0) {
+      spool.reset();
+      fs::remove_all(partial, ec);
+    }
+    throw;
+  }
+  events_before = prior_events + report.events;
+  rng_before = prior_rng + report.rng_blocks;
+  save(report.next_item, events_before, rng_before);
+  if (report.cancelled) {
+    std::string msg = "stopped after work item " + std::to_string(report.next_item) + " of [" +
+                      std::to_string(item_first) + ", " + std::to_string(item_end) +
+                      "); checkpoint written to '" + ckpt_path + "'";
+    if (!opt.resume_command.empty()) msg += "; resume with: " + opt.resume_command;
+    throw Interrupted(msg);
+  }
 
-  StudyResult result;
+  io::ResultsState state;
+  state.shard_index = opt.shard_index;
+  state.shard_count = opt.shard_count;
+  state.item_first = item_first;
+  state.item_end = item_end;
+  state.items_total = plan.size();
+  write_results_file(output, opt.force, partial + "/result.h5", meta, stats, state,
+                     [&](io::ResultsWriter& writer) {
+                       const std::uint64_t rows = spool->rows();
+                       for (std::uint64_t r = 0; r < rows; r += kSpoolChunkRows) {
+                         writer.append(spool->read(r, std::min(kSpoolChunkRows, rows - r)));
+                       }
+                     });
+  spool.reset();
+  fs::remove_all(partial, ec);
+
   result.summary = stats.summarize();
-  writer.write_summary(result.summary);
-  writer.commit();
   result.output = output;
   result.report = report;
   result.modes = meta.modes;
   for (const auto& m : meta.metrics) result.metrics.push_back(m.name);
   result.baseline = meta.baseline_mode;
+  result.item_first = item_first;
+  result.item_end = item_end;
+  result.items_total = plan.size();
+  result.resumed_at = first;
   return result;
 }
 
@@ -112,9 +254,8 @@ model::OrgOutcome replay_org(const config::ResolvedConfig& cfg, std::uint64_t sc
                       std::to_string(cfg.scenario_count() - 1) + ")");
   }
   if (org >= cfg.orgs) {
-    throw ConfigError("--org " + std::to_string(org) + ": the run has " +
-                      std::to_string(cfg.orgs) + " organizations per scenario (0.." +
-                      std::to_string(cfg.orgs - 1) + ")");
+    throw ConfigError("--org " + std::to_string(org) + ": the run has " + std::to_string(cfg.orgs) +
+                      " organizations per scenario (0.." + std::to_string(cfg.orgs - 1) + ")");
   }
   const auto model = model::find_model(cfg.model).create(cfg);
   const auto sim = model->make_simulator();

@@ -1,5 +1,12 @@
 // A whole study as the `leadsim run` command performs it: configuration -> model -> runner
 // -> statistics -> HDF5 file written safely (temporary name, then rename).
+//
+// Shards, spool and checkpoints (docs/CLUSTER.md). A study runs the work items of one shard
+// (all of them by default). Records go to an append-only spool in the sibling directory
+// "<OUT>.partial/" (records.bin, see spool.h) and the statistics stay in memory; a checkpoint
+// (checkpoint.bin, see checkpoint.h) is written there every checkpoint_interval_s, when the
+// run is cancelled, and once before the results file is written. The results file is made
+// from the spool and the statistics at the end, and the partial directory is then removed.
 #pragma once
 
 #include <atomic>
@@ -8,33 +15,52 @@
 
 #include "leadsim/config/config.h"
 #include "leadsim/io/results.h"
+#include "leadsim/run/merge.h"
 #include "leadsim/run/runner.h"
 #include "leadsim/stats/summary.h"
 
 namespace leadsim::run {
 
 struct StudyOptions {
-  std::string output;            // results path; empty: cfg.output
-  bool force = false;            // overwrite an existing file
+  std::string output;  // results path; empty: cfg.output
+  bool force = false;  // overwrite an existing file
   unsigned threads = 0;
-  std::string command_line;      // recorded in the file
+  std::string command_line;  // recorded in the file
   std::function<void(const Progress&)> on_progress;
   double progress_interval_s = 1.0;
   const std::atomic<bool>* cancel = nullptr;
+  // Shard shard_index of shard_count (WorkPlan::shard). ConfigError unless index < count.
+  std::uint64_t shard_index = 0;
+  std::uint64_t shard_count = 1;
+  // Continue from "<OUT>.partial/checkpoint.bin" (a fresh start, announced through on_notice,
+  // when there is none). Without resume an existing checkpoint is a ConfigError.
+  bool resume = false;
+  // Seconds between periodic checkpoints (fractions allowed); 0: only on cancel and at the end.
+  double checkpoint_interval_s = 60.0;
+  // Appended to the Interrupted message as "resume with: <resume_command>" when not empty.
+  std::string resume_command;
+  // One-line notices for the user (fresh start despite resume, resumed at item N).
+  std::function<void(const std::string&)> on_notice;
 };
 
 struct StudyResult {
-  std::string output;            // the final path written
+  std::string output;  // the final path written
   RunReport report;
   stats::Summary summary;
   std::vector<std::string> modes;
   std::vector<std::string> metrics;
   std::string baseline;
+  std::uint64_t item_first = 0;  // the shard's work items [item_first, item_end) of items_total
+  std::uint64_t item_end = 0;
+  std::uint64_t items_total = 0;
+  std::uint64_t resumed_at = 0;   // first item this process ran (item_first unless resumed)
+  std::uint64_t checkpoints = 0;  // checkpoints written by this process
 };
 
-// Runs the study and writes the results file. Throws ConfigError (bad configuration),
-// IoError (output problems, checked before any simulation starts), SimulationError,
-// Interrupted (cancelled: no file under the final name).
+// Runs the study and writes the results file. Throws ConfigError (bad configuration, bad
+// shard, checkpoint present without resume or from another configuration), IoError (output
+// problems, checked before any simulation starts), FormatError (corrupt checkpoint or spool),
+// SimulationError, Interrupted (cancelled: checkpoint written, no file under the final name).
 StudyResult run_study(const config::ResolvedConfig& cfg, const StudyOptions& opt);
 
 // Re-simulates one organization of a configuration (replay). `trace` may be null.
@@ -47,4 +73,7 @@ namespace leadsim::run {
 // The results-file description of a configured run (also used by merge and checkpoints).
 io::ResultsMeta make_meta(const config::ResolvedConfig& cfg, const model::Model& model,
                           const std::string& command_line);
+
+// "<output>.partial": the directory holding a study's spool and checkpoint.
+std::string partial_dir(const std::string& output);
 }  // namespace leadsim::run

@@ -1,0 +1,52 @@
+// Checkpoints of an interrupted or running study: everything needed to continue it bit for
+// bit. Written atomically (temporary file, fsync, rename, fsync of the directory), so a
+// checkpoint file is always either the previous complete one or the new complete one.
+//
+// File format (all little-endian):
+//   "LSCK" | u32 version (1) | str config_ini | str model | u64 seed
+//   | u64 shard_index | u64 shard_count | u64 item_first | u64 item_end | u64 items_total
+//   | u64 next_item | u64 spool_rows | u64 events | u64 rng_blocks
+//   | u64 n | n bytes RunStats::serialize() | u64 FNV-1a 64 of every byte before it
+// where str is u32 length + bytes. Readers check the magic, version, checksum, every length
+// and next_item within [item_first, item_end] before trusting anything.
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <string>
+#include <vector>
+
+namespace leadsim::run {
+
+struct Checkpoint {
+  std::string config_ini;  // ResolvedConfig::to_ini() of the run
+  std::string model;
+  std::uint64_t seed = 0;
+  std::uint64_t shard_index = 0;
+  std::uint64_t shard_count = 1;
+  std::uint64_t item_first = 0;  // the shard's work items [item_first, item_end)
+  std::uint64_t item_end = 0;
+  std::uint64_t items_total = 0;
+  std::uint64_t next_item = 0;   // items [item_first, next_item) are done
+  std::uint64_t spool_rows = 0;  // records of those items in the spool
+  std::uint64_t events = 0;      // counters of the done items (progress reporting only)
+  std::uint64_t rng_blocks = 0;
+  std::vector<std::uint8_t> stats;  // stats::RunStats::serialize()
+};
+
+inline constexpr std::uint32_t kCheckpointVersion = 1;
+
+std::vector<std::uint8_t> serialize_checkpoint(const Checkpoint& c);
+// Throws FormatError "<name>: <reason> at byte N" on a bad magic, version, checksum, length or
+// inconsistent range. Never reads out of bounds.
+Checkpoint parse_checkpoint(std::span<const std::uint8_t> bytes, const std::string& name);
+
+// tmp + fsync + rename + directory fsync. Throws IoError naming the path.
+void write_checkpoint(const std::string& path, const Checkpoint& c);
+// Throws IoError (unreadable) or FormatError (corrupt or truncated) naming the path.
+Checkpoint read_checkpoint(const std::string& path);
+
+// FNV-1a 64 of a byte range.
+std::uint64_t fnv1a64(std::span<const std::uint8_t> bytes);
+
+}  // namespace leadsim::run

@@ -1,0 +1,258 @@
+#include "leadsim/run/merge.h"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <memory>
+#include <stdexcept>
+#include <system_error>
+
+#include "leadsim/config/config.h"
+#include "leadsim/core/error.h"
+#include "leadsim/model/api.h"
+#include "leadsim/run/runner.h"
+#include "leadsim/run/study.h"
+
+namespace leadsim::run {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr std::uint64_t kChunkRows = 65536;
+
+using Range = std::pair<std::uint64_t, std::uint64_t>;
+
+// What merge keeps of an input between passes: the files are reopened one at a time, so
+// memory does not grow with the number of inputs.
+struct Input {
+  std::string path;
+  io::ResultsState state;      // run_stats emptied once merged
+  std::vector<Range> covered;  // [item_first, item_end) minus the input's own missing items
+};
+
+// [first, end) minus the sorted, disjoint `holes`.
+std::vector<Range> subtract(Range r, const std::vector<Range>& holes) {
+  std::vector<Range> out;
+  std::uint64_t at = r.first;
+  for (const auto& [a, b] : holes) {
+    if (b <= at || a >= r.second) continue;
+    if (a > at) out.emplace_back(at, a);
+    at = std::max(at, b);
+  }
+  if (at < r.second) out.emplace_back(at, r.second);
+  return out;
+}
+
+// First record row whose (scenario, org) is not below (s, o): records are sorted.
+std::uint64_t lower_bound_row(const io::ResultsReader& r, std::uint64_t s, std::uint64_t o) {
+  std::uint64_t lo = 0, hi = r.record_count();
+  while (lo < hi) {
+    const std::uint64_t mid = lo + (hi - lo) / 2;
+    const io::RecordBatch b = r.read_records(mid, 1);
+    if (b.scenario[0] < s || (b.scenario[0] == s && b.org[0] < o)) {
+      lo = mid + 1;
+    } else {
+      hi = mid;
+    }
+  }
+  return lo;
+}
+
+bool same_file(const std::string& a, const std::string& b) {
+  std::error_code ec;
+  return fs::exists(a, ec) && fs::exists(b, ec) && fs::equivalent(a, b, ec);
+}
+
+}  // namespace
+
+std::string ranges_text(const std::vector<Range>& ranges) {
+  std::string s;
+  for (const auto& [a, b] : ranges) {
+    if (!s.empty()) s.push_back(' ');
+    s.push_back('[');
+    s.append(std::to_string(a));
+    s.append(", ");
+    s.append(std::to_string(b));
+    s.push_back(')');
+  }
+  return s;
+}
+
+void write_results_file(const std::string& output, bool force, const std::string& staging,
+                        const io::ResultsMeta& meta, const stats::RunStats& stats,
+                        io::ResultsState state,
+                        const std::function<void(io::ResultsWriter&)>& write_records) {
+  std::error_code ec;
+  try {
+    {
+      io::ResultsWriter writer(staging, /*force=*/true, meta);
+      if (meta.samples != 0) write_records(writer);
+      writer.write_summary(stats.summarize());
+      writer.commit();
+    }
+    state.run_stats = stats.serialize();
+    io::write_state(staging, state);
+    if (!force && fs::exists(fs::symlink_status(output, ec))) {
+      throw IoError("'" + output + "' exists; use --force to overwrite");
+    }
+    if (std::rename(staging.c_str(), output.c_str()) != 0) {
+      const int err = errno;
+      throw IoError("cannot rename '" + staging + "' to '" + output + "': " + std::strerror(err));
+    }
+  } catch (...) {
+    fs::remove(staging, ec);
+    throw;
+  }
+}
+
+MergeResult merge_results(const MergeOptions& opt) {
+  const auto t0 = std::chrono::steady_clock::now();
+  if (opt.inputs.empty()) throw ConfigError("merge: no input files");
+  if (opt.output.empty()) throw ConfigError("merge: no output file (-o)");
+  for (const auto& in : opt.inputs) {
+    if (in == opt.output || same_file(in, opt.output)) {
+      throw ConfigError("merge: the output '" + opt.output + "' is also an input");
+    }
+  }
+
+  // Pass 1, one input open at a time: identity checks and the exact statistics merge.
+  std::vector<Input> inputs;
+  io::ResultsMeta m0;
+  std::unique_ptr<stats::RunStats> merged;
+  for (const auto& path : opt.inputs) {
+    Input in;
+    in.path = path;
+    io::ResultsMeta m;
+    {
+      const io::ResultsReader reader(path);
+      m = reader.meta();
+    }
+    in.state = io::read_state(path);
+    in.covered = subtract({in.state.item_first, in.state.item_end}, in.state.missing_items);
+    if (inputs.empty()) {
+      m0 = m;
+    } else {
+      std::string what;
+      if (m.config_ini != m0.config_ini) what = "config";
+      if (m.seed != m0.seed) {
+        what = "seed (" + std::to_string(m.seed) + " vs " + std::to_string(m0.seed) + ")";
+      }
+      if (m.model != m0.model) what = "model ('" + m.model + "' vs '" + m0.model + "')";
+      if (m.format_version != m0.format_version) what = "format_version";
+      if (m.block_size != m0.block_size) what = "block_size";
+      if (in.state.items_total != inputs[0].state.items_total) what = "items_total";
+      if (!what.empty()) {
+        throw ConfigError("merge: '" + path + "' and '" + inputs[0].path +
+                          "' are not shards of one study: " + what + " differs");
+      }
+    }
+    try {
+      stats::RunStats st = stats::RunStats::deserialize(in.state.run_stats);
+      if (!merged) {
+        merged = std::make_unique<stats::RunStats>(std::move(st));
+      } else {
+        merged->merge(st);
+      }
+    } catch (const FormatError& e) {
+      throw FormatError(path + ": /state/run_stats: " + e.what());
+    } catch (const std::invalid_argument& e) {
+      throw FormatError(path + ": statistics of another shape: " + e.what());
+    }
+    in.state.run_stats = {};
+    in.state.run_stats.shrink_to_fit();
+    inputs.push_back(std::move(in));
+  }
+  const io::ResultsState& s0 = inputs[0].state;
+
+  // Item coverage: segments (range, input) sorted by start must be disjoint.
+  struct Segment {
+    Range items;
+    std::size_t input;
+  };
+  std::vector<Segment> segs;
+  for (std::size_t i = 0; i < inputs.size(); ++i) {
+    for (const auto& r : inputs[i].covered) segs.push_back({r, i});
+  }
+  std::sort(segs.begin(), segs.end(),
+            [](const Segment& a, const Segment& b) { return a.items < b.items; });
+  MergeResult res;
+  res.items_total = s0.items_total;
+  std::uint64_t at = 0;
+  for (std::size_t j = 0; j < segs.size(); ++j) {
+    const Range r = segs[j].items;
+    if (j > 0 && r.first < segs[j - 1].items.second) {
+      const auto& prev = segs[j - 1];
+      throw ConfigError("merge: '" + inputs[segs[j].input].path + "' and '" +
+                        inputs[prev.input].path + "' overlap in work items [" +
+                        std::to_string(r.first) + ", " +
+                        std::to_string(std::min(r.second, prev.items.second)) + ")");
+    }
+    if (r.first > at) res.missing.emplace_back(at, r.first);
+    at = std::max(at, r.second);
+    res.items_covered += r.second - r.first;
+  }
+  if (at < res.items_total) res.missing.emplace_back(at, res.items_total);
+  if (!res.missing.empty() && !opt.allow_partial) {
+    throw ConfigError("merge: the inputs do not cover work items " + ranges_text(res.missing) +
+                      " of " + std::to_string(res.items_total) +
+                      " (pass --allow-partial to write a partial result)");
+  }
+
+  // The meta is rebuilt from the configuration, exactly as the single-process run made it.
+  const config::ResolvedConfig cfg = config::resolve(
+      config::read_ini(m0.config_ini, inputs[0].path + " (config)"), model::all_models());
+  if (cfg.to_ini() != m0.config_ini || cfg.seed != m0.seed || cfg.model != m0.model) {
+    throw FormatError(inputs[0].path + ": its config attribute does not describe its run");
+  }
+  const auto model = model::find_model(cfg.model).create(cfg);
+  const io::ResultsMeta meta = make_meta(cfg, *model, opt.command_line);
+  // The output location is checked before any record is read (the probe file is removed).
+  { const io::ResultsWriter probe(opt.output, opt.force, meta); }
+  const WorkPlan plan(cfg.scenario_count(), cfg.orgs, cfg.block_size);
+  if (plan.size() != res.items_total) {
+    throw FormatError(inputs[0].path + ": items_total does not match its configuration");
+  }
+
+  res.orgs = merged->orgs();
+
+  io::ResultsState state;
+  state.shard_index = 0;
+  state.shard_count = 1;
+  state.item_first = 0;
+  state.item_end = res.items_total;
+  state.items_total = res.items_total;
+  state.missing_items = res.missing;
+  const std::string staging = opt.output + ".merge." + std::to_string(::getpid());
+  write_results_file(opt.output, opt.force, staging, meta, *merged, state,
+                     [&](io::ResultsWriter& writer) {
+                       for (const Segment& sg : segs) {
+                         const Input& in = inputs[sg.input];
+                         const io::ResultsReader r(in.path);
+                         std::uint64_t a = 0, b = r.record_count();
+                         // An input with holes holds several segments: find this one's rows.
+                         if (in.covered.size() > 1) {
+                           const WorkItem w0 = plan.item(sg.items.first);
+                           a = lower_bound_row(r, w0.scenario, w0.first_org);
+                           if (sg.items.second < plan.size()) {
+                             const WorkItem w1 = plan.item(sg.items.second);
+                             b = lower_bound_row(r, w1.scenario, w1.first_org);
+                           }
+                         }
+                         for (std::uint64_t row = a; row < b; row += kChunkRows) {
+                           writer.append(r.read_records(row, std::min(kChunkRows, b - row)));
+                         }
+                         res.records += b - a;
+                       }
+                     });
+  res.output = opt.output;
+  res.inputs = inputs.size();
+  res.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  return res;
+}
+
+}  // namespace leadsim::run

@@ -1,0 +1,58 @@
+// Merging shard results files into one (leadsim merge), and the final-file writer shared with
+// run_study. A merged file's datasets are identical, value for value, to those of the same
+// study run in one process (statistics are merged exactly; records are concatenated in
+// work-item order, streamed in chunks).
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "leadsim/io/results.h"
+#include "leadsim/io/state.h"
+#include "leadsim/stats/run_stats.h"
+
+namespace leadsim::run {
+
+struct MergeOptions {
+  std::vector<std::string> inputs;  // results files with /state (any order)
+  std::string output;
+  bool force = false;          // overwrite an existing output
+  bool allow_partial = false;  // write a result that lacks some work items
+  std::string command_line;    // recorded in the file
+};
+
+struct MergeResult {
+  std::string output;
+  std::uint64_t inputs = 0;
+  std::uint64_t records = 0;
+  std::uint64_t orgs = 0;
+  std::uint64_t items_total = 0;
+  std::uint64_t items_covered = 0;
+  std::vector<std::pair<std::uint64_t, std::uint64_t>> missing;  // [first, end) item ranges
+  double wall_s = 0.0;
+};
+
+// Checks that the inputs come from one study (identical config text, seed, model, format
+// version, block size, work-item count) and that their item ranges are disjoint and, unless
+// allow_partial, complete; then writes the merged file. Throws ConfigError (no inputs, output
+// among the inputs, mismatched, overlapping or missing items: the message lists them),
+// FormatError (an input without state or unreadable), IoError (output problems, checked
+// before reading any records).
+MergeResult merge_results(const MergeOptions& opt);
+
+// "[0, 10) [20, 30)": item ranges as text.
+std::string ranges_text(const std::vector<std::pair<std::uint64_t, std::uint64_t>>& ranges);
+
+// Writes a complete results file at `output` through `staging` (a path on the same file
+// system, created with ResultsWriter and removed on failure): meta, records from
+// write_records, the summary of `stats`, and `state` (with stats.serialize()), then renames
+// it onto `output` (refusing an existing output unless force). Throws IoError.
+void write_results_file(const std::string& output, bool force, const std::string& staging,
+                        const io::ResultsMeta& meta, const stats::RunStats& stats,
+                        io::ResultsState state,
+                        const std::function<void(io::ResultsWriter&)>& write_records);
+
+}  // namespace leadsim::run

@@ -1,0 +1,48 @@
+// The record spool: per-organization records of a running study, appended in work-item order
+// to a flat file of fixed-size rows, and turned into the HDF5 file's record datasets at the
+// end. Row layout (native little-endian, 16 + 8 * (P + M*K) bytes):
+//   u64 scenario | u64 org | P doubles (params) | M*K doubles (metrics, mode-major)
+// A checkpoint records the row count; rows beyond it (written after the last checkpoint,
+// before a crash) are cut off when the run resumes.
+// Not thread-safe: one thread (the runner's serial stage) appends.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "leadsim/io/results.h"
+#include "leadsim/run/runner.h"
+
+namespace leadsim::run {
+
+class Spool final : public RecordSink {
+ public:
+  // Opens `path` for appending rows of P params and MK metrics. With keep_rows < 0 the file is
+  // created empty (truncated if present); otherwise it must hold at least keep_rows complete
+  // rows and is truncated to exactly that many (FormatError naming the file otherwise).
+  // Throws IoError naming the file.
+  Spool(const std::string& path, std::size_t P, std::size_t MK, std::int64_t keep_rows);
+  ~Spool() override;
+  Spool(const Spool&) = delete;
+  Spool& operator=(const Spool&) = delete;
+
+  void append(const io::RecordBatch& batch) override;
+  // Writes buffered rows and fsyncs; afterwards rows() rows are durable.
+  void sync();
+  std::uint64_t rows() const { return rows_; }
+  std::size_t row_bytes() const { return row_bytes_; }
+
+  // Reads rows [first, first + n) (buffered rows are flushed first). Throws IoError.
+  io::RecordBatch read(std::uint64_t first, std::uint64_t n);
+
+ private:
+  void flush();
+  std::string path_;
+  std::size_t P_, MK_, row_bytes_;
+  int fd_ = -1;
+  std::uint64_t rows_ = 0;  // rows appended (including buffered)
+  std::vector<std::uint8_t> buf_;
+};
+
+}  // namespace leadsim::run

@@ -1,0 +1,477 @@
+#!/usr/bin/python3
+"""Scale-out tests of the `leadsim` binary: shards and merge, stop and resume.
+
+usage: scaleout_test.py LEADSIM SOURCE_DIR CASE   (CASE: a `case_*` function name without
+                                                   prefix, or "all")
+
+Every comparison is of every dataset of two results files, byte for byte (numpy tobytes();
+string datasets element for element), so "identical" means bit-identical statistics and
+records. Runs are quick.ini-sized (well under a second of simulation each) to keep CI fast.
+Runs on /usr/bin/python3 with the standard library, numpy and h5py.
+"""
+
+import os
+import random
+import shutil
+import signal
+import struct
+import subprocess
+import sys
+import tempfile
+import time
+
+LEADSIM = ""
+SOURCE = ""
+
+# Provenance attributes that legitimately differ between a merged or resumed file and a
+# single uninterrupted run (docs/CLUSTER.md).
+PROVENANCE = {"created_utc", "command_line", "shard_index", "shard_count", "item_first",
+              "item_end", "missing_items"}
+
+
+class Failure(AssertionError):
+    pass
+
+
+def check(cond, what, detail=""):
+    if not cond:
+        raise Failure(what + (("\n" + detail) if detail else ""))
+
+
+def quick_ini():
+    return os.path.join(SOURCE, "configs", "quick.ini")
+
+
+def leadsim(*args, timeout=120):
+    return subprocess.run([LEADSIM, *args], capture_output=True, text=True, timeout=timeout)
+
+
+def describe(p):
+    return "command: %s\nexit: %d\nstdout:\n%s\nstderr:\n%s" % (
+        " ".join(str(a) for a in p.args), p.returncode, p.stdout[-3000:], p.stderr[-3000:])
+
+
+def ok(*args, timeout=120):
+    p = leadsim(*args, timeout=timeout)
+    check(p.returncode == 0, "expected exit 0", describe(p))
+    return p
+
+
+def expect_error(args, code, words):
+    p = leadsim(*args)
+    check(p.returncode == code, "expected exit %d" % code, describe(p))
+    lines = [l for l in p.stderr.splitlines() if l.strip()]
+    check(len(lines) == 1 and lines[0].startswith("leadsim: error: "),
+          "expected exactly one line 'leadsim: error: ...' on stderr", describe(p))
+    for w in words:
+        check(w.lower() in lines[0].lower(), "error message lacks %r" % w, describe(p))
+    return p
+
+
+# A run of quick.ini with every record kept; ORGS organizations per scenario, blocks of 16:
+# 2 scenarios x ORGS/16 work items.
+ORGS = "480"
+
+
+def study(out, *extra):
+    return ["run", quick_ini(), "-o", out, "--samples", "all", "--orgs", ORGS, "--quiet",
+            *extra]
+
+
+def datasets(path):
+    import h5py
+    import numpy as np
+    out = {}
+    with h5py.File(path, "r") as f:
+        def visit(name, obj):
+            if isinstance(obj, h5py.Dataset):
+                v = obj[()]
+                a = np.asarray(v)
+                if a.dtype.kind == "O":
+                    out[name] = ("str", [x if isinstance(x, bytes) else str(x).encode()
+                                         for x in a.ravel().tolist()], a.shape)
+                else:
+                    out[name] = (a.dtype.str, a.tobytes(), a.shape)
+        f.visititems(visit)
+        attrs = {k: f.attrs[k] for k in f.attrs}
+    return out, attrs
+
+
+def assert_identical(a, b, ignore_state=False):
+    da, aa = datasets(a)
+    db, ab = datasets(b)
+    if ignore_state:
+        da.pop("state/run_stats", None)
+        db.pop("state/run_stats", None)
+    check(sorted(da) == sorted(db), "%s and %s hold different datasets" % (a, b),
+          "only in %s: %s\nonly in %s: %s" % (a, sorted(set(da) - set(db)), b,
+                                              sorted(set(db) - set(da))))
+    differ = [n for n in da if da[n] != db[n]]
+    check(not differ, "%s and %s differ in datasets %s" % (a, b, differ[:10]))
+    check("orgs/org" in da, "no records were compared (expected --samples all)")
+    for k in set(aa) | set(ab):
+        if k in PROVENANCE:
+            continue
+        va, vb = aa.get(k), ab.get(k)
+        same = (va == vb) if isinstance(va, (str, bytes)) or va is None or vb is None else \
+            bool((va == vb).all()) if hasattr(va == vb, "all") else va == vb
+        check(same, "root attribute %s differs: %r vs %r" % (k, va, vb))
+
+
+def reference():
+    ok(*study("ref.h5"))
+    return "ref.h5"
+
+
+def interrupt(out, delay, sig=signal.SIGTERM, extra=()):
+    """Starts a run, sends `sig` `delay` seconds after its partial directory appeared (the
+    signal handlers are installed by then); returns (exit code, stderr)."""
+    proc = subprocess.Popen([LEADSIM, *study(out, "--threads", "1", *extra)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    ck = out + ".partial/checkpoint.bin"
+    if os.path.exists(ck):
+        # A resumed run: its handlers are installed once it writes its first checkpoint.
+        before = os.stat(ck).st_mtime_ns
+        wait_for(lambda: os.path.exists(ck) and os.stat(ck).st_mtime_ns != before, proc)
+    else:
+        wait_for(lambda: os.path.isdir(out + ".partial"), proc)
+    time.sleep(delay)
+    proc.send_signal(sig)
+    try:
+        _, err = proc.communicate(timeout=60)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        raise Failure("run did not stop within 60 s of signal %d" % sig)
+    return proc.returncode, err
+
+
+def resume_until_done(out, extra=()):
+    p = ok(*study(out, "--resume", *extra))
+    check(not os.path.exists(out + ".partial"), "the partial directory must be removed")
+    return p
+
+
+# ---------------------------------------------------------------------------------------------
+# Shards and merge
+
+
+def case_shards_merge_identical():
+    ref = reference()
+    for m in (1, 3, 7):
+        names = []
+        for k in range(m):
+            name = "s%d_of_%d.h5" % (k, m)
+            ok(*study(name, "--shard", "%d/%d" % (k, m)))
+            names.append(name)
+        random.Random(m).shuffle(names)  # input order must not matter
+        ok("merge", "-o", "merged%d.h5" % m, *names)
+        assert_identical(ref, "merged%d.h5" % m)
+        check(not [f for f in os.listdir(".") if ".merge." in f or ".tmp." in f],
+              "merge left temporary files: %s" % os.listdir("."))
+
+
+def case_shard_file_state():
+    import h5py
+    ok(*study("s1.h5", "--shard", "1/3"))
+    with h5py.File("s1.h5", "r") as f:
+        a = f.attrs
+        check((a["shard_index"], a["shard_count"]) == (1, 3), "shard attributes")
+        # quick.ini: 2 scenarios x 480/16 blocks = 60 items; shard 1 of 3 = [20, 40).
+        check((a["item_first"], a["item_end"], a["items_total"]) == (20, 40, 60),
+              "item range", str(dict(a)))
+        check(f["state/run_stats"].dtype == "uint8" and f["state/run_stats"].shape[0] > 100,
+              "state/run_stats is uint8")
+        check(bytes(f["state/run_stats"][:4]) == b"LSRS", "state holds a RunStats buffer")
+        n = int(f["summary/count"][0, 0, 0] + f["summary/count"][1, 0, 0])
+        check(n == f["orgs/org"].shape[0] == 20 * 16, "shard summary counts its own organizations",
+              str(n))
+
+
+def case_shard_errors():
+    expect_error(study("x.h5", "--shard", "3/3"), 2, ["shard", "3"])
+    expect_error(study("x.h5", "--shard", "1/0"), 2, ["shard"])
+    expect_error(study("x.h5", "--shard", "a/b"), 2, ["shard"])
+    expect_error(study("x.h5", "--shard", "slurm"), 2, ["--shards"])
+    env = dict(os.environ)
+    env.pop("SLURM_ARRAY_TASK_ID", None)
+    for tid, words in [(None, ["SLURM_ARRAY_TASK_ID"]), ("x1", ["SLURM_ARRAY_TASK_ID", "x1"]),
+                       ("4", ["4"])]:
+        e = dict(env)
+        if tid is not None:
+            e["SLURM_ARRAY_TASK_ID"] = tid
+        p = subprocess.run([LEADSIM, *study("x.h5", "--shard", "slurm", "--shards", "4")],
+                           capture_output=True, text=True, env=e)
+        check(p.returncode == 2, "slurm shard error must exit 2", describe(p))
+        for w in words:
+            check(w.lower() in p.stderr.lower(), "message lacks %r" % w, describe(p))
+    check(not os.listdir("."), "errors must leave no file: %s" % os.listdir("."))
+    e = dict(env, SLURM_ARRAY_TASK_ID="2")
+    p = subprocess.run([LEADSIM, *study("sl{shard}.h5", "--shard", "slurm", "--shards", "4")],
+                       capture_output=True, text=True, env=e)
+    check(p.returncode == 0 and os.path.isfile("sl2.h5"), "slurm shard 2 of 4", describe(p))
+    import h5py
+    with h5py.File("sl2.h5", "r") as f:
+        check((f.attrs["shard_index"], f.attrs["shard_count"]) == (2, 4), "slurm shard attrs")
+
+
+def case_merge_refuses_mismatch():
+    ok(*study("a0.h5", "--shard", "0/2"))
+    ok(*study("a1.h5", "--shard", "1/2"))
+    ok(*study("b1.h5", "--shard", "1/2", "--seed", "8"))
+    ok(*study("c1.h5", "--shard", "1/2", "--set", "org.workers=int_loguniform(10, 50)"))
+    expect_error(["merge", "-o", "m.h5", "a0.h5", "b1.h5"], 2, ["b1.h5", "seed"])
+    expect_error(["merge", "-o", "m.h5", "a0.h5", "c1.h5"], 2, ["c1.h5", "config"])
+    check(not os.path.exists("m.h5"), "no output after a refused merge")
+
+
+def case_merge_refuses_overlap():
+    ok(*study("a0.h5", "--shard", "0/2"))
+    ok(*study("t1.h5", "--shard", "1/3"))
+    ok(*study("a1.h5", "--shard", "1/2"))
+    expect_error(["merge", "-o", "m.h5", "a0.h5", "t1.h5", "a1.h5"], 2, ["overlap"])
+    expect_error(["merge", "-o", "m.h5", "a0.h5", "a0.h5"], 2, ["overlap"])
+    check(not os.path.exists("m.h5"), "no output after a refused merge")
+
+
+def case_merge_incomplete():
+    import h5py
+    for k in (0, 2):
+        ok(*study("s%d.h5" % k, "--shard", "%d/4" % k))
+    # 60 items in 4 shards: [0,15) [15,30) [30,45) [45,60); 1 and 3 are missing.
+    expect_error(["merge", "-o", "m.h5", "s0.h5", "s2.h5"], 2, ["[15, 30)", "[45, 60)",
+                                                                   "--allow-partial"])
+    check(not os.path.exists("m.h5"), "no output after a refused merge")
+    p = ok("merge", "-o", "m.h5", "s0.h5", "s2.h5", "--allow-partial")
+    check("missing" in p.stderr, "partial merge warns", describe(p))
+    with h5py.File("m.h5", "r") as f:
+        mi = f.attrs["missing_items"].tolist()
+        check(mi == [[15, 30], [45, 60]], "missing_items attribute", str(mi))
+        check(f["orgs/org"].shape[0] == 30 * 16, "partial merge holds the present records")
+    # The partial result merges with the missing shards into the complete study.
+    for k in (1, 3):
+        ok(*study("s%d.h5" % k, "--shard", "%d/4" % k))
+    ok("merge", "-o", "full.h5", "m.h5", "s3.h5", "s1.h5")
+    ok(*study("ref.h5"))
+    assert_identical("ref.h5", "full.h5")
+    expect_error(["merge", "-o", "s0.h5", "s0.h5", "s1.h5"], 2, ["also an input"])
+    expect_error(["merge", "-o", "full.h5", "s0.h5", "s1.h5", "s2.h5", "s3.h5"], 1, ["force"])
+
+
+def case_merge_bad_inputs():
+    with open("junk.h5", "w") as f:
+        f.write("not hdf5\n")
+    expect_error(["merge", "-o", "m.h5", "junk.h5"], 1, ["junk.h5"])
+    expect_error(["merge", "-o", "m.h5"], 2, ["input"])
+    expect_error(["merge", "x.h5"], 2, ["-o"])
+    check("merge" in ok("help").stdout, "help lists merge")
+    check(ok("help", "merge").stdout.startswith("usage: leadsim merge"), "merge help")
+
+
+# ---------------------------------------------------------------------------------------------
+# Stop and resume
+
+
+def wait_for(cond, proc, timeout=30):
+    deadline = time.time() + timeout
+    while not cond() and time.time() < deadline and proc.poll() is None:
+        time.sleep(0.005)
+    return cond()
+
+
+def case_sigterm_resume_fixed_points():
+    ref = reference()
+    rows_total = 2 * int(ORGS)
+
+    def spool_rows(out):
+        # records.bin rows are 16 + 8 * (P + M*K) bytes; the first row's size is not known
+        # here, so the fraction of the final size of the reference's records is used.
+        try:
+            return os.path.getsize(out + ".partial/records.bin")
+        except OSError:
+            return 0
+
+    full_bytes = None
+    # Points: the partial directory exists (signal handlers installed, nothing done yet);
+    # the first periodic checkpoint (the first progress); half of the records spooled.
+    points = ["start", "first", "half"]
+    for i, point in enumerate(points):
+        out = "r%d.h5" % i
+        proc = subprocess.Popen([LEADSIM, *study(out, "--threads", "1",
+                                                 "--checkpoint-interval", "0.02")],
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        part = out + ".partial"
+        if point == "start":
+            reached = wait_for(lambda: os.path.isdir(part), proc)
+        elif point == "first":
+            reached = wait_for(lambda: os.path.isfile(part + "/checkpoint.bin"), proc)
+        else:
+            reached = wait_for(lambda: full_bytes and spool_rows(out) >= full_bytes // 2, proc)
+        proc.send_signal(signal.SIGTERM)
+        _, err = proc.communicate(timeout=60)
+        check(reached and proc.returncode == 3,
+              "SIGTERM at point %r must exit 3 (reached=%s, exit %d)" %
+              (point, reached, proc.returncode), err)
+        lines = [l for l in err.splitlines() if l.startswith("leadsim: ")]
+        check(len(lines) == 1 and "checkpoint" in lines[0] and "--resume" in lines[0],
+              "one line naming the checkpoint and the resume command", err)
+        check(os.path.isfile(part + "/checkpoint.bin"), "checkpoint written", err)
+        check(not os.path.exists(out), "no file under the final name", err)
+        if point == "first":
+            full_bytes = spool_rows(out) * rows_total // max(1, rows_done(part))
+        # Without --resume the checkpoint is not silently discarded.
+        expect_error(study(out), 2, ["--resume", out + ".partial"])
+        resume_until_done(out)
+        assert_identical(ref, out)
+
+
+def rows_done(part):
+    """spool_rows of a checkpoint (see engine/leadsim/run/checkpoint.h)."""
+    b = open(part + "/checkpoint.bin", "rb").read()
+    at = 8
+    for _ in range(2):
+        (n,) = struct.unpack_from("<I", b, at)
+        at += 4 + n
+    return struct.unpack_from("<10Q", b, at)[7]
+
+
+def case_sigterm_resume_random():
+    ref = reference()
+    interrupted = 0
+    for seed in (1, 2, 3):
+        rnd = random.Random(seed)
+        out = "rr%d.h5" % seed
+        rounds = 0
+        while True:
+            sig = rnd.choice([signal.SIGTERM, signal.SIGINT, signal.SIGUSR1])
+            extra = ("--checkpoint-interval", "0.01") + (("--resume",) if rounds > 0 else ())
+            code, err = interrupt(out, rnd.uniform(0.0, 0.5), sig, extra)
+            rounds += 1
+            if code == 0:
+                break
+            check(code == 3, "signal %d must exit 3 (got %d)" % (sig, code), err)
+            interrupted += 1
+            check(rounds < 20, "no progress across interrupts", err)
+        check(not os.path.exists(out + ".partial"), "partial directory removed")
+        assert_identical(ref, out)
+    check(interrupted >= 3, "too few runs were interrupted (%d) to test anything" % interrupted)
+
+
+def case_sigkill_resume_periodic():
+    ref = reference()
+    out = "k.h5"
+    proc = subprocess.Popen([LEADSIM, *study(out, "--threads", "1",
+                                             "--checkpoint-interval", "0.05")],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    deadline = time.time() + 30
+    ck = out + ".partial/checkpoint.bin"
+    while not os.path.exists(ck) and time.time() < deadline and proc.poll() is None:
+        time.sleep(0.01)
+    time.sleep(0.1)
+    proc.kill()
+    proc.wait()
+    if proc.returncode == 0:
+        raise Failure("run finished before SIGKILL; make the study larger")
+    check(os.path.isfile(ck), "a periodic checkpoint exists before SIGKILL")
+    p = resume_until_done(out)
+    check("resuming" in p.stderr, "resume announces the checkpoint", describe(p))
+    assert_identical(ref, out)
+
+
+def case_resume_without_checkpoint_starts_fresh():
+    ref = reference()
+    p = ok(*study("f.h5", "--resume"))
+    check("no checkpoint" in p.stderr and "starting" in p.stderr, "fresh start is announced",
+          describe(p))
+    assert_identical(ref, "f.h5")
+
+
+def case_checkpoint_other_config_refused():
+    code, err = interrupt("o.h5", 0.3)
+    check(code == 3, "SIGTERM must exit 3", err)
+    expect_error(study("o.h5", "--resume", "--seed", "99"), 2,
+                 ["another configuration", "seed", "differs"])
+    expect_error(study("o.h5", "--resume", "--set", "org.workers=int_loguniform(10, 50)"), 2,
+                 ["another configuration", "differs"])
+    expect_error(study("o.h5", "--resume", "--shard", "1/2"), 2,
+                 ["another configuration", "shard"])
+    check(os.path.isfile("o.h5.partial/checkpoint.bin"), "a refused resume keeps the checkpoint")
+
+
+def case_checkpoint_corrupt():
+    code, err = interrupt("c.h5", 0.3)
+    check(code == 3, "SIGTERM must exit 3", err)
+    ck = "c.h5.partial/checkpoint.bin"
+    good = open(ck, "rb").read()
+    for name, data in [("truncated", good[:len(good) // 2]), ("empty", b""),
+                       ("flipped", good[:100] + bytes([good[100] ^ 1]) + good[101:]),
+                       ("magic", b"XXXX" + good[4:])]:
+        with open(ck, "wb") as f:
+            f.write(data)
+        p = leadsim(*study("c.h5", "--resume"))
+        check(p.returncode in (1, 2), "%s checkpoint: exit 1 or 2" % name, describe(p))
+        check("checkpoint.bin" in p.stderr and "leadsim: error:" in p.stderr,
+              "%s checkpoint: message names the file" % name, describe(p))
+    # A spool shorter than the checkpoint says is an error too, not a crash.
+    with open(ck, "wb") as f:
+        f.write(good)
+    with open("c.h5.partial/records.bin", "r+b") as f:
+        f.truncate(10)
+    p = leadsim(*study("c.h5", "--resume"))
+    check(p.returncode == 1 and "records.bin" in p.stderr, "short spool", describe(p))
+
+
+def case_checkpoint_interval_overhead_free():
+    ref = reference()
+    ok(*study("i.h5", "--checkpoint-interval", "0"))
+    ok(*study("j.h5", "--checkpoint-interval", "0.001"))
+    assert_identical(ref, "i.h5")
+    assert_identical(ref, "j.h5")
+    expect_error(study("x.h5", "--checkpoint-interval", "-1"), 2, ["checkpoint-interval"])
+    expect_error(study("x.h5", "--checkpoint-interval", "soon"), 2, ["checkpoint-interval"])
+
+
+def case_output_checks_before_simulation():
+    os.mkdir("adir")
+    expect_error(study("adir"), 1, ["adir"])
+    expect_error(study("nodir/out.h5"), 1, ["nodir"])
+    open("exists.h5", "w").close()
+    expect_error(study("exists.h5"), 1, ["force"])
+    check(sorted(os.listdir(".")) == ["adir", "exists.h5"], "nothing created: %s" %
+          os.listdir("."))
+
+
+# ---------------------------------------------------------------------------------------------
+
+
+def main():
+    global LEADSIM, SOURCE
+    if len(sys.argv) != 4:
+        print(__doc__, file=sys.stderr)
+        return 2
+    LEADSIM = os.path.abspath(sys.argv[1])
+    SOURCE = os.path.abspath(sys.argv[2])
+    cases = {n[5:]: f for n, f in globals().items() if n.startswith("case_")}
+    names = sorted(cases) if sys.argv[3] == "all" else [sys.argv[3]]
+    failed = []
+    for name in names:
+        if name not in cases:
+            print("unknown case %r" % name, file=sys.stderr)
+            return 2
+        old = os.getcwd()
+        work = tempfile.mkdtemp(prefix="leadsim-scaleout-", dir=old)
+        os.chdir(work)
+        t0 = time.time()
+        try:
+            cases[name]()
+            print("ok    %-40s %.1f s" % (name, time.time() - t0))
+        except Failure as e:
+            print("FAIL  %-40s %s" % (name, e))
+            failed.append(name)
+        finally:
+            os.chdir(old)
+            shutil.rmtree(work, ignore_errors=True)
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
