@@ -15,7 +15,8 @@ esac
 
 packages=(cmake make g++ git pkg-config libtbb-dev libboost-program-options-dev libhdf5-dev
   librandom123-dev libgtest-dev libbenchmark-dev python3 python3-h5py python3-numpy
-  python3-pandas python3-matplotlib python3-xarray python3-h5netcdf)
+  python3-pandas python3-matplotlib python3-xarray python3-h5netcdf
+  slurm-wlm munge openmpi-bin libopenmpi-dev)
 
 missing=()
 for p in "${packages[@]}"; do

@@ -1,0 +1,369 @@
+// run_study_mpi: see mpi_run.h. Compiled only with LEADSIM_MPI (engine/CMakeLists.txt).
+#include "leadsim/run/mpi_run.h"
+
+#include <mpi.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstring>
+#include <exception>
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "leadsim/core/error.h"
+#include "leadsim/io/state.h"
+#include "leadsim/run/merge.h"
+#include "leadsim/run/spool.h"
+#include "leadsim/stats/run_stats.h"
+
+namespace leadsim::run {
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr int kTagCommand = 11;
+constexpr int kTagRows = 12;
+constexpr int kTagData = 13;
+constexpr int kTagStatsSize = 14;
+constexpr int kTagStats = 15;
+constexpr int kCommandNext = 1;  // rank 0 asks for the next chunk of records
+constexpr int kCommandStop = 2;  // rank 0 needs no more (done, or writing failed)
+// Row count that tells rank 0 this rank could not read its records.
+constexpr std::uint64_t kRowsFailed = ~std::uint64_t{0};
+// Largest single message: MPI counts are int.
+constexpr std::size_t kMaxMessage = std::size_t{1} << 30;
+
+// Failure kinds, ordered so that MPI_MAX picks the most serious one.
+enum Kind : int { kOk = 0, kCancelled, kSimulation, kIo, kFormat, kConfig, kOther };
+
+Kind kind_of(const std::exception_ptr& e) {
+  try {
+    std::rethrow_exception(e);
+  } catch (const Interrupted&) {
+    return kCancelled;
+  } catch (const ConfigError&) {
+    return kConfig;
+  } catch (const FormatError&) {
+    return kFormat;
+  } catch (const IoError&) {
+    return kIo;
+  } catch (const SimulationError&) {
+    return kSimulation;
+  } catch (...) {
+    return kOther;
+  }
+}
+
+// Collective. Every rank reports its outcome; if any failed, the failing rank rethrows its
+// exception and the others throw the same kind naming it.
+void agree(Kind mine, const std::exception_ptr& error, int rank, const char* phase) {
+  struct {
+    int kind;
+    int rank;
+  } in{mine, rank}, out{0, 0};
+  MPI_Allreduce(&in, &out, 1, MPI_2INT, MPI_MAXLOC, MPI_COMM_WORLD);
+  if (out.kind == kOk) return;
+  if (error && out.rank == rank) std::rethrow_exception(error);
+  if (error) std::rethrow_exception(error);  // failed too, less seriously: own message
+  const std::string msg = std::string(phase) + ": stopped because MPI rank " +
+                          std::to_string(out.rank) + " failed (see its message)";
+  switch (out.kind) {
+    case kCancelled:
+      throw Interrupted(std::string(phase) + ": MPI rank " + std::to_string(out.rank) +
+                        " was interrupted; MPI runs keep no checkpoint, run again");
+    case kConfig:
+      throw ConfigError(msg);
+    case kFormat:
+      throw FormatError(msg);
+    case kIo:
+      throw IoError(msg);
+    default:
+      throw Error(msg);  // exit status 1, like SimulationError
+  }
+}
+
+void send_bytes(const std::uint8_t* data, std::size_t n, int dest, int tag) {
+  for (std::size_t off = 0; off < n; off += kMaxMessage) {
+    const std::size_t len = std::min(kMaxMessage, n - off);
+    MPI_Send(data + off, static_cast<int>(len), MPI_BYTE, dest, tag, MPI_COMM_WORLD);
+  }
+}
+
+void recv_bytes(std::uint8_t* data, std::size_t n, int source, int tag) {
+  for (std::size_t off = 0; off < n; off += kMaxMessage) {
+    const std::size_t len = std::min(kMaxMessage, n - off);
+    MPI_Recv(data + off, static_cast<int>(len), MPI_BYTE, source, tag, MPI_COMM_WORLD,
+             MPI_STATUS_IGNORE);
+  }
+}
+
+// A record batch as one byte buffer: scenario[n] | org[n] | params[n*P] | metrics[n*MK].
+std::vector<std::uint8_t> pack(const io::RecordBatch& b) {
+  const std::size_t n = b.size();
+  std::vector<std::uint8_t> out(8 * (2 * n + b.params.size() + b.metrics.size()));
+  std::uint8_t* p = out.data();
+  auto put = [&p](const void* src, std::size_t bytes) {
+    if (bytes != 0) std::memcpy(p, src, bytes);
+    p += bytes;
+  };
+  put(b.scenario.data(), 8 * n);
+  put(b.org.data(), 8 * n);
+  put(b.params.data(), 8 * b.params.size());
+  put(b.metrics.data(), 8 * b.metrics.size());
+  return out;
+}
+
+io::RecordBatch unpack(const std::vector<std::uint8_t>& bytes, std::uint64_t n, std::size_t P,
+                       std::size_t MK) {
+  io::RecordBatch b;
+  b.scenario.resize(n);
+  b.org.resize(n);
+  b.params.resize(n * P);
+  b.metrics.resize(n * MK);
+  const std::uint8_t* p = bytes.data();
+  auto get = [&p](void* dst, std::size_t len) {
+    if (len != 0) std::memcpy(dst, p, len);
+    p += len;
+  };
+  get(b.scenario.data(), 8 * b.scenario.size());
+  get(b.org.data(), 8 * b.org.size());
+  get(b.params.data(), 8 * b.params.size());
+  get(b.metrics.data(), 8 * b.metrics.size());
+  return b;
+}
+
+std::uint64_t index_of(const std::vector<std::string>& names, const std::string& name) {
+  const auto it = std::find(names.begin(), names.end(), name);
+  return static_cast<std::uint64_t>(it - names.begin());
+}
+
+// The rank's record spool in the (node-local) temporary directory, removed with this object.
+struct TempSpool {
+  std::string path;
+  std::unique_ptr<Spool> spool;
+  TempSpool(int rank, std::size_t P, std::size_t MK) {
+    path = (fs::temp_directory_path() / ("leadsim-mpi-" + std::to_string(::getpid()) + "-rank" +
+                                         std::to_string(rank) + ".records"))
+               .string();
+    spool = std::make_unique<Spool>(path, P, MK, -1);
+  }
+  ~TempSpool() {
+    spool.reset();
+    std::error_code ec;
+    fs::remove(path, ec);
+  }
+  TempSpool(const TempSpool&) = delete;
+  TempSpool& operator=(const TempSpool&) = delete;
+};
+
+// Ranks other than 0: hand out the spooled records chunk by chunk on request.
+void serve_records(Spool* spool) {
+  std::uint64_t next = 0;
+  const std::uint64_t rows = spool ? spool->rows() : 0;
+  for (;;) {
+    int command = 0;
+    MPI_Recv(&command, 1, MPI_INT, 0, kTagCommand, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
+    if (command != kCommandNext) return;
+    std::uint64_t n = std::min(kMpiChunkRows, rows - next);
+    std::vector<std::uint8_t> bytes;
+    std::exception_ptr error;
+    if (n != 0) {
+      try {
+        bytes = pack(spool->read(next, n));
+      } catch (...) {
+        error = std::current_exception();
+        n = kRowsFailed;
+      }
+    }
+    MPI_Send(&n, 1, MPI_UINT64_T, 0, kTagRows, MPI_COMM_WORLD);
+    if (error) std::rethrow_exception(error);
+    if (n == 0) return;
+    send_bytes(bytes.data(), bytes.size(), 0, kTagData);
+    next += n;
+  }
+}
+
+}  // namespace
+
+StudyResult run_study_mpi(const config::ResolvedConfig& cfg, const StudyOptions& opt) {
+  int rank = 0, size = 1;
+  MPI_Comm_rank(MPI_COMM_WORLD, &rank);
+  MPI_Comm_size(MPI_COMM_WORLD, &size);
+  // The same options on every rank, so every rank throws here alike (no collective yet).
+  if (opt.shard_count != 1 || opt.shard_index != 0 || opt.resume) {
+    throw ConfigError(
+        "--shard and --resume do not apply under mpirun: the ranks split the work among "
+        "themselves, and MPI runs keep no checkpoint");
+  }
+  const auto model = model::find_model(cfg.model).create(cfg);
+  const std::string output = opt.output.empty() ? cfg.output : opt.output;
+  const io::ResultsMeta meta = make_meta(cfg, *model, opt.command_line);
+  const WorkPlan plan(cfg.scenario_count(), cfg.orgs, cfg.block_size);
+  const auto [first, end] =
+      plan.shard(static_cast<std::uint64_t>(rank), static_cast<std::uint64_t>(size));
+  const std::string partial = partial_dir(output);
+  const std::size_t P = meta.record_fields.size();
+  const std::size_t MK = meta.modes.size() * meta.metrics.size();
+
+  // 1. Rank 0 checks the output before anyone simulates.
+  {
+    std::exception_ptr error;
+    if (rank == 0) {
+      try {
+        { const io::ResultsWriter probe(output, opt.force, meta); }  // checks, then removes
+        std::error_code ec;
+        if (fs::exists(partial, ec)) {
+          throw ConfigError("'" + partial + "' exists (an interrupted run's checkpoint?); " +
+                            "MPI runs cannot resume it: remove it, or resume without mpirun");
+        }
+      } catch (...) {
+        error = std::current_exception();
+      }
+    }
+    agree(error ? kind_of(error) : kOk, error, rank, "output check");
+  }
+  if (rank == 0 && opt.on_notice) {
+    opt.on_notice("MPI: " + std::to_string(size) + " ranks; rank 0 runs work items [" +
+                  std::to_string(first) + ", " + std::to_string(end) + ") of " +
+                  std::to_string(plan.size()));
+  }
+
+  // 2. Every rank simulates its contiguous range.
+  stats::RunStats stats(meta.scenarios, meta.modes.size(), meta.metrics,
+                        index_of(meta.modes, meta.baseline_mode));
+  std::unique_ptr<TempSpool> spool;
+  RunReport report;
+  {
+    std::exception_ptr error;
+    Kind kind = kOk;
+    try {
+      if (cfg.samples != 0) spool = std::make_unique<TempSpool>(rank, P, MK);
+      RunOptions ro;
+      ro.threads = opt.threads;
+      ro.first_item = first;
+      ro.end_item = end;
+      if (rank == 0) ro.on_progress = opt.on_progress;
+      ro.progress_interval_s = opt.progress_interval_s;
+      ro.cancel = opt.cancel;
+      report = run(*model, cfg, ro, stats, spool ? spool->spool.get() : nullptr);
+      if (report.cancelled) kind = kCancelled;
+    } catch (...) {
+      error = std::current_exception();
+      kind = kind_of(error);
+    }
+    agree(kind, error, rank, "simulation");
+  }
+
+  // 3. Statistics and report counters to rank 0, merged in rank order.
+  std::uint64_t counts[3] = {report.orgs, report.events, report.rng_blocks};
+  std::uint64_t totals[3] = {0, 0, 0};
+  MPI_Reduce(counts, totals, 3, MPI_UINT64_T, MPI_SUM, 0, MPI_COMM_WORLD);
+  double wall = report.wall_s, wall_max = 0.0;
+  MPI_Reduce(&wall, &wall_max, 1, MPI_DOUBLE, MPI_MAX, 0, MPI_COMM_WORLD);
+  unsigned threads = report.threads, threads_sum = 0;
+  MPI_Reduce(&threads, &threads_sum, 1, MPI_UNSIGNED, MPI_SUM, 0, MPI_COMM_WORLD);
+  if (rank != 0) {
+    const std::vector<std::uint8_t> bytes = stats.serialize();
+    const std::uint64_t n = bytes.size();
+    MPI_Send(&n, 1, MPI_UINT64_T, 0, kTagStatsSize, MPI_COMM_WORLD);
+    send_bytes(bytes.data(), bytes.size(), 0, kTagStats);
+  } else {
+    for (int r = 1; r < size; ++r) {
+      std::uint64_t n = 0;
+      MPI_Recv(&n, 1, MPI_UINT64_T, r, kTagStatsSize, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
+      std::vector<std::uint8_t> bytes(n);
+      recv_bytes(bytes.data(), bytes.size(), r, kTagStats);
+      stats.merge(stats::RunStats::deserialize(bytes));
+    }
+  }
+
+  // 4. Rank 0 writes the file, pulling the other ranks' records in rank order.
+  StudyResult result;
+  result.report = report;
+  {
+    std::exception_ptr error;
+    if (rank != 0) {
+      try {
+        serve_records(spool ? spool->spool.get() : nullptr);
+      } catch (...) {
+        error = std::current_exception();
+      }
+    } else {
+      std::vector<bool> served(static_cast<std::size_t>(size), false);
+      try {
+        io::ResultsState state;
+        state.shard_index = 0;
+        state.shard_count = 1;
+        state.item_first = 0;
+        state.item_end = plan.size();
+        state.items_total = plan.size();
+        std::error_code ec;
+        fs::create_directory(partial, ec);
+        if (ec) throw IoError("cannot create '" + partial + "': " + ec.message());
+        write_results_file(
+            output, opt.force, partial + "/result.h5", meta, stats, state,
+            [&](io::ResultsWriter& writer) {
+              if (spool) {
+                Spool& own = *spool->spool;
+                const std::uint64_t rows = own.rows();
+                for (std::uint64_t r = 0; r < rows; r += kMpiChunkRows) {
+                  writer.append(own.read(r, std::min(kMpiChunkRows, rows - r)));
+                }
+              }
+              for (int r = 1; r < size; ++r) {
+                for (;;) {
+                  MPI_Send(&kCommandNext, 1, MPI_INT, r, kTagCommand, MPI_COMM_WORLD);
+                  std::uint64_t n = 0;
+                  MPI_Recv(&n, 1, MPI_UINT64_T, r, kTagRows, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
+                  if (n == kRowsFailed) {
+                    served[static_cast<std::size_t>(r)] = true;
+                    throw IoError("MPI rank " + std::to_string(r) +
+                                  " could not read its records (see its message)");
+                  }
+                  if (n == 0) break;
+                  std::vector<std::uint8_t> bytes(8 * n * (2 + P + MK));
+                  recv_bytes(bytes.data(), bytes.size(), r, kTagData);
+                  writer.append(unpack(bytes, n, P, MK));
+                }
+                served[static_cast<std::size_t>(r)] = true;
+              }
+            });
+        fs::remove_all(partial, ec);
+      } catch (...) {
+        error = std::current_exception();
+        std::error_code ec;
+        fs::remove_all(partial, ec);
+      }
+      for (int r = 1; r < size; ++r) {
+        if (!served[static_cast<std::size_t>(r)]) {
+          MPI_Send(&kCommandStop, 1, MPI_INT, r, kTagCommand, MPI_COMM_WORLD);
+        }
+      }
+    }
+    agree(error ? kind_of(error) : kOk, error, rank, "writing the results");
+  }
+  spool.reset();
+
+  if (rank == 0) {
+    result.output = output;
+    result.report.orgs = totals[0];
+    result.report.events = totals[1];
+    result.report.rng_blocks = totals[2];
+    result.report.wall_s = wall_max;
+    result.report.threads = threads_sum;
+    result.report.items_done = plan.size();
+    result.report.next_item = plan.size();
+    result.summary = stats.summarize();
+    result.modes = meta.modes;
+    for (const auto& m : meta.metrics) result.metrics.push_back(m.name);
+    result.baseline = meta.baseline_mode;
+    result.item_first = 0;
+    result.item_end = plan.size();
+    result.items_total = plan.size();
+  }
+  return result;
+}
+
+}  // namespace leadsim::run
