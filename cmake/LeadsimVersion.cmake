@@ -1,14 +1,6 @@
 # Provenance baked into the engine: version, git describe, compiler and flags.
-set(LEADSIM_GIT_DESCRIBE "unknown")
-find_package(Git QUIET)
-if(GIT_FOUND AND EXISTS "${PROJECT_SOURCE_DIR}/.git")
-  execute_process(COMMAND ${GIT_EXECUTABLE} describe --always --dirty --tags
-    WORKING_DIRECTORY ${PROJECT_SOURCE_DIR} OUTPUT_VARIABLE _desc
-    OUTPUT_STRIP_TRAILING_WHITESPACE ERROR_QUIET RESULT_VARIABLE _rc)
-  if(_rc EQUAL 0 AND NOT _desc STREQUAL "")
-    set(LEADSIM_GIT_DESCRIBE "${_desc}")
-  endif()
-endif()
+# git describe is recomputed at every build (not only at configure time), so a results file
+# never records a stale commit; build_info.h is rewritten only when its content changes.
 string(TOUPPER "${CMAKE_BUILD_TYPE}" _bt)
 set(LEADSIM_COMPILER "${CMAKE_CXX_COMPILER_ID} ${CMAKE_CXX_COMPILER_VERSION}")
 set(LEADSIM_FLAGS "${CMAKE_CXX_FLAGS} ${CMAKE_CXX_FLAGS_${_bt}} -ffp-contract=off")
@@ -18,5 +10,14 @@ endif()
 if(LEADSIM_SANITIZE)
   string(APPEND LEADSIM_FLAGS " -fsanitize=${LEADSIM_SANITIZE}")
 endif()
-configure_file(${PROJECT_SOURCE_DIR}/engine/leadsim/core/build_info.h.in
-  ${PROJECT_BINARY_DIR}/generated/leadsim/core/build_info.h @ONLY)
+find_package(Git QUIET)
+set(LEADSIM_BUILD_INFO ${PROJECT_BINARY_DIR}/generated/leadsim/core/build_info.h)
+set(_args -DSRC=${PROJECT_SOURCE_DIR} -DOUT=${LEADSIM_BUILD_INFO} -DGIT=${GIT_EXECUTABLE}
+  -DVERSION=${PROJECT_VERSION} "-DCOMPILER=${LEADSIM_COMPILER}" "-DFLAGS=${LEADSIM_FLAGS}"
+  -DBUILD_TYPE=${CMAKE_BUILD_TYPE})
+# Once at configure time so the header exists, then at every build.
+execute_process(COMMAND ${CMAKE_COMMAND} ${_args} -P ${PROJECT_SOURCE_DIR}/cmake/WriteBuildInfo.cmake)
+add_custom_target(leadsim_build_info
+  COMMAND ${CMAKE_COMMAND} ${_args} -P ${PROJECT_SOURCE_DIR}/cmake/WriteBuildInfo.cmake
+  BYPRODUCTS ${LEADSIM_BUILD_INFO}
+  COMMENT "" VERBATIM)
