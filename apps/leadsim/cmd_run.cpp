@@ -14,11 +14,11 @@
 #include <vector>
 
 #include "cli_util.h"
-#include "mpi_main.h"
 #include "leadsim/config/config.h"
 #include "leadsim/core/error.h"
 #include "leadsim/model/api.h"
 #include "leadsim/run/study.h"
+#include "mpi_main.h"
 
 namespace leadsim::cli {
 namespace {

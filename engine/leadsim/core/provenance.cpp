@@ -6,8 +6,12 @@
 
 namespace leadsim {
 
-std::string version_string() { return build::kVersion; }
-std::string git_describe() { return build::kGitDescribe; }
+std::string version_string() {
+  return build::kVersion;
+}
+std::string git_describe() {
+  return build::kGitDescribe;
+}
 std::string compiler_string() {
   return std::string(build::kCompiler) + " [" + build::kBuildType + "] " + build::kFlags;
 }

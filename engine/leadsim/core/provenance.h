@@ -5,9 +5,9 @@
 
 namespace leadsim {
 
-std::string version_string();     // e.g. "0.1.0"
-std::string git_describe();       // from the build tree, "unknown" outside git
-std::string compiler_string();    // compiler id, version and the flags that matter
-std::string utc_now_iso8601();    // "2026-11-27T08:13:10Z"
+std::string version_string();   // e.g. "0.1.0"
+std::string git_describe();     // from the build tree, "unknown" outside git
+std::string compiler_string();  // compiler id, version and the flags that matter
+std::string utc_now_iso8601();  // "2026-11-27T08:13:10Z"
 
 }  // namespace leadsim

@@ -78,7 +78,7 @@ class Model {
 class ModelFactory {
  public:
   virtual ~ModelFactory() = default;
-  virtual std::string name() const = 0;         // "[run] model = NAME"
+  virtual std::string name() const = 0;  // "[run] model = NAME"
   virtual std::string description() const = 0;
   virtual const std::vector<config::ParamDef>& params() const = 0;
   // Sections the model owns besides its params' sections, as prefixes ("mode.").

@@ -8,8 +8,7 @@
 namespace leadsim::model {
 
 const std::vector<const ModelFactory*>& all_models() {
-  static const std::vector<const ModelFactory*> models = {&leadership_factory(),
-                                                          &march_factory()};
+  static const std::vector<const ModelFactory*> models = {&leadership_factory(), &march_factory()};
   return models;
 }
 

@@ -26,18 +26,18 @@ inline constexpr const char* kRngScheme =
 
 // What a stream's words are for. Values are part of the replay contract: never renumber.
 enum class Purpose : std::uint32_t {
-  kParam = 1,       // id = hash of the parameter name: one organization-level draw
-  kStructure = 2,   // id = worker position: that worker's cross ties
-  kWorker = 3,      // id = worker position; traits at period 0
-  kManager = 4,     // id = manager index
-  kProblems = 5,    // id = worker position, sub = period: that worker's arrivals
-  kTurnover = 6,    // sub = period: who leaves
-  kReplacement = 7, // id = worker position, sub = period: the replacement's traits
-  kTurbulence = 8,  // sub = period
-  kShock = 9,       // which managers a shock removes
-  kMode = 10,       // id = hash of the mode name, sub = period: a mode's own choices
-  kModel = 11,      // free for other models (id, sub model-defined)
-  kTest = 99,       // tests and benchmarks
+  kParam = 1,        // id = hash of the parameter name: one organization-level draw
+  kStructure = 2,    // id = worker position: that worker's cross ties
+  kWorker = 3,       // id = worker position; traits at period 0
+  kManager = 4,      // id = manager index
+  kProblems = 5,     // id = worker position, sub = period: that worker's arrivals
+  kTurnover = 6,     // sub = period: who leaves
+  kReplacement = 7,  // id = worker position, sub = period: the replacement's traits
+  kTurbulence = 8,   // sub = period
+  kShock = 9,        // which managers a shock removes
+  kMode = 10,        // id = hash of the mode name, sub = period: a mode's own choices
+  kModel = 11,       // free for other models (id, sub model-defined)
+  kTest = 99,        // tests and benchmarks
 };
 
 constexpr std::uint64_t tag(Purpose p, std::uint32_t id) {

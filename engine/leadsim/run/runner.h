@@ -62,22 +62,22 @@ class WorkPlan {
 };
 
 struct RunOptions {
-  unsigned threads = 0;                      // 0: all hardware threads
-  std::uint64_t first_item = 0;              // work-item range to run
-  std::uint64_t end_item = ~std::uint64_t{0};  // clipped to the plan's size
+  unsigned threads = 0;                              // 0: all hardware threads
+  std::uint64_t first_item = 0;                      // work-item range to run
+  std::uint64_t end_item = ~std::uint64_t{0};        // clipped to the plan's size
   std::function<void(const Progress&)> on_progress;  // called from the serial stage
   double progress_interval_s = 1.0;
   const std::atomic<bool>* cancel = nullptr;  // checked between blocks
   // Called after each completed work item in order (from the serial stage), for checkpoints.
   std::function<void(std::uint64_t next_item)> on_item_done;
-  unsigned max_in_flight = 0;                // 0: 4 x threads
+  unsigned max_in_flight = 0;  // 0: 4 x threads
 };
 
 struct RunReport {
-  std::uint64_t items_done = 0;   // contiguous from first_item
-  std::uint64_t next_item = 0;    // first item not done
+  std::uint64_t items_done = 0;  // contiguous from first_item
+  std::uint64_t next_item = 0;   // first item not done
   std::uint64_t orgs = 0;
-  std::uint64_t events = 0;       // problems arrived x modes
+  std::uint64_t events = 0;  // problems arrived x modes
   std::uint64_t rng_blocks = 0;
   double wall_s = 0.0;
   unsigned threads = 0;
@@ -93,7 +93,7 @@ inline bool keep_record(std::int64_t samples, std::uint64_t org) {
 // (which must have been made for this model and configuration). Records of kept
 // organizations go to `records` (may be null). On an exception in an organization, throws
 // SimulationError naming scenario, organization and the replay command.
-RunReport run(const model::Model& model, const config::ResolvedConfig& cfg,
-              const RunOptions& opt, stats::RunStats& stats, RecordSink* records);
+RunReport run(const model::Model& model, const config::ResolvedConfig& cfg, const RunOptions& opt,
+              stats::RunStats& stats, RecordSink* records);
 
 }  // namespace leadsim::run

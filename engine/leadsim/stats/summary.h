@@ -9,8 +9,8 @@
 namespace leadsim::stats {
 
 struct HistogramArrays {
-  std::vector<double> edges;           // [B + 1]
-  std::vector<std::uint64_t> counts;   // [S, M, B]
+  std::vector<double> edges;             // [B + 1]
+  std::vector<std::uint64_t> counts;     // [S, M, B]
   std::vector<std::uint64_t> underflow;  // [S, M]
   std::vector<std::uint64_t> overflow;   // [S, M]
 };
@@ -19,16 +19,16 @@ struct Summary {
   std::uint64_t S = 0, M = 0, K = 0, Q = 0;
   std::vector<double> quantile_levels;  // [Q]
   // Per scenario x mode x metric, over the organizations where the metric is finite.
-  std::vector<std::uint64_t> count;     // [S, M, K]
-  std::vector<std::uint64_t> nan_count; // [S, M, K] organizations where it was undefined
+  std::vector<std::uint64_t> count;              // [S, M, K]
+  std::vector<std::uint64_t> nan_count;          // [S, M, K] organizations where it was undefined
   std::vector<double> mean, std, sem, min, max;  // [S, M, K]
-  std::vector<double> quantiles;        // [S, M, K, Q]
-  std::vector<HistogramArrays> histograms;  // [K]
+  std::vector<double> quantiles;                 // [S, M, K, Q]
+  std::vector<HistogramArrays> histograms;       // [K]
   // Paired differences mode - baseline, per organization, where both are finite.
-  std::vector<std::uint64_t> paired_count;  // [S, M, K]
+  std::vector<std::uint64_t> paired_count;                                     // [S, M, K]
   std::vector<double> paired_mean, paired_std, paired_ci_low, paired_ci_high;  // [S, M, K]
-  std::vector<double> win_rate, win_rate_ci_low, win_rate_ci_high;            // [S, M, K]
-  std::vector<std::uint64_t> wins, ties;    // [S, M, K] Δ > 0 and Δ == 0 counts
+  std::vector<double> win_rate, win_rate_ci_low, win_rate_ci_high;             // [S, M, K]
+  std::vector<std::uint64_t> wins, ties;  // [S, M, K] Δ > 0 and Δ == 0 counts
 };
 
 }  // namespace leadsim::stats
