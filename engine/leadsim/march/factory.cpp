@@ -124,6 +124,7 @@ class MarchModel final : public Model {
   const std::vector<std::string>& variants() const override { return variants_; }
   const std::vector<FieldDef>& record_fields() const override { return fields_; }
   std::string baseline() const override { return march::kModelName; }
+  std::string event_unit() const override { return "individual-periods"; }
   std::unique_ptr<Simulator> make_simulator() const override;
 
   // Parameters of scenario s: the sweep is row-major with the first axis slowest, as

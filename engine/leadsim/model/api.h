@@ -72,6 +72,8 @@ class Model {
   virtual std::unique_ptr<Simulator> make_simulator() const = 0;
   // Label of the variant dimension ("mode"); the files call it mode for every model.
   virtual std::string baseline() const = 0;  // a member of variants()
+  // What OrgOutcome::events counts, for throughput reports ("problem-mode events").
+  virtual std::string event_unit() const { return "events"; }
 };
 
 // A model kind as registered: its parameter registry and how to build it from a config.

@@ -359,6 +359,7 @@ StudyResult run_study_mpi(const config::ResolvedConfig& cfg, const StudyOptions&
     result.modes = meta.modes;
     for (const auto& m : meta.metrics) result.metrics.push_back(m.name);
     result.baseline = meta.baseline_mode;
+    result.event_unit = model->event_unit();
     result.item_first = 0;
     result.item_end = plan.size();
     result.items_total = plan.size();

@@ -239,6 +239,7 @@ StudyResult run_study(const config::ResolvedConfig& cfg, const StudyOptions& opt
   result.modes = meta.modes;
   for (const auto& m : meta.metrics) result.metrics.push_back(m.name);
   result.baseline = meta.baseline_mode;
+  result.event_unit = model->event_unit();
   result.item_first = item_first;
   result.item_end = item_end;
   result.items_total = plan.size();

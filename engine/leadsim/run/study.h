@@ -50,6 +50,7 @@ struct StudyResult {
   std::vector<std::string> modes;
   std::vector<std::string> metrics;
   std::string baseline;
+  std::string event_unit;        // what report.events counts (Model::event_unit)
   std::uint64_t item_first = 0;  // the shard's work items [item_first, item_end) of items_total
   std::uint64_t item_end = 0;
   std::uint64_t items_total = 0;

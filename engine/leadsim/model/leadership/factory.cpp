@@ -322,6 +322,7 @@ class LeadershipModel final : public Model {
     return std::make_unique<LeadershipSimulator>(*this);
   }
   std::string baseline() const override { return setup_.baseline; }
+  std::string event_unit() const override { return "problem-mode events"; }
   const ModelSetup& setup() const { return setup_; }
 
  private:
