@@ -14,27 +14,15 @@ import json
 import re
 import subprocess
 import sys
-import time
 
-LEADSIM = ""
+import clitest
+from clitest import Failure, check, describe
 
-
-class Failure(AssertionError):
-    pass
-
-
-def check(cond, what, detail=""):
-    if not cond:
-        raise Failure(what + (("\n" + detail) if detail else ""))
+LEADSIM = SOURCE = ""  # set by clitest.main
 
 
 def leadsim(*args, timeout=60):
     return subprocess.run([LEADSIM, *args], capture_output=True, text=True, timeout=timeout)
-
-
-def describe(p):
-    return "command: %s\nexit: %d\nstdout:\n%s\nstderr:\n%s" % (
-        " ".join(p.args), p.returncode, p.stdout[-3000:], p.stderr[-3000:])
 
 
 def bench_json(threads):
@@ -111,28 +99,5 @@ def case_table_and_errors():
         check(p.stdout == "", "stdout must stay empty on an error", describe(p))
 
 
-def main():
-    global LEADSIM
-    if len(sys.argv) != 4:
-        print(__doc__, file=sys.stderr)
-        return 2
-    LEADSIM = sys.argv[1]
-    cases = {n[5:]: f for n, f in globals().items() if n.startswith("case_")}
-    names = sorted(cases) if sys.argv[3] == "all" else [sys.argv[3]]
-    failed = []
-    for name in names:
-        if name not in cases:
-            print("unknown case %r" % name, file=sys.stderr)
-            return 2
-        t0 = time.time()
-        try:
-            cases[name]()
-            print("ok    %-32s %.1f s" % (name, time.time() - t0))
-        except Failure as e:
-            print("FAIL  %-32s %s" % (name, e))
-            failed.append(name)
-    return 1 if failed else 0
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(clitest.main(globals()))

@@ -15,67 +15,15 @@ import shutil
 import signal
 import subprocess
 import sys
-import tempfile
 import time
 
-LEADSIM = ""
-SOURCE = ""
+import clitest
+from clitest import Failure, check, describe, expect_error, leadsim, listing, ok, quick_ini
+
+LEADSIM = SOURCE = ""  # set by clitest.main
+
+
 MODES = ["centralized", "exception", "delegated", "coaching", "distributed"]
-
-
-class Failure(AssertionError):
-    pass
-
-
-def check(cond, what, detail=""):
-    if not cond:
-        raise Failure(what + (("\n" + detail) if detail else ""))
-
-
-def quick_ini():
-    return os.path.join(SOURCE, "configs", "quick.ini")
-
-
-def leadsim(*args, timeout=120):
-    return subprocess.run([LEADSIM, *args], capture_output=True, text=True, timeout=timeout)
-
-
-def describe(p):
-    return "command: %s\nexit: %d\nstdout:\n%s\nstderr:\n%s" % (
-        " ".join(p.args), p.returncode, p.stdout[-3000:], p.stderr[-3000:])
-
-
-def ok(*args, timeout=120):
-    p = leadsim(*args, timeout=timeout)
-    check(p.returncode == 0, "expected exit 0", describe(p))
-    return p
-
-
-def listing(root="."):
-    out = set()
-    for d, dirs, files in os.walk(root):
-        for name in dirs + files:
-            out.add(os.path.relpath(os.path.join(d, name), root))
-    return out
-
-
-def expect_error(args, code, words, quiet_stdout=True):
-    """Runs leadsim with args; asserts exit code, one error line containing every word
-    (case-insensitive), nothing on stdout (unless quiet_stdout is False), and no new or
-    removed file in the directory."""
-    before = listing()
-    p = leadsim(*args)
-    after = listing()
-    check(p.returncode == code, "expected exit %d" % code, describe(p))
-    lines = [l for l in p.stderr.splitlines() if l.strip()]
-    check(len(lines) == 1 and lines[0].startswith("leadsim: error: "),
-          "expected exactly one line 'leadsim: error: ...' on stderr", describe(p))
-    for w in words:
-        check(w.lower() in lines[0].lower(), "error message lacks %r" % w, describe(p))
-    check(p.stdout == "" or not quiet_stdout, "stdout must stay empty on an error", describe(p))
-    check(after == before, "files appeared or vanished: +%s -%s" %
-          (sorted(after - before), sorted(before - after)), describe(p))
-    return p
 
 
 def run_quick(out="out.h5", *extra):
@@ -447,35 +395,5 @@ def case_bad_params_model():
 # ---------------------------------------------------------------------------------------------
 
 
-def main():
-    global LEADSIM, SOURCE
-    if len(sys.argv) != 4:
-        print(__doc__, file=sys.stderr)
-        return 2
-    LEADSIM = os.path.abspath(sys.argv[1])
-    SOURCE = os.path.abspath(sys.argv[2])
-    cases = {n[5:]: f for n, f in globals().items() if n.startswith("case_")}
-    names = sorted(cases) if sys.argv[3] == "all" else [sys.argv[3]]
-    failed = []
-    for name in names:
-        if name not in cases:
-            print("unknown case %r" % name, file=sys.stderr)
-            return 2
-        old = os.getcwd()
-        work = tempfile.mkdtemp(prefix="leadsim-cli-", dir=old)
-        os.chdir(work)
-        t0 = time.time()
-        try:
-            cases[name]()
-            print("ok    %-32s %.1f s" % (name, time.time() - t0))
-        except Failure as e:
-            print("FAIL  %-32s %s" % (name, e))
-            failed.append(name)
-        finally:
-            os.chdir(old)
-            shutil.rmtree(work, ignore_errors=True)
-    return 1 if failed else 0
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(clitest.main(globals()))

@@ -12,16 +12,17 @@ Runs on /usr/bin/python3 with the standard library, numpy and h5py.
 
 import os
 import random
-import shutil
 import signal
 import struct
 import subprocess
 import sys
-import tempfile
 import time
 
-LEADSIM = ""
-SOURCE = ""
+import clitest
+from clitest import Failure, check, describe, expect_error, leadsim, ok, quick_ini
+
+LEADSIM = SOURCE = ""  # set by clitest.main
+
 
 # Provenance attributes that legitimately differ between a merged or resumed file and a
 # single uninterrupted run (docs/CLUSTER.md).
@@ -29,47 +30,6 @@ PROVENANCE = {"created_utc", "command_line", "shard_index", "shard_count", "item
               "item_end", "missing_items"}
 
 
-class Failure(AssertionError):
-    pass
-
-
-def check(cond, what, detail=""):
-    if not cond:
-        raise Failure(what + (("\n" + detail) if detail else ""))
-
-
-def quick_ini():
-    return os.path.join(SOURCE, "configs", "quick.ini")
-
-
-def leadsim(*args, timeout=120):
-    return subprocess.run([LEADSIM, *args], capture_output=True, text=True, timeout=timeout)
-
-
-def describe(p):
-    return "command: %s\nexit: %d\nstdout:\n%s\nstderr:\n%s" % (
-        " ".join(str(a) for a in p.args), p.returncode, p.stdout[-3000:], p.stderr[-3000:])
-
-
-def ok(*args, timeout=120):
-    p = leadsim(*args, timeout=timeout)
-    check(p.returncode == 0, "expected exit 0", describe(p))
-    return p
-
-
-def expect_error(args, code, words):
-    p = leadsim(*args)
-    check(p.returncode == code, "expected exit %d" % code, describe(p))
-    lines = [l for l in p.stderr.splitlines() if l.strip()]
-    check(len(lines) == 1 and lines[0].startswith("leadsim: error: "),
-          "expected exactly one line 'leadsim: error: ...' on stderr", describe(p))
-    for w in words:
-        check(w.lower() in lines[0].lower(), "error message lacks %r" % w, describe(p))
-    return p
-
-
-# A run of quick.ini with every record kept; ORGS organizations per scenario, blocks of 16:
-# 2 scenarios x ORGS/16 work items.
 ORGS = "480"
 
 
@@ -443,35 +403,5 @@ def case_output_checks_before_simulation():
 # ---------------------------------------------------------------------------------------------
 
 
-def main():
-    global LEADSIM, SOURCE
-    if len(sys.argv) != 4:
-        print(__doc__, file=sys.stderr)
-        return 2
-    LEADSIM = os.path.abspath(sys.argv[1])
-    SOURCE = os.path.abspath(sys.argv[2])
-    cases = {n[5:]: f for n, f in globals().items() if n.startswith("case_")}
-    names = sorted(cases) if sys.argv[3] == "all" else [sys.argv[3]]
-    failed = []
-    for name in names:
-        if name not in cases:
-            print("unknown case %r" % name, file=sys.stderr)
-            return 2
-        old = os.getcwd()
-        work = tempfile.mkdtemp(prefix="leadsim-scaleout-", dir=old)
-        os.chdir(work)
-        t0 = time.time()
-        try:
-            cases[name]()
-            print("ok    %-40s %.1f s" % (name, time.time() - t0))
-        except Failure as e:
-            print("FAIL  %-40s %s" % (name, e))
-            failed.append(name)
-        finally:
-            os.chdir(old)
-            shutil.rmtree(work, ignore_errors=True)
-    return 1 if failed else 0
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(clitest.main(globals()))
