@@ -226,7 +226,7 @@ TEST(Resolve, UnknownKeyWithSuggestion) {
             "test.ini:2: unknown key 'org.info_reech' (did you mean 'info_reach'?)");
   EXPECT_EQ(resolve_error("[run]\nsed = 5\n"),
             "test.ini:2: unknown key 'run.sed' (did you mean 'seed'?) (known in [run]: model, "
-            "seed, orgs, block_size, modes, baseline)");
+            "seed, orgs, block_size, modes, baseline, allow_huge)");
   EXPECT_EQ(resolve_error("[org]\nzzzzzzzz = 1\n"), "test.ini:2: unknown key 'org.zzzzzzzz'");
 }
 
@@ -411,8 +411,8 @@ TEST(RunParams, ListsEveryRunAndOutputKey) {
     names.push_back(d.section + "." + d.name);
   }
   EXPECT_EQ(names, (std::vector<std::string>{"run.model", "run.seed", "run.orgs", "run.block_size",
-                                             "run.modes", "run.baseline", "output.path",
-                                             "output.samples"}));
+                                             "run.modes", "run.baseline", "run.allow_huge",
+                                             "output.path", "output.samples"}));
 }
 
 }  // namespace

@@ -132,8 +132,8 @@ void check_name(const Entry& e, std::string_view name) {
   }
 }
 
-const std::vector<std::string> kRunKeys = {"model",      "seed",  "orgs",
-                                           "block_size", "modes", "baseline"};
+const std::vector<std::string> kRunKeys = {"model", "seed",     "orgs",      "block_size",
+                                           "modes", "baseline", "allow_huge"};
 const std::vector<std::string> kOutputKeys = {"path", "samples"};
 
 }  // namespace
@@ -187,7 +187,11 @@ ConfigTree read_ini(std::string_view text, const std::string& origin_name) {
     if (!have_section) {
       throw ConfigError(where + ": key '" + std::string(key) + "' before any [section]");
     }
-    if (value.empty()) throw ConfigError(where + ": key '" + std::string(key) + "' has no value");
+    // "key =;x" would be written back by to_ini() as "key = ;x", which reads as a comment:
+    // a value may not start with a comment character (found by tests/fuzz/fuzz_config).
+    if (value.empty() || value.front() == '#' || value.front() == ';') {
+      throw ConfigError(where + ": key '" + std::string(key) + "' has no value");
+    }
     tree.push_back(Entry{section, std::string(key), std::string(value), where});
   }
   if (tree.empty()) throw ConfigError(origin_name + ": no settings (empty configuration file)");
@@ -303,6 +307,11 @@ ResolvedConfig resolve(const ConfigTree& tree,
       } else if (e.key == "baseline") {
         check_name(e, e.value);
         cfg.baseline = e.value;
+      } else if (e.key == "allow_huge") {
+        if (e.value != "true" && e.value != "false") {
+          fail(e, "run.allow_huge = " + e.value + ": expected 'true' or 'false'");
+        }
+        cfg.allow_huge = e.value == "true";
       } else {
         misplaced(e);
         fail(e, "unknown key '" + qualified(e) + "'" + suggest(e.key, kRunKeys) +
@@ -415,7 +424,52 @@ ResolvedConfig resolve(const ConfigTree& tree,
     cfg.param_text[d.name] = spec.to_string();
     cfg.param_order.emplace_back(d.section, d.name);
   }
+  check_work(cfg);
   return cfg;
+}
+
+WorkEstimate estimate_work(const ResolvedConfig& cfg) {
+  WorkEstimate w;
+  // Doubles throughout: the products overflow uint64 for legal but absurd inputs.
+  w.org_simulations = static_cast<double>(cfg.orgs);
+  for (const auto& a : cfg.sweep) w.org_simulations *= static_cast<double>(a.values.size());
+  w.variants = cfg.modes.empty() ? 1.0 : static_cast<double>(cfg.modes.size());
+  auto smallest = [&](const char* name) {
+    const auto it = cfg.params.find(name);
+    return it == cfg.params.end() ? 1.0 : std::fmax(1.0, it->second.support_min());
+  };
+  w.agent_periods = w.org_simulations * w.variants * smallest("periods") * smallest("workers");
+  w.cpu_seconds = std::fmax(w.agent_periods / kAgentPeriodsPerSecond,
+                            w.org_simulations * w.variants / kOrgVariantsPerSecond);
+  const double per_scenario =
+      cfg.samples < 0 ? static_cast<double>(cfg.orgs)
+                      : std::fmin(static_cast<double>(cfg.samples), static_cast<double>(cfg.orgs));
+  const double scenarios = cfg.orgs == 0 ? 0.0 : w.org_simulations / static_cast<double>(cfg.orgs);
+  w.record_bytes = per_scenario * scenarios * (2.0 + w.variants) * 8.0;
+  return w;
+}
+
+void check_work(const ResolvedConfig& cfg) {
+  if (cfg.allow_huge) return;
+  const WorkEstimate w = estimate_work(cfg);
+  auto sci = [](double v) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.3g", v);
+    return std::string(buf);
+  };
+  const std::string what =
+      sci(w.org_simulations) + " organization simulations x " + sci(w.variants) + " modes";
+  if (w.cpu_seconds > kMaxCpuSeconds) {
+    throw ConfigError("run too large: " + what + " need at least " + sci(w.cpu_seconds / 3600.0) +
+                      " core-hours (limit " + sci(kMaxCpuSeconds / 3600.0) +
+                      "); reduce run.orgs or the sweep, or set run.allow_huge = true");
+  }
+  if (w.record_bytes > kMaxRecordBytes) {
+    throw ConfigError("run too large: output.samples would store at least " +
+                      sci(w.record_bytes / 1e9) + " GB of records (limit " +
+                      sci(kMaxRecordBytes / 1e9) +
+                      " GB); lower output.samples, or set run.allow_huge = true");
+  }
 }
 
 std::string ResolvedConfig::to_ini() const {
@@ -426,6 +480,7 @@ std::string ResolvedConfig::to_ini() const {
   s += "block_size = " + std::to_string(block_size) + "\n";
   if (!modes.empty()) s += "modes = " + join(modes, ", ") + "\n";
   if (!baseline.empty()) s += "baseline = " + baseline + "\n";
+  if (allow_huge) s += "allow_huge = true\n";
   s += "\n[output]\nsamples = ";
   s += samples < 0    ? std::string("all")
        : samples == 0 ? std::string("none")
@@ -501,6 +556,9 @@ const std::vector<ParamDef>& run_params() {
        false, ParamKind::kConstant, ""},
       {"baseline", "run", "", "name", "mode that paired differences are taken against", 0, 0, false,
        ParamKind::kConstant, ""},
+      {"allow_huge", "run", "", "bool",
+       "true lifts the up-front size limits (278 core-hours, 1 TB of records; RELIABILITY.md)", 0,
+       0, false, ParamKind::kConstant, "false"},
       {"path", "output", "", "file", "results file (HDF5)", 0, 0, false, ParamKind::kConstant,
        "leadsim.h5"},
       {"samples", "output", "", "organizations",

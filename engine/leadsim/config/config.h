@@ -29,9 +29,10 @@ using ConfigTree = std::vector<Entry>;  // later entries override earlier ones
 
 // Parses INI text: [section] headers, key = value lines, '#' or ';' comments (at line start,
 // or after whitespace at the end of a line), blank lines; keys and values are trimmed.
-// Throws ConfigError "FILE:LINE: ..." for a line without '=', an empty key or value, a key
-// before any section, control characters or invalid UTF-8; "FILE: no settings (empty
-// configuration file)" when nothing is set. Entry::origin is "FILE:LINE".
+// Throws ConfigError "FILE:LINE: ..." for a line without '=', an empty key or value (a value
+// starting with '#' or ';' counts as empty), a key before any section, control characters
+// or invalid UTF-8; "FILE: no settings (empty configuration file)" when nothing is set.
+// Entry::origin is "FILE:LINE".
 ConfigTree read_ini(std::string_view text, const std::string& origin_name);
 
 // Parses one --set argument "SECTION.KEY=VALUE" (the section may itself contain dots:
@@ -52,6 +53,7 @@ struct ResolvedConfig {
   std::vector<std::string> modes;  // empty: the model's defaults
   std::string baseline;            // empty: the model's default
   std::int64_t samples = 0;        // per-org records: -1 all, 0 none, N first N per scenario
+  bool allow_huge = false;         // [run] allow_huge: skip the size limits of check_work()
   std::string output = "leadsim.h5";
   std::vector<SweepAxis> sweep;                   // first axis varies slowest
   std::map<std::string, DistSpec> params;         // every registry parameter, defaults filled in
@@ -79,6 +81,30 @@ struct ResolvedConfig {
 // Throws ConfigError "ORIGIN: ...".
 ResolvedConfig resolve(const ConfigTree& tree,
                        const std::vector<const model::ModelFactory*>& models);
+
+// A lower bound of what a run costs, computed up front from the configuration alone (no model
+// is built). Model-agnostic: it reads the registry parameters named "periods" and "workers"
+// when the model has them (their smallest possible value), else counts 1 for each.
+struct WorkEstimate {
+  double org_simulations = 0;  // orgs x scenarios
+  double variants = 1;         // run.modes listed (1 when unset: a lower bound)
+  double agent_periods = 0;    // org_simulations x variants x periods x workers
+  double cpu_seconds = 0;      // max(agent_periods / kAgentPeriodsPerSecond,
+                               //     org_simulations x variants / kOrgVariantsPerSecond)
+  double record_bytes = 0;     // stored records x (2 + variants) x 8 bytes
+};
+// Deliberately optimistic throughputs of one core (10x above anything measured on a 2024
+// x86-64 core), so that cpu_seconds never overstates a run.
+inline constexpr double kAgentPeriodsPerSecond = 1e8;
+inline constexpr double kOrgVariantsPerSecond = 1e6;
+// Limits resolve() enforces unless [run] allow_huge = true (docs/RELIABILITY.md).
+inline constexpr double kMaxCpuSeconds = 1e6;    // ~278 core-hours
+inline constexpr double kMaxRecordBytes = 1e12;  // 1 TB of per-organization records
+WorkEstimate estimate_work(const ResolvedConfig& cfg);
+
+// Throws ConfigError "run too large: ..." naming the estimate and the limit when `cfg` exceeds
+// kMaxCpuSeconds or kMaxRecordBytes and cfg.allow_huge is false. resolve() calls it last.
+void check_work(const ResolvedConfig& cfg);
 
 // The run-level keys ([run], [output]) with meaning, default and range, for `leadsim params`.
 const std::vector<ParamDef>& run_params();
