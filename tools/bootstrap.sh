@@ -2,7 +2,8 @@
 # leadsim's quick start on a fresh Debian 12 machine: installs what is missing, builds the
 # release preset, then either runs the default study or runs every test.
 #   tools/bootstrap.sh run  [extra leadsim run arguments]   -> results/default.h5
-#   tools/bootstrap.sh test                                 -> ctest (all labels) + Python checks
+#   tools/bootstrap.sh test    -> ctest (all labels, Python checks included), then the
+#                                 asan/tsan/lint/fuzz steps of tools/ci_extra.sh
 # Needs root for apt-get; as another user it prints the apt-get line to run and stops.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -16,6 +17,7 @@ esac
 packages=(cmake make g++ git pkg-config libtbb-dev libboost-program-options-dev libhdf5-dev
   librandom123-dev libgtest-dev libbenchmark-dev python3 python3-h5py python3-numpy
   python3-pandas python3-matplotlib python3-xarray python3-h5netcdf
+  clang-14 libclang-rt-14-dev clang-tidy-14 cppcheck
   slurm-wlm munge openmpi-bin libopenmpi-dev)
 
 missing=()
@@ -36,11 +38,14 @@ fi
 
 jobs=$(nproc)
 cmake --preset release >&2
-cmake --build --preset release -j "$jobs" >&2
 
 if [[ "$mode" == run ]]; then
+  cmake --build --preset release -j "$jobs" --target leadsim >&2
   mkdir -p results
   exec build/release/apps/leadsim run configs/default.ini -o results/default.h5 --force "$@"
 fi
 
+cmake --build --preset release -j "$jobs" >&2
 ctest --preset release -j "$jobs" --timeout 900
+# Sanitizer builds (ASan+UBSan, TSan), static analysis and fuzzing: docs/RELIABILITY.md.
+tools/ci_extra.sh
