@@ -1,6 +1,9 @@
 // leadsim: the command-line front end of the engine. Dispatches to one subcommand per file
 // (cmd_*.cpp); see `leadsim help`.
+#include <oneapi/tbb/global_control.h>
+
 #include <iostream>
+#include <new>
 #include <string>
 #include <vector>
 
@@ -51,9 +54,7 @@ int unknown_subcommand(const std::string& name) {
   return leadsim::cli::kExitUsage;
 }
 
-}  // namespace
-
-int main(int argc, char** argv) {
+int run_main(int argc, char** argv) {
   const std::vector<std::string> all(argv, argv + argc);
   const std::string command_line = leadsim::cli::shell_join(all);
   return leadsim::cli::run_guarded([&]() -> int {
@@ -84,4 +85,16 @@ int main(int argc, char** argv) {
     if (sc == nullptr) return unknown_subcommand(first);
     return sc->main(Args(all.begin() + 2, all.end()), command_line);
   });
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  // Joins oneTBB's worker threads before static destructors run: they outlive the runner's
+  // arena, and static data they read (the parameter registries) must not be destroyed under
+  // them (ThreadSanitizer reports exactly that otherwise).
+  oneapi::tbb::task_scheduler_handle tbb_workers{oneapi::tbb::attach{}};
+  const int rc = run_main(argc, argv);
+  (void)oneapi::tbb::finalize(tbb_workers, std::nothrow);
+  return rc;
 }
