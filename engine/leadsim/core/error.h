@@ -49,6 +49,9 @@ class SimulationError : public Error {
   std::string mode_;
 };
 
+// The text of an errno value, like std::strerror but thread-safe.
+std::string errno_text(int err);
+
 // The run was cancelled (signal); a checkpoint may have been written.
 class Interrupted : public Error {
  public:

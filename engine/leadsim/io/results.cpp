@@ -193,13 +193,13 @@ struct ResultsWriter::Impl {
     rlimit limit{};
     if (::getrlimit(RLIMIT_FSIZE, &limit) == 0 && limit.rlim_cur != RLIM_INFINITY &&
         end > limit.rlim_cur) {
-      throw IoError(in_quotes(path) + ": cannot write the file: " + std::strerror(EFBIG));
+      throw IoError(in_quotes(path) + ": cannot write the file: " + errno_text(EFBIG));
     }
     if (::fallocate(fd, FALLOC_FL_KEEP_SIZE, static_cast<off_t>(reserved_end),
                     static_cast<off_t>(end - reserved_end)) != 0) {
       const int err = errno;
       if (err == ENOSPC || err == EFBIG || err == EDQUOT) {
-        throw IoError(in_quotes(path) + ": cannot write the file: " + std::strerror(err));
+        throw IoError(in_quotes(path) + ": cannot write the file: " + errno_text(err));
       }
       reserve_supported = false;
       return;
@@ -624,7 +624,7 @@ void ResultsWriter::commit() {
   if (std::rename(im.temp.c_str(), im.path.c_str()) != 0) {
     const int err = errno;
     throw IoError("cannot rename " + in_quotes(im.temp) + " to " + in_quotes(im.path) + ": " +
-                  std::strerror(err));
+                  errno_text(err));
   }
   im.committed = true;
 }

@@ -23,7 +23,7 @@ constexpr char kMagic[4] = {'L', 'S', 'C', 'K'};
 constexpr std::size_t kMaxText = std::size_t{1} << 28;
 
 [[noreturn]] void io_fail(const std::string& what, const std::string& path) {
-  throw IoError("cannot " + what + " checkpoint '" + path + "': " + std::strerror(errno));
+  throw IoError("cannot " + what + " checkpoint '" + path + "': " + errno_text(errno));
 }
 
 void write_all(int fd, const std::uint8_t* p, std::size_t n, const std::string& path) {

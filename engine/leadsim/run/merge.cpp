@@ -102,7 +102,7 @@ void write_results_file(const std::string& output, bool force, const std::string
     }
     if (std::rename(staging.c_str(), output.c_str()) != 0) {
       const int err = errno;
-      throw IoError("cannot rename '" + staging + "' to '" + output + "': " + std::strerror(err));
+      throw IoError("cannot rename '" + staging + "' to '" + output + "': " + errno_text(err));
     }
   } catch (...) {
     fs::remove(staging, ec);
@@ -147,8 +147,10 @@ MergeResult merge_results(const MergeOptions& opt) {
       if (m.block_size != m0.block_size) what = "block_size";
       if (in.state.items_total != inputs[0].state.items_total) what = "items_total";
       if (!what.empty()) {
-        throw ConfigError("merge: '" + path + "' and '" + inputs[0].path +
-                          "' are not shards of one study: " + what + " differs");
+        std::string msg = "merge: '" + path;
+        msg += "' and '" + inputs[0].path + "' are not shards of one study: " + what;
+        msg += " differs";
+        throw ConfigError(msg);
       }
     }
     try {

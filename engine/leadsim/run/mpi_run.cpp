@@ -143,12 +143,11 @@ std::uint64_t index_of(const std::vector<std::string>& names, const std::string&
 struct TempSpool {
   std::string path;
   std::unique_ptr<Spool> spool;
-  TempSpool(int rank, std::size_t P, std::size_t MK) {
-    path = (fs::temp_directory_path() / ("leadsim-mpi-" + std::to_string(::getpid()) + "-rank" +
-                                         std::to_string(rank) + ".records"))
-               .string();
-    spool = std::make_unique<Spool>(path, P, MK, -1);
-  }
+  TempSpool(int rank, std::size_t P, std::size_t MK)
+      : path((fs::temp_directory_path() / ("leadsim-mpi-" + std::to_string(::getpid()) + "-rank" +
+                                           std::to_string(rank) + ".records"))
+                 .string()),
+        spool(std::make_unique<Spool>(path, P, MK, -1)) {}
   ~TempSpool() {
     spool.reset();
     std::error_code ec;

@@ -25,14 +25,14 @@ Spool::Spool(const std::string& path, std::size_t P, std::size_t MK, std::int64_
   const int flags = O_RDWR | O_CREAT | O_CLOEXEC | (keep_rows < 0 ? O_TRUNC : 0);
   fd_ = ::open(path.c_str(), flags, 0644);
   if (fd_ < 0) {
-    throw IoError("cannot open record spool '" + path + "': " + std::strerror(errno));
+    throw IoError("cannot open record spool '" + path + "': " + errno_text(errno));
   }
   if (keep_rows >= 0) {
     struct stat st {};
     if (::fstat(fd_, &st) != 0) {
       const int err = errno;
       ::close(fd_);
-      throw IoError("cannot stat record spool '" + path + "': " + std::strerror(err));
+      throw IoError("cannot stat record spool '" + path + "': " + errno_text(err));
     }
     const std::uint64_t want = static_cast<std::uint64_t>(keep_rows) * row_bytes_;
     if (static_cast<std::uint64_t>(st.st_size) < want) {
@@ -45,14 +45,14 @@ Spool::Spool(const std::string& path, std::size_t P, std::size_t MK, std::int64_
     if (::ftruncate(fd_, static_cast<off_t>(want)) != 0) {
       const int err = errno;
       ::close(fd_);
-      throw IoError("cannot truncate record spool '" + path + "': " + std::strerror(err));
+      throw IoError("cannot truncate record spool '" + path + "': " + errno_text(err));
     }
     rows_ = static_cast<std::uint64_t>(keep_rows);
   }
   if (::lseek(fd_, 0, SEEK_END) < 0) {
     const int err = errno;
     ::close(fd_);
-    throw IoError("cannot seek record spool '" + path + "': " + std::strerror(err));
+    throw IoError("cannot seek record spool '" + path + "': " + errno_text(err));
   }
 }
 
@@ -86,7 +86,7 @@ void Spool::flush() {
     const ssize_t w = ::write(fd_, p, left);
     if (w < 0) {
       if (errno == EINTR) continue;
-      throw IoError("cannot write record spool '" + path_ + "': " + std::strerror(errno));
+      throw IoError("cannot write record spool '" + path_ + "': " + errno_text(errno));
     }
     p += w;
     left -= static_cast<std::size_t>(w);
@@ -97,7 +97,7 @@ void Spool::flush() {
 void Spool::sync() {
   flush();
   if (::fdatasync(fd_) != 0) {
-    throw IoError("cannot sync record spool '" + path_ + "': " + std::strerror(errno));
+    throw IoError("cannot sync record spool '" + path_ + "': " + errno_text(errno));
   }
 }
 
@@ -108,14 +108,14 @@ io::RecordBatch Spool::read(std::uint64_t first, std::uint64_t n) {
   }
   std::vector<std::uint8_t> raw(static_cast<std::size_t>(n) * row_bytes_);
   std::size_t got = 0;
-  const off_t base = static_cast<off_t>(first * row_bytes_);
+  const auto base = static_cast<off_t>(first * row_bytes_);
   while (got < raw.size()) {
     const ssize_t r =
         ::pread(fd_, raw.data() + got, raw.size() - got, base + static_cast<off_t>(got));
     if (r < 0 && errno == EINTR) continue;
     if (r <= 0) {
-      throw IoError("cannot read record spool '" + path_ + "': " +
-                    (r == 0 ? std::string("unexpected end of file") : std::strerror(errno)));
+      throw IoError("cannot read record spool '" + path_ +
+                    "': " + (r == 0 ? std::string("unexpected end of file") : errno_text(errno)));
     }
     got += static_cast<std::size_t>(r);
   }
