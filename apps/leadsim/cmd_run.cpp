@@ -249,8 +249,8 @@ void print_result(std::ostream& os, const config::ResolvedConfig& cfg, const run
   os << "wall time:     " << format_duration(wall) << " (" << format_number(wall, 4) << " s, "
      << rep.threads << " threads)\n"
      << "organizations: " << with_commas(rep.orgs) << " (" << rate(rep.orgs) << " orgs/s)\n"
-     << "events:        " << with_commas(rep.events) << " " << r.event_unit << " (" << rate(rep.events)
-     << " events/s)\n";
+     << "events:        " << with_commas(rep.events) << " " << r.event_unit << " ("
+     << rate(rep.events) << " events/s)\n";
 
   const auto& sm = r.summary;
   if (sm.S == 0 || sm.M == 0 || sm.K == 0) return;
