@@ -84,6 +84,28 @@ po::variables_map parse_options(const Args& args, const po::options_description&
   return vm;
 }
 
+bool wants_help(const Args& args) {
+  return std::find(args.begin(), args.end(), "--help") != args.end() ||
+         std::find(args.begin(), args.end(), "-h") != args.end();
+}
+
+std::optional<po::variables_map> parse_file_command(const Args& args,
+                                                    const po::options_description& desc,
+                                                    std::string_view usage,
+                                                    std::string_view summary) {
+  if (wants_help(args)) {
+    print_help(std::cout, usage, summary, desc);
+    return std::nullopt;
+  }
+  po::options_description all("all");
+  all.add(desc).add_options()("file", po::value<std::string>());
+  po::positional_options_description pos;
+  pos.add("file", 1);
+  po::variables_map vm = parse_options(args, all, pos);
+  if (!vm.count("file")) throw po::error("missing the results file: " + std::string(usage));
+  return vm;
+}
+
 void print_help(std::ostream& os, std::string_view usage, std::string_view summary,
                 const po::options_description& desc) {
   os << "usage: " << usage << "\n\n" << summary << "\n\n" << desc << '\n' << exit_codes_help();

@@ -63,6 +63,17 @@ void print_error(std::string_view message);
 po::variables_map parse_options(const Args& args, const po::options_description& desc,
                                 const po::positional_options_description& positional);
 
+// True when the arguments ask for --help or -h.
+bool wants_help(const Args& args);
+
+// For subcommands that take one results file: prints the help and returns nothing when asked
+// for it; else parses `desc` plus the positional FILE (value "file") and throws po::error when
+// FILE is missing.
+std::optional<po::variables_map> parse_file_command(const Args& args,
+                                                    const po::options_description& desc,
+                                                    std::string_view usage,
+                                                    std::string_view summary);
+
 // Prints "usage: <usage>\n\n<summary>\n\n<options><exit codes>" to `os`.
 void print_help(std::ostream& os, std::string_view usage, std::string_view summary,
                 const po::options_description& desc);

@@ -446,8 +446,7 @@ void print_json(std::ostream& os, const Results& r) {
 
 int cmd_bench(const Args& args, const std::string& /*command_line*/) {
   const po::options_description desc = make_options();
-  if (std::any_of(args.begin(), args.end(),
-                  [](const std::string& a) { return a == "--help" || a == "-h"; })) {
+  if (wants_help(args)) {
     print_help(std::cout, kUsage, kSummary, desc);
     return kExitOk;
   }

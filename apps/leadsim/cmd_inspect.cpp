@@ -251,17 +251,9 @@ int cmd_inspect(const Args& args, const std::string& /*command_line*/) {
   po::options_description desc("Options");
   desc.add_options()("help,h", "show this help")("json", po::bool_switch(),
                                                  "print one JSON document");
-  if (std::find(args.begin(), args.end(), "--help") != args.end() ||
-      std::find(args.begin(), args.end(), "-h") != args.end()) {
-    print_help(std::cout, kUsage, kSummary, desc);
-    return kExitOk;
-  }
-  po::options_description all("all");
-  all.add(desc).add_options()("file", po::value<std::string>());
-  po::positional_options_description pos;
-  pos.add("file", 1);
-  const po::variables_map vm = parse_options(args, all, pos);
-  if (!vm.count("file")) throw po::error("missing the results file: " + std::string(kUsage));
+  const auto parsed = parse_file_command(args, desc, kUsage, kSummary);
+  if (!parsed) return kExitOk;
+  const po::variables_map& vm = *parsed;
   const std::string path = vm["file"].as<std::string>();
   const io::ResultsReader reader(path);
   if (vm["json"].as<bool>()) {

@@ -54,8 +54,7 @@ int cmd_params(const Args& args, const std::string& /*command_line*/) {
                                                  "print a Markdown table")(
       "model", po::value<std::string>()->default_value("leadership")->value_name("NAME"),
       "model whose parameters to list");
-  if (std::find(args.begin(), args.end(), "--help") != args.end() ||
-      std::find(args.begin(), args.end(), "-h") != args.end()) {
+  if (wants_help(args)) {
     print_help(std::cout, kUsage, kSummary, desc);
     std::cout << "\nModels:";
     for (const auto* m : model::all_models())

@@ -97,17 +97,9 @@ int cmd_replay(const Args& args, const std::string& /*command_line*/) {
       "mode", po::value<std::string>()->value_name("M"), "show (and trace) only this mode")(
       "trace", po::value<std::string>()->value_name("FILE.csv"),
       "write the per-period trace as CSV");
-  if (std::find(args.begin(), args.end(), "--help") != args.end() ||
-      std::find(args.begin(), args.end(), "-h") != args.end()) {
-    print_help(std::cout, kUsage, kSummary, desc);
-    return kExitOk;
-  }
-  po::options_description all("all");
-  all.add(desc).add_options()("file", po::value<std::string>());
-  po::positional_options_description pos;
-  pos.add("file", 1);
-  const po::variables_map vm = parse_options(args, all, pos);
-  if (!vm.count("file")) throw po::error("missing the results file: " + std::string(kUsage));
+  const auto parsed = parse_file_command(args, desc, kUsage, kSummary);
+  if (!parsed) return kExitOk;
+  const po::variables_map& vm = *parsed;
   if (!vm.count("scenario")) throw po::error("the option '--scenario' is required");
   if (!vm.count("org")) throw po::error("the option '--org' is required");
   const std::string path = vm["file"].as<std::string>();

@@ -85,11 +85,6 @@ po::options_description make_options() {
   return desc;
 }
 
-bool wants_help(const Args& args) {
-  return std::any_of(args.begin(), args.end(),
-                     [](const std::string& a) { return a == "--help" || a == "-h"; });
-}
-
 bool run_has_key(std::string_view section, std::string_view name) {
   const auto& defs = config::run_params();
   return std::any_of(defs.begin(), defs.end(), [&](const config::ParamDef& d) {
