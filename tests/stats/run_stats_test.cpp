@@ -8,21 +8,12 @@
 
 #include "leadsim/core/error.h"
 #include "leadsim/rng/distributions.h"
+#include "stats/test_rng.h"
 
 namespace leadsim::stats {
 namespace {
 
-struct SplitMix {
-  std::uint64_t s;
-  std::uint64_t next_u64() {
-    std::uint64_t z = (s += 0x9e3779b97f4a7c15ull);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-    return z ^ (z >> 31);
-  }
-  double uniform() { return static_cast<double>(next_u64() >> 11) * 0x1p-53; }
-  double uniform_pos() { return static_cast<double>((next_u64() >> 11) + 1) * 0x1p-53; }
-};
+using test::SplitMix;
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 constexpr double kInf = std::numeric_limits<double>::infinity();
