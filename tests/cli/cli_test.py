@@ -244,7 +244,12 @@ def case_interrupt():
     # final name, and resumable state (checkpoint and record spool) in big.h5.partial/.
     proc = subprocess.Popen([LEADSIM, "run", "-o", "big.h5", "--threads", "1"],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    time.sleep(1.5)
+    # The handlers are installed once the partial directory exists (a sanitizer build can
+    # take longer than a fixed delay to get there); then let it simulate for a moment.
+    deadline = time.time() + 60
+    while not os.path.isdir("big.h5.partial") and time.time() < deadline and proc.poll() is None:
+        time.sleep(0.01)
+    time.sleep(0.5)
     proc.send_signal(signal.SIGINT)
     try:
         out, err = proc.communicate(timeout=60)

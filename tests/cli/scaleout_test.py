@@ -12,6 +12,7 @@ Runs on /usr/bin/python3 with the standard library, numpy and h5py.
 
 import os
 import random
+import re
 import signal
 import struct
 import subprocess
@@ -295,22 +296,41 @@ def rows_done(part):
 
 
 def case_sigterm_resume_random():
+    """Random signals at random times, resumed until done: the result is identical to one
+    uninterrupted run, every resume starts where the previous stop ended (no work lost, none
+    repeated), and the stop points never go backwards. Delays scale with the time of the
+    reference run, so a sanitizer build (several times slower) sees as many interrupts per
+    seed as a release build, not five times as many."""
+    start = time.time()
     ref = reference()
+    span = max(0.5, (time.time() - start) / 3.0)
     interrupted = 0
     for seed in (1, 2, 3):
         rnd = random.Random(seed)
         out = "rr%d.h5" % seed
         rounds = 0
+        stopped_at = None
         while True:
             sig = rnd.choice([signal.SIGTERM, signal.SIGINT, signal.SIGUSR1])
             extra = ("--checkpoint-interval", "0.01") + (("--resume",) if rounds > 0 else ())
-            code, err = interrupt(out, rnd.uniform(0.0, 0.5), sig, extra)
+            code, err = interrupt(out, rnd.uniform(0.0, span), sig, extra)
             rounds += 1
+            resumed = re.search(r"resuming from checkpoint .* at work item (\d+)", err)
+            if stopped_at is not None:
+                check(resumed is not None and int(resumed.group(1)) == stopped_at,
+                      "the resume must start at work item %d, where the last stop ended"
+                      % stopped_at, err)
             if code == 0:
                 break
             check(code == 3, "signal %d must exit 3 (got %d)" % (sig, code), err)
             interrupted += 1
-            check(rounds < 20, "no progress across interrupts", err)
+            stop = re.search(r"stopped after work item (\d+)", err)
+            check(stop is not None, "an interrupted run names the work item it stopped after",
+                  err)
+            check(stopped_at is None or int(stop.group(1)) >= stopped_at,
+                  "stop points must not go backwards", err)
+            stopped_at = int(stop.group(1))
+            check(rounds < 60, "no end after 60 interrupted runs", err)
         check(not os.path.exists(out + ".partial"), "partial directory removed")
         assert_identical(ref, out)
     check(interrupted >= 3, "too few runs were interrupted (%d) to test anything" % interrupted)
