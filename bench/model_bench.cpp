@@ -47,7 +47,7 @@ BENCHMARK(BM_OrgGenerate)->Arg(10)->Arg(50)->Arg(200)->Arg(500);
 // σ = 0.175): one stream per (worker, period). Items: problems x 5 modes.
 void BM_ProblemStream(benchmark::State& state) {
   const double lambda = 1.35;
-  const rng::BetaZig wdist(5.5, 4.5);
+  const rng::BetaSampler wdist(5.5, 4.5);
   std::uint32_t worker = 0;
   std::int64_t problems = 0;
   double sink = 0.0;
@@ -57,9 +57,9 @@ void BM_ProblemStream(benchmark::State& state) {
     for (std::int64_t q = 0; q < n; ++q) {
       int d = 0;
       if (!(s.uniform() < 0.7)) d = 1 + static_cast<int>(rng::uniform_index(s, 9));
-      int l = 1;
-      while (l < 3 && s.uniform() < 0.175) ++l;
-      sink += d + l + rng::beta_zig(s, wdist) + rng::exponential_zig(s) + s.uniform() + s.uniform();
+      const double us = s.uniform();
+      const int l = 1 + (us < 0.175 ? 1 : 0) + (us < 0.175 * 0.175 ? 1 : 0);
+      sink += d + l + wdist(s) + rng::exponential_zig(s) + s.uniform() + s.uniform();
     }
     problems += n;
   }

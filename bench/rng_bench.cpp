@@ -5,6 +5,7 @@
 
 #include <cstdint>
 
+#include "leadsim/rng/beta_table.h"
 #include "leadsim/rng/distributions.h"
 #include "leadsim/rng/philox.h"
 
@@ -73,6 +74,36 @@ void BM_BetaMean(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations());
 }
 BENCHMARK(BM_BetaMean);
+
+// The fast exact Beta samplers of the leadership model at the default problem-weight shape
+// Beta(5.5, 4.5) (w̄ = 0.55, κ = 10): the gamma-ratio ziggurat one and the table one
+// (BetaTable, set up outside the timing; BM_BetaTableSetup times the setup).
+void BM_BetaZig(benchmark::State& state) {
+  Stream g = bench_stream();
+  const BetaZig p(5.5, 4.5);
+  for (auto _ : state) benchmark::DoNotOptimize(beta_zig(g, p));
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_BetaZig);
+
+void BM_BetaTable(benchmark::State& state) {
+  Stream g = bench_stream();
+  const BetaTable t(5.5, 4.5);
+  for (auto _ : state) benchmark::DoNotOptimize(t(g));
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_BetaTable);
+
+void BM_BetaTableSetup(benchmark::State& state) {
+  double a = 5.5;
+  for (auto _ : state) {
+    BetaTable t(a, 4.5);
+    benchmark::DoNotOptimize(t);
+    a = a == 5.5 ? 5.25 : 5.5;
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_BetaTableSetup);
 
 // small: mean 3 (sequential inversion); large: mean 250 (PTRS rejection).
 void BM_Poisson(benchmark::State& state, double mean) {

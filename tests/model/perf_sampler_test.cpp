@@ -1,5 +1,6 @@
 // Goodness of fit of the fast exact samplers of rng/distributions.h (normal_zig,
-// exponential_zig, gamma_zig, beta_zig) that the leadership model's problem stream uses.
+// exponential_zig, gamma_zig, beta_zig) and rng/beta_table.h (BetaTable) that the leadership
+// model's problem stream uses.
 //
 // Each continuous sampler is tested at a fixed seed against its exact CDF F through the
 // probability integral transform F(X) ~ U(0,1):
@@ -18,9 +19,11 @@
 #include <cmath>
 #include <cstdint>
 #include <functional>
+#include <limits>
 #include <numbers>
 #include <vector>
 
+#include "leadsim/rng/beta_table.h"
 #include "leadsim/rng/distributions.h"
 #include "leadsim/rng/philox.h"
 
@@ -94,6 +97,42 @@ double beta_int_cdf(int a, int b, double x) {
                     j * std::log(x) + (n - j) * std::log1p(-x));
   }
   return sum;
+}
+
+// I_x(a, b) for real a, b > 0: the continued fraction of Numerical Recipes (betacf, modified
+// Lentz), used on the side where it converges fast; relative error ~1e-14.
+double beta_cdf(double a, double b, double x) {
+  if (x <= 0.0) return 0.0;
+  if (x >= 1.0) return 1.0;
+  const double front = std::exp(std::lgamma(a + b) - std::lgamma(a) - std::lgamma(b) +
+                                a * std::log(x) + b * std::log1p(-x));
+  auto cf = [](double p, double q, double y) {
+    constexpr double tiny = 1e-300;
+    double c = 1.0;
+    double d = 1.0 - (p + q) * y / (p + 1.0);
+    d = 1.0 / (std::fabs(d) < tiny ? tiny : d);
+    double h = d;
+    for (int m = 1; m < 10000; ++m) {
+      const double m2 = 2.0 * m;
+      double aa = m * (q - m) * y / ((p + m2 - 1.0) * (p + m2));
+      d = 1.0 + aa * d;
+      d = 1.0 / (std::fabs(d) < tiny ? tiny : d);
+      c = 1.0 + aa / c;
+      c = std::fabs(c) < tiny ? tiny : c;
+      h *= d * c;
+      aa = -(p + m) * (p + q + m) * y / ((p + m2) * (p + m2 + 1.0));
+      d = 1.0 + aa * d;
+      d = 1.0 / (std::fabs(d) < tiny ? tiny : d);
+      c = 1.0 + aa / c;
+      c = std::fabs(c) < tiny ? tiny : c;
+      const double del = d * c;
+      h *= del;
+      if (std::fabs(del - 1.0) < 1e-15) break;
+    }
+    return h;
+  };
+  if (x < (a + 1.0) / (a + b + 2.0)) return front * cf(a, b, x) / a;
+  return 1.0 - front * cf(b, a, 1.0 - x) / b;
 }
 
 void expect_fit(const Fit& f) {
@@ -193,6 +232,70 @@ TEST(BetaZig, ReplaysAndUsesFewWords) {
   const double words = 4.0 * static_cast<double>(g1.blocks()) / n;
   EXPECT_GT(words, 4.0);
   EXPECT_LT(words, 4.4);
+}
+
+TEST(BetaCdf, MatchesClosedForms) {
+  // The reference CDF the BetaTable tests use, against the integer-shape binomial sum and
+  // Beta(1, b) = 1 - (1 - x)^b.
+  for (double x : {0.01, 0.2, 0.5, 0.77, 0.999}) {
+    EXPECT_NEAR(beta_cdf(3, 7, x), beta_int_cdf(3, 7, x), 1e-12);
+    EXPECT_NEAR(beta_cdf(8, 2, x), beta_int_cdf(8, 2, x), 1e-12);
+    EXPECT_NEAR(beta_cdf(1, 2.5, x), 1.0 - std::pow(1.0 - x, 2.5), 1e-12);
+    EXPECT_NEAR(beta_cdf(4.3, 1, x), std::pow(x, 4.3), 1e-12);
+  }
+}
+
+TEST(BetaTable, FitsShapes) {
+  // Integer, non-integer and edge shapes: the default local_weight range (a, b from 2 to 8 at
+  // κ = 10), a flat end (a or b = 1, density not zero at 0 or 1), an infinite slope at an end
+  // (1 < b < 2), the uniform, and a narrower peak (κ = 60).
+  const std::pair<double, double> shapes[] = {{3, 7},   {8, 2}, {5.5, 4.5}, {3.1, 6.9},   {1, 2.5},
+                                              {4.3, 1}, {1, 1}, {2.7, 1.3}, {1.01, 1.02}, {45, 15}};
+  std::uint64_t seed = 70;
+  for (const auto& [a, b] : shapes) {
+    SCOPED_TRACE(testing::Message() << "Beta(" << a << ", " << b << ")");
+    ASSERT_TRUE(BetaTable::applies(a, b));
+    const BetaTable t(a, b);
+    expect_fit(fit_sampler(
+        seed++, [&t](Stream& g) { return t(g); }, [a, b](double x) { return beta_cdf(a, b, x); }));
+  }
+}
+
+TEST(BetaTable, DetectsAWrongShape) {
+  // The test has power: Beta(5.5, 4.5) drawn where Beta(5.6, 4.5) was expected fails.
+  const BetaTable t(5.5, 4.5);
+  const Fit f = fit_sampler(
+      80, [&t](Stream& g) { return t(g); }, [](double x) { return beta_cdf(5.6, 4.5, x); });
+  EXPECT_TRUE(f.ks > kKsCritical || f.z > kZCritical);
+}
+
+TEST(BetaTable, AppliesOnlyToBoundedDensities) {
+  EXPECT_TRUE(BetaTable::applies(1, 1));
+  EXPECT_TRUE(BetaTable::applies(3, 7));
+  EXPECT_FALSE(BetaTable::applies(0.99, 3));  // unbounded at 0
+  EXPECT_FALSE(BetaTable::applies(3, 0.5));   // unbounded at 1
+  EXPECT_FALSE(BetaTable::applies(std::numeric_limits<double>::infinity(), 2));
+  EXPECT_FALSE(BetaTable::applies(std::numeric_limits<double>::quiet_NaN(), 2));
+}
+
+TEST(BetaTable, FastPathShareAndWords) {
+  // Default shapes: nearly every attempt ends on the squeeze (two words); a narrow density
+  // (a + b = 6000) has most of its hat in caps, which fast_share() reports so that callers
+  // can choose the gamma method instead.
+  for (const auto& [a, b] : {std::pair{3.0, 7.0}, std::pair{8.0, 2.0}, std::pair{5.5, 4.5}}) {
+    SCOPED_TRACE(testing::Message() << "Beta(" << a << ", " << b << ")");
+    const BetaTable t(a, b);
+    EXPECT_GT(t.fast_share(), 0.93);
+    Stream g1(90, 0, tag(Purpose::kTest, 2));
+    Stream g2(90, 0, tag(Purpose::kTest, 2));
+    constexpr int n = 100000;
+    for (int i = 0; i < n; ++i) ASSERT_EQ(t(g1), t(g2));  // replays
+    const double words = 4.0 * static_cast<double>(g1.blocks()) / n;
+    EXPECT_GT(words, 2.0);
+    EXPECT_LT(words, 2.2);
+  }
+  EXPECT_LT(BetaTable(3000, 3000).fast_share(), 0.5);
+  EXPECT_NEAR(BetaTable(1, 1).fast_share(), 1.0, 1e-8);
 }
 
 TEST(NormalZig, DetectsABiasedSampler) {

@@ -8,6 +8,7 @@
 #include <type_traits>
 
 #include "leadsim/core/error.h"
+#include "leadsim/rng/beta_table.h"
 #include "leadsim/rng/distributions.h"
 #include "leadsim/rng/philox.h"
 
@@ -54,39 +55,38 @@ const std::array<OrgParamInfo, kNumOrgParams>& org_param_info() {
   return info;
 }
 
-// A local weight w_p ~ beta_mean(w̄, κ) = Beta(w̄κ, (1-w̄)κ) by the exact ziggurat-driven
-// sampler (rng::beta_zig, parameters precomputed once per organization); the degenerate
-// means 0 and 1 give w̄ without a draw.
+// A local weight w_p ~ beta_mean(w̄, κ) = Beta(w̄κ, (1-w̄)κ) by rng::BetaSampler (the exact
+// table sampler for the shapes of the default configuration, set up once per organization);
+// the degenerate means 0 and 1 give w̄ without a draw.
 struct LocalWeight {
   double fixed = -1.0;  // >= 0: every w_p equals it
-  rng::BetaZig beta;
+  rng::BetaSampler beta;
   LocalWeight(double wbar, double kappa) {
     if (!(wbar > 0.0)) {
       fixed = 0.0;
     } else if (!(wbar < 1.0)) {
       fixed = 1.0;
     } else {
-      beta = rng::BetaZig(wbar * kappa, (1.0 - wbar) * kappa);
+      beta.set(wbar * kappa, (1.0 - wbar) * kappa);
     }
   }
-  double operator()(Stream& s) const { return fixed >= 0.0 ? fixed : rng::beta_zig(s, beta); }
+  double operator()(Stream& s) const { return fixed >= 0.0 ? fixed : beta(s); }
 };
 
-// A per-agent trait draw. beta_mean(m, κ) (the default of every agent trait) uses the exact
-// ziggurat-driven rng::beta_zig with its constants precomputed; every other kind samples
-// through DistSpec::sample.
+// A per-agent trait draw. beta_mean(m, κ) (the default of every agent trait) uses the
+// engine's rng::BetaSampler for that trait, kept across organizations (a scenario fixes the
+// shape, so its table is built once); every other kind samples through DistSpec::sample.
 struct AgentDraw {
   const config::DistSpec* spec;
-  bool zig = false;
-  rng::BetaZig beta;
-  explicit AgentDraw(const config::DistSpec& sp) : spec(&sp) {
+  const rng::BetaSampler* beta = nullptr;
+  AgentDraw(const config::DistSpec& sp, rng::BetaSampler& cache) : spec(&sp) {
     if (sp.kind == config::DistSpec::Kind::kBetaMean) {
-      zig = true;
-      beta = rng::BetaZig(sp.args[0] * sp.args[1], (1.0 - sp.args[0]) * sp.args[1]);
+      cache.set(sp.args[0] * sp.args[1], (1.0 - sp.args[0]) * sp.args[1]);
+      beta = &cache;
     }
   }
   double operator()(Stream& s) const {
-    return zig ? rng::beta_zig(s, beta) : spec->sample(s, 0.0, 1.0, false);
+    return beta != nullptr ? (*beta)(s) : spec->sample(s, 0.0, 1.0, false);
   }
 };
 
@@ -214,10 +214,10 @@ void Engine::draw_structure(const ScenarioSpec& spec) {
   o.skill0.resize(static_cast<std::size_t>(W) * static_cast<std::size_t>(D));
   o.align0.resize(static_cast<std::size_t>(W));
   o.g0.resize(static_cast<std::size_t>(o.managers));
-  const AgentDraw sh(spec.agent[kSkillHome]);
-  const AgentDraw so(spec.agent[kSkillOther]);
-  const AgentDraw sm(spec.agent[kSkillManager]);
-  const AgentDraw sa(spec.agent[kAlignmentWorker]);
+  const AgentDraw sh(spec.agent[kSkillHome], trait_beta_[kSkillHome]);
+  const AgentDraw so(spec.agent[kSkillOther], trait_beta_[kSkillOther]);
+  const AgentDraw sm(spec.agent[kSkillManager], trait_beta_[kSkillManager]);
+  const AgentDraw sa(spec.agent[kAlignmentWorker], trait_beta_[kAlignmentWorker]);
   for (int i = 0; i < W; ++i) {
     const auto id = tag(Purpose::kWorker, static_cast<std::uint32_t>(i));
     Stream hs(seed_, org_id_, id, kSubHome);
@@ -443,9 +443,9 @@ void Engine::draw_environment(const ScenarioSpec& spec) {
     blocks_ += s.blocks();
   }
   e.turn_begin[static_cast<std::size_t>(T)] = static_cast<int>(e.turn_worker.size());
-  const AgentDraw repl_other(spec.agent[kSkillOther]);
-  const AgentDraw repl_home(spec.agent[kSkillHome]);
-  const AgentDraw repl_align(spec.agent[kAlignmentWorker]);
+  const AgentDraw repl_other(spec.agent[kSkillOther], trait_beta_[kSkillOther]);
+  const AgentDraw repl_home(spec.agent[kSkillHome], trait_beta_[kSkillHome]);
+  const AgentDraw repl_align(spec.agent[kAlignmentWorker], trait_beta_[kAlignmentWorker]);
   for (int t = 0; t < T; ++t) {
     for (int q = e.turn_begin[static_cast<std::size_t>(t)];
          q < e.turn_begin[static_cast<std::size_t>(t) + 1]; ++q) {

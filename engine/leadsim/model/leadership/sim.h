@@ -20,6 +20,7 @@
 #include "leadsim/config/dist.h"
 #include "leadsim/model/api.h"
 #include "leadsim/model/leadership/params.h"
+#include "leadsim/rng/beta_table.h"
 #include "leadsim/rng/philox.h"
 
 namespace leadsim::model::leadership {
@@ -211,6 +212,8 @@ class Engine {
   Environment env_;
   std::vector<std::vector<int>> adj_;  // tie construction scratch
   std::vector<int> scratch_;
+  // Beta samplers of the agent traits (beta_mean kinds), rebuilt only when a shape changes.
+  std::array<rng::BetaSampler, kNumAgentParams> trait_beta_;
   std::vector<double> sigma_pow_;  // σ^j, j = 0..L
   // Problem-draw scratch (grows only; copied into env_ at the end of draw_environment).
   std::vector<int> draw_period_, draw_worker_;
