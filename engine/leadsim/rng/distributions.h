@@ -11,6 +11,7 @@
 #include <cmath>
 #include <cstdint>
 #include <span>
+#include <vector>
 
 namespace leadsim::rng {
 
@@ -179,6 +180,44 @@ std::int64_t poisson_exp(G& g, double mean, double exp_neg_mean) {
   }
   return k;
 }
+
+// poisson(g, mean) for many draws with one mean: for mean < 10 the partial sums that the
+// inversion search of poisson() computes one by one (f_0 = e^-mean, f_k = f_(k-1) + p_k,
+// p_k = p_(k-1) mean / k, until the tail underflows) are computed once, with the same
+// operations in the same order, and a draw counts the sums at or below its uniform. Same
+// words, same values as poisson(g, mean), without a division per step. mean >= 10 and
+// mean <= 0 go to poisson() unchanged.
+class PoissonTable {
+ public:
+  explicit PoissonTable(double mean) : mean_(mean) {
+    if (!(mean > 0.0) || !(mean < 10.0)) return;
+    double p = std::exp(-mean);
+    double f = p;
+    cdf_.push_back(f);
+    for (std::int64_t k = 1;; ++k) {
+      p *= mean / static_cast<double>(k);
+      const double next = f + p;
+      if (next == f) break;  // poisson() returns k for every u >= f
+      f = next;
+      cdf_.push_back(f);
+    }
+    cdf_.push_back(2.0);  // sentinel above every uniform: the search ends at k_max
+  }
+
+  template <class G>
+  std::int64_t operator()(G& g) const {
+    if (cdf_.empty()) return poisson(g, mean_);
+    const double u = g.uniform();
+    const double* f = cdf_.data();
+    std::int64_t k = 0;
+    while (u >= f[k]) ++k;
+    return k;
+  }
+
+ private:
+  double mean_;
+  std::vector<double> cdf_;  // f_0 .. f_(kmax-1), then the sentinel
+};
 
 // Index drawn with probability proportional to weights[i] (non-negative, positive sum).
 template <class G>

@@ -99,6 +99,22 @@ int sessions(int team, double share, double capacity, double cost) {
   return n >= static_cast<double>(team) ? team : static_cast<int>(n);
 }
 
+// Moves the n smallest pairs of v (n < v.size()) to its front, in any order. Pairs compare
+// by value, then index, so the selected set is unique whatever the method: small teams are
+// sorted by insertion (no partitioning overhead), larger ones partially by nth_element.
+void select_lowest(std::vector<std::pair<double, int>>& v, int n) {
+  if (v.size() <= 16) {
+    for (std::size_t a = 1; a < v.size(); ++a) {
+      const auto x = v[a];
+      std::size_t b = a;
+      for (; b > 0 && x < v[b - 1]; --b) v[b] = v[b - 1];
+      v[b] = x;
+    }
+    return;
+  }
+  std::nth_element(v.begin(), v.begin() + n, v.end());
+}
+
 }  // namespace
 
 const std::vector<MetricDef>& metric_defs() {
@@ -360,14 +376,14 @@ void Engine::draw_environment(const ScenarioSpec& spec) {
     pa = draw_a_.data();
   };
   reserve(0);
-  const double exp_neg_lambda = std::exp(-lambda);
+  const rng::PoissonTable poisson(lambda);
   std::size_t np = 0;
   for (int t = 0; t < T; ++t) {
     e.period_begin[static_cast<std::size_t>(t)] = static_cast<int>(np);
     for (int i = 0; i < W; ++i) {
       Stream s(seed_, org_id_, tag(Purpose::kProblems, static_cast<std::uint32_t>(i)),
                static_cast<std::uint64_t>(t));
-      const std::int64_t n = rng::poisson_exp(s, lambda, exp_neg_lambda);
+      const std::int64_t n = poisson(s);
       if (n <= 0) {
         blocks_ += s.blocks();
         continue;
@@ -390,9 +406,10 @@ void Engine::draw_environment(const ScenarioSpec& spec) {
         // Scope by inversion from one uniform: P(ℓ > j) = σ^j for j < L, the law of the
         // sequential σ-coins capped at L. σ^j does not increase with j, so the count of
         // j < L with us < σ^j is the first j that fails.
+        // Counted over all j < L (a fixed trip count per organization, no exit to predict).
         const double us = s.uniform();
         int l = 1;
-        while (l < L && us < sigma_pow[static_cast<std::size_t>(l)]) ++l;
+        for (int j = 1; j < L; ++j) l += us < sigma_pow[static_cast<std::size_t>(j)] ? 1 : 0;
         pp[np] = t;
         pw[np] = i;
         pd[np] = static_cast<std::uint8_t>(d);
@@ -541,7 +558,6 @@ void Engine::finish_environment() {
   int* ptarget = e.target.data();
   int* qb = e.queue_base.data();
   double* ibp = e.importance_by_period.data();
-  double total = 0.0;
   for (std::size_t p = 0; p < n; ++p) {
     const double w = pw[p];
     const std::size_t l = pscope[p];
@@ -552,8 +568,18 @@ void Engine::finish_environment() {
     ptarget[p] = m;
     ++qb[i + 1];
     ++qb[W + m + 1];
-    ibp[pperiod[p]] += pv[p];
-    total += pv[p];
+  }
+  // Σ v_p by period and in all, each in problem order (problems are sorted by period, so a
+  // period's sum is one run of the array: a register instead of a store per problem).
+  double total = 0.0;
+  for (std::size_t p = 0; p < n;) {
+    const int t = pperiod[p];
+    double sum = ibp[t];
+    for (; p < n && pperiod[p] == t; ++p) {
+      sum += pv[p];
+      total += pv[p];
+    }
+    ibp[t] = sum;
   }
   e.total_importance = total;
   for (int x = 0; x < W + M; ++x) {
@@ -567,7 +593,7 @@ void Engine::finish_environment() {
 // A tie of worker i for domain d (§5, §11.9): with probability ρ the most skilled tie in d
 // (teammates first, then cross ties, lowest index on equal skill), else a random tie with
 // teammates `tau` times as likely as a cross tie. -1 (and no draw) if i has no ties.
-int Engine::choose_tie(int i, int d, double rho, double tau, Stream& rs) {
+inline int Engine::choose_tie(int i, int d, double rho, double tau, Stream& rs) {
   const Organization& o = org_;
   const int D = o.domains;
   // Team bounds from run_mode's table: an integer division per call costs more than the scan.
@@ -580,25 +606,24 @@ int Engine::choose_tie(int i, int d, double rho, double tau, Stream& rs) {
   if (nteam + ncross == 0) return -1;
   const double* k = skill_.data();
   if (rs.uniform() < rho) {
+    // The first strictly greater skill wins: teammates in index order, then cross ties in
+    // ascending order. Selects instead of branches (which skill is larger is a coin flip).
     int best = -1;
     double bk = -1.0;
+    const double* kd = k + d;
+    const auto Dz = static_cast<std::size_t>(D);
     for (int j = t0; j < t1; ++j) {
-      if (j == i) continue;
-      const double kj = k[static_cast<std::size_t>(j) * static_cast<std::size_t>(D) +
-                          static_cast<std::size_t>(d)];
-      if (kj > bk) {
-        bk = kj;
-        best = j;
-      }
+      const double kj = j == i ? -1.0 : kd[static_cast<std::size_t>(j) * Dz];
+      const bool better = kj > bk;
+      best = better ? j : best;
+      bk = better ? kj : bk;
     }
     for (int q = 0; q < ncross; ++q) {
       const int j = cross[q];
-      const double kj = k[static_cast<std::size_t>(j) * static_cast<std::size_t>(D) +
-                          static_cast<std::size_t>(d)];
-      if (kj > bk) {
-        bk = kj;
-        best = j;
-      }
+      const double kj = kd[static_cast<std::size_t>(j) * Dz];
+      const bool better = kj > bk;
+      best = better ? j : best;
+      bk = better ? kj : bk;
     }
     return best;
   }
@@ -621,10 +646,26 @@ int Engine::choose_tie(int i, int d, double rho, double tau, Stream& rs) {
 }
 
 ModeResult Engine::run_mode(const Policy& pol, const Constants& c, TraceSink* trace) {
-  return detail_ ? run_mode_impl<true>(pol, c, trace) : run_mode_impl<false>(pol, c, trace);
+  // One instantiation per (detail, route, peer): each keeps only its own paths, which frees
+  // registers in the decision loops.
+  auto go = [&]<bool kD>(std::bool_constant<kD>) {
+    switch (pol.route) {
+      case Route::kManager:
+        return pol.peer ? run_mode_impl<kD, Route::kManager, true>(pol, c, trace)
+                        : run_mode_impl<kD, Route::kManager, false>(pol, c, trace);
+      case Route::kException:
+        return pol.peer ? run_mode_impl<kD, Route::kException, true>(pol, c, trace)
+                        : run_mode_impl<kD, Route::kException, false>(pol, c, trace);
+      case Route::kWorker:
+        break;
+    }
+    return pol.peer ? run_mode_impl<kD, Route::kWorker, true>(pol, c, trace)
+                    : run_mode_impl<kD, Route::kWorker, false>(pol, c, trace);
+  };
+  return detail_ ? go(std::true_type{}) : go(std::false_type{});
 }
 
-template <bool kDetail>
+template <bool kDetail, Route kRoute, bool kPeerMode>
 ModeResult Engine::run_mode_impl(const Policy& pol, const Constants& c, TraceSink* trace) {
   const Organization& o = org_;
   const Environment& e = env_;
@@ -713,6 +754,13 @@ ModeResult Engine::run_mode_impl(const Policy& pol, const Constants& c, TraceSin
   double* kcr = kc_.data();
 
   const std::uint32_t mode_id = rng::name_id(pol.name.c_str());
+  // Sessions per level-1 manager: a full team of `span`, and the last team when W is not a
+  // multiple of the span.
+  const int last_team = W - (n1 - 1) * o.span;
+  const int ncoach_full = sessions(o.span, pol.coach_share, C, c.coach_cost);
+  const int ncoach_last = sessions(last_team, pol.coach_share, C, c.coach_cost);
+  const int nteach_full = sessions(o.span, pol.teach_share, C, c.teach_cost);
+  const int nteach_last = sessions(last_team, pol.teach_share, C, c.teach_cost);
   // Value factor by (right, aligned): wrong 0, right and misaligned 1 - penalty, both 1.
   const double fac[4] = {0.0, 0.0, pen_factor, 1.0};
   double value_sum = 0.0;
@@ -729,8 +777,8 @@ ModeResult Engine::run_mode_impl(const Policy& pol, const Constants& c, TraceSin
     // Only the deciders a route can fill have queues to sweep.
     const int cutoff = t - c.deadline - 1;
     if (cutoff >= 0) {
-      const int x0 = pol.route == Route::kManager ? W : 0;
-      const int x1 = pol.route == Route::kWorker ? W : W + M;
+      const int x0 = kRoute == Route::kManager ? W : 0;
+      const int x1 = kRoute == Route::kWorker ? W : W + M;
       for (int x = x0; x < x1; ++x) {
         int h = head[x];
         const int tl = tail[x];
@@ -746,7 +794,7 @@ ModeResult Engine::run_mode_impl(const Policy& pol, const Constants& c, TraceSin
     // 2. Arrivals, in worker-index then draw order, behind any backlog; routing.
     const int pb = e.period_begin[static_cast<std::size_t>(t)];
     const int pe = e.period_begin[static_cast<std::size_t>(t) + 1];
-    switch (pol.route) {
+    switch (kRoute) {
       case Route::kWorker:
         for (int p = pb; p < pe; ++p) q[tail[wk[p]]++] = p;
         break;
@@ -770,7 +818,7 @@ ModeResult Engine::run_mode_impl(const Policy& pol, const Constants& c, TraceSin
     // 3. Managers serve (supervision first).
     const int present = M - (shock_now ? e.absent_count : 0);
     r.manager_available += C * static_cast<double>(present);
-    if (pol.route != Route::kWorker || pol.supervise) {
+    if (kRoute != Route::kWorker || pol.supervise) {
       for (int m = 0; m < M; ++m) {
         if (shock_now && m < n1 && e.absent[static_cast<std::size_t>(m)] != 0) continue;
         double left = c_decide;
@@ -781,7 +829,7 @@ ModeResult Engine::run_mode_impl(const Policy& pol, const Constants& c, TraceSin
             r.manager_used += c.supervision_cost;
           }
         }
-        if (pol.route == Route::kWorker) continue;
+        if constexpr (kRoute == Route::kWorker) continue;
         // Each decision costs exactly 1 and x - 1 is exact for x >= 1, so ⌊left⌋ is the
         // number of decisions "remaining >= 1" allows.
         const int x = W + m;
@@ -818,7 +866,7 @@ ModeResult Engine::run_mode_impl(const Policy& pol, const Constants& c, TraceSin
     }
 
     // 4. Workers serve.
-    if (pol.route != Route::kManager || pol.peer) {
+    if (kRoute != Route::kManager || kPeerMode) {
       for (std::size_t i = 0; i < Wz; ++i) rem[i] = K;
     }
     auto decide_worker = [&]<bool kPeer>(std::bool_constant<kPeer>, int i, int p) {
@@ -845,9 +893,14 @@ ModeResult Engine::run_mode_impl(const Policy& pol, const Constants& c, TraceSin
       }
       const double kc = keff * c_w;
       const bool right = pu[p] < 0.5 + 0.5 * kc;
+      // A = α_i^ℓ as the product ((α·α)·α)···: the first two factors through selects (a
+      // multiplication by 1 is exact), so the usual scopes 1 to 3 take no branch.
       const double ai = al[i];
+      const int sc = scope[p];
       double A = ai;
-      for (int l = 1; l < scope[p]; ++l) A *= ai;
+      A *= sc > 1 ? ai : 1.0;
+      A *= sc > 2 ? ai : 1.0;
+      for (int l = 3; l < sc; ++l) A *= ai;
       const bool aligned = pa[p] < A;
       const int ap = per[p];
       const int w = t - ap;
@@ -870,8 +923,8 @@ ModeResult Engine::run_mode_impl(const Policy& pol, const Constants& c, TraceSin
       ++p_decided;
       if (kPeer && j >= 0) k[ki_at] = ki + c.learn_rate * (kj > ki ? kj - ki : 0.0);
     };
-    if (pol.route != Route::kManager) {
-      if (pol.peer) {
+    if constexpr (kRoute != Route::kManager) {
+      if constexpr (kPeerMode) {
         // Round-robin (§11.8): one decision per worker per round, in index order.
         active_.clear();
         for (int i = 0; i < W; ++i) {
@@ -906,47 +959,56 @@ ModeResult Engine::run_mode_impl(const Policy& pol, const Constants& c, TraceSin
       }
     }
 
-    // 5. Coaching and teaching by present level-1 managers (§6, §11.10).
+    // 5. Coaching and teaching by present level-1 managers (§6, §11.10). Sessions touch
+    // disjoint workers, so the order within the selected set does not matter; when a manager
+    // holds as many sessions as it has reports, all are selected without ranking them.
     if (pol.coach_share > 0.0 || pol.teach_share > 0.0) {
       for (int m = 0; m < n1; ++m) {
         if (shock_now && e.absent[static_cast<std::size_t>(m)] != 0) continue;
         const int t0 = m * o.span;
         const int t1 = std::min(t0 + o.span, W);
         const int team = t1 - t0;
-        const int ncoach = sessions(team, pol.coach_share, C, c.coach_cost);
+        const bool full = team == o.span;
+        const int ncoach = full ? ncoach_full : ncoach_last;
         if (ncoach > 0) {
-          // Lowest k_i[h_i] first, ties by index: the selected set is unique, and sessions
-          // touch disjoint workers, so the order within it does not matter.
-          order_.clear();
-          for (int i = t0; i < t1; ++i) {
-            order_.emplace_back(k[static_cast<std::size_t>(i) * Dz +
-                                  static_cast<std::size_t>(o.home[static_cast<std::size_t>(i)])],
-                                i);
-          }
-          if (ncoach < team) {
-            std::nth_element(order_.begin(), order_.begin() + ncoach, order_.end());
-          }
-          for (int s = 0; s < ncoach; ++s) {
-            const int i = order_[static_cast<std::size_t>(s)].second;
+          // Lowest k_i[h_i] first, ties by index: the selected set is unique.
+          auto coach = [&](int i) {
             double& kh = k[static_cast<std::size_t>(i) * Dz +
                            static_cast<std::size_t>(o.home[static_cast<std::size_t>(i)])];
             kh += c.eta_c * (1.0 - kh);
             al[i] += c.eta_a * (1.0 - al[i]);
+          };
+          if (ncoach >= team) {
+            for (int i = t0; i < t1; ++i) coach(i);
+          } else {
+            order_.clear();
+            for (int i = t0; i < t1; ++i) {
+              order_.emplace_back(k[static_cast<std::size_t>(i) * Dz +
+                                    static_cast<std::size_t>(o.home[static_cast<std::size_t>(i)])],
+                                  i);
+            }
+            select_lowest(order_, ncoach);
+            for (int s = 0; s < ncoach; ++s) coach(order_[static_cast<std::size_t>(s)].second);
           }
           r.manager_used += static_cast<double>(ncoach) * c.coach_cost;
           p_coach += ncoach;
         }
-        const int nteach = sessions(team, pol.teach_share, C, c.teach_cost);
+        const int nteach = full ? nteach_full : nteach_last;
         if (nteach > 0) {
-          order_.clear();
-          for (int i = t0; i < t1; ++i) order_.emplace_back(psi_[static_cast<std::size_t>(i)], i);
-          if (nteach < team) {
-            std::nth_element(order_.begin(), order_.begin() + nteach, order_.end());
-          }
-          for (int s = 0; s < nteach; ++s) {
-            const auto i = static_cast<std::size_t>(order_[static_cast<std::size_t>(s)].second);
-            psi_[i] += c.eta_psi * (1.0 - psi_[i]);
-            rho_[i] += c.eta_rho * (1.0 - rho_[i]);
+          auto teach = [&](int i) {
+            const auto iz = static_cast<std::size_t>(i);
+            psi_[iz] += c.eta_psi * (1.0 - psi_[iz]);
+            rho_[iz] += c.eta_rho * (1.0 - rho_[iz]);
+          };
+          if (nteach >= team) {
+            for (int i = t0; i < t1; ++i) teach(i);
+          } else {
+            order_.clear();
+            for (int i = t0; i < t1; ++i) {
+              order_.emplace_back(psi_[static_cast<std::size_t>(i)], i);
+            }
+            select_lowest(order_, nteach);
+            for (int s = 0; s < nteach; ++s) teach(order_[static_cast<std::size_t>(s)].second);
           }
           r.manager_used += static_cast<double>(nteach) * c.teach_cost;
           r.teaching_acts += nteach;
@@ -955,7 +1017,7 @@ ModeResult Engine::run_mode_impl(const Policy& pol, const Constants& c, TraceSin
     }
 
     // 6. Peer coaching (§11.11): index order, updates visible at once.
-    if (pol.peer) {
+    if constexpr (kPeerMode) {
       for (int i = 0; i < W; ++i) {
         if (team0_[static_cast<std::size_t>(i)] == W - 1 &&
             o.tie_begin[static_cast<std::size_t>(i)] ==

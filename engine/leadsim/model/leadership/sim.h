@@ -199,8 +199,9 @@ class Engine {
  private:
   void draw_structure(const ScenarioSpec& spec);
   void draw_environment(const ScenarioSpec& spec);
-  int choose_tie(int i, int d, double rho, double tau, rng::Stream& rs);
-  template <bool kDetail>
+  [[gnu::always_inline]] inline int choose_tie(int i, int d, double rho, double tau,
+                                               rng::Stream& rs);
+  template <bool kDetail, Route kRoute, bool kPeerMode>
   ModeResult run_mode_impl(const Policy& policy, const Constants& c, TraceSink* trace);
 
   bool detail_ = true;
