@@ -341,9 +341,10 @@ void Engine::draw_environment(const ScenarioSpec& spec) {
   }
   const double* sigma_pow = sigma_pow_.data();
   e.period_begin.resize(static_cast<std::size_t>(T) + 1);
-  // Problems are written through raw pointers into grow-only scratch (not push_back: eight
-  // vectors' bookkeeping per problem cost more than the draws around it), grown before a
-  // stream could overrun it, and copied into the environment at the end.
+  // Problems are written through raw pointers into the environment's arrays (not push_back:
+  // eight vectors' bookkeeping per problem cost more than the draws around it). The arrays
+  // keep their size from the last organization and grow without a fill before a stream could
+  // overrun them; they are cut to the problem count at the end.
   std::size_t cap = 0;
   int* pp = nullptr;
   int* pw = nullptr;
@@ -354,26 +355,25 @@ void Engine::draw_environment(const ScenarioSpec& spec) {
   double* pu = nullptr;
   double* pa = nullptr;
   auto reserve = [&](std::size_t want) {
-    // Scratch only grows, so no draw after the largest organization zero-fills anything.
-    if (want > draw_period_.size()) {
-      draw_period_.resize(want);
-      draw_worker_.resize(want);
-      draw_domain_.resize(want);
-      draw_scope_.resize(want);
-      draw_w_.resize(want);
-      draw_v_.resize(want);
-      draw_u_.resize(want);
-      draw_a_.resize(want);
+    if (want > e.period.size()) {
+      e.period.resize(want);
+      e.worker.resize(want);
+      e.domain.resize(want);
+      e.scope.resize(want);
+      e.w.resize(want);
+      e.v.resize(want);
+      e.u.resize(want);
+      e.a.resize(want);
     }
-    cap = draw_period_.size();
-    pp = draw_period_.data();
-    pw = draw_worker_.data();
-    pd = draw_domain_.data();
-    ps = draw_scope_.data();
-    pwt = draw_w_.data();
-    pv = draw_v_.data();
-    pu = draw_u_.data();
-    pa = draw_a_.data();
+    cap = e.period.size();
+    pp = e.period.data();
+    pw = e.worker.data();
+    pd = e.domain.data();
+    ps = e.scope.data();
+    pwt = e.w.data();
+    pv = e.v.data();
+    pu = e.u.data();
+    pa = e.a.data();
   };
   reserve(0);
   const rng::PoissonTable poisson(lambda);
@@ -426,15 +426,14 @@ void Engine::draw_environment(const ScenarioSpec& spec) {
                             "");
     }
   }
-  const auto n_end = static_cast<std::ptrdiff_t>(np);
-  e.period.assign(draw_period_.begin(), draw_period_.begin() + n_end);
-  e.worker.assign(draw_worker_.begin(), draw_worker_.begin() + n_end);
-  e.domain.assign(draw_domain_.begin(), draw_domain_.begin() + n_end);
-  e.scope.assign(draw_scope_.begin(), draw_scope_.begin() + n_end);
-  e.w.assign(draw_w_.begin(), draw_w_.begin() + n_end);
-  e.v.assign(draw_v_.begin(), draw_v_.begin() + n_end);
-  e.u.assign(draw_u_.begin(), draw_u_.begin() + n_end);
-  e.a.assign(draw_a_.begin(), draw_a_.begin() + n_end);
+  e.period.resize(np);
+  e.worker.resize(np);
+  e.domain.resize(np);
+  e.scope.resize(np);
+  e.w.resize(np);
+  e.v.resize(np);
+  e.u.resize(np);
+  e.a.resize(np);
   e.period_begin[static_cast<std::size_t>(T)] = static_cast<int>(e.period.size());
 
   // Turnover: geometric skips between leaving positions (exact Bernoulli(p) per worker).

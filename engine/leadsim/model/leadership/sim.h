@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "leadsim/config/dist.h"
+#include "leadsim/core/uninit_vector.h"
 #include "leadsim/model/api.h"
 #include "leadsim/model/leadership/params.h"
 #include "leadsim/rng/beta_table.h"
@@ -107,16 +108,17 @@ struct Organization {
 struct Environment {
   int periods = 0;
   // Problems, ordered by arrival period, then worker index, then draw order.
+  // Per-problem arrays keep their capacity across organizations and grow without a fill.
   std::vector<int> period_begin;  // size periods+1
-  std::vector<int> period;        // arrival period
-  std::vector<int> worker;        // arriving worker position
-  std::vector<std::uint8_t> domain;
-  std::vector<std::uint8_t> scope;  // ℓ_p in 1..L
-  std::vector<double> w, v, u, a;   // local weight, importance, correctness and alignment draws
+  UninitVector<int> period;       // arrival period
+  UninitVector<int> worker;       // arriving worker position
+  UninitVector<std::uint8_t> domain;
+  UninitVector<std::uint8_t> scope;  // ℓ_p in 1..L
+  UninitVector<double> w, v, u, a;   // local weight, importance, correctness and alignment draws
   // Derived by Engine::finish_environment():
-  std::vector<double> cw;   // c_W = w + (1-w) ι
-  std::vector<double> cm;   // c_M of the level-ℓ_p manager = w (1-δ)^ℓ + (1-w)
-  std::vector<int> target;  // the level-ℓ_p manager's index
+  UninitVector<double> cw;   // c_W = w + (1-w) ι
+  UninitVector<double> cm;   // c_M of the level-ℓ_p manager = w (1-δ)^ℓ + (1-w)
+  UninitVector<int> target;  // the level-ℓ_p manager's index
   std::vector<double> importance_by_period;  // Σ v_p by arrival period
   std::vector<int> queue_base;               // segment of each decider (W workers, then M)
   // Turnover events of period t: turn_begin[t] .. turn_begin[t+1]-1, worker positions
@@ -216,11 +218,7 @@ class Engine {
   // Beta samplers of the agent traits (beta_mean kinds), rebuilt only when a shape changes.
   std::array<rng::BetaSampler, kNumAgentParams> trait_beta_;
   std::vector<double> sigma_pow_;  // σ^j, j = 0..L
-  // Problem-draw scratch (grows only; copied into env_ at the end of draw_environment).
-  std::vector<int> draw_period_, draw_worker_;
-  std::vector<std::uint8_t> draw_domain_, draw_scope_;
-  std::vector<double> draw_w_, draw_v_, draw_u_, draw_a_;
-  std::vector<int> team0_;  // first worker of each worker's team (run_mode)
+  std::vector<int> team0_;         // first worker of each worker's team (run_mode)
   // Mode state.
   std::vector<double> skill_, align_, psi_, rho_, g_, rem_;
   std::vector<int> queue_, head_, tail_, active_;
