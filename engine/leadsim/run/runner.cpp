@@ -1,6 +1,7 @@
 #include "leadsim/run/runner.h"
 
 #include <oneapi/tbb/enumerable_thread_specific.h>
+#include <oneapi/tbb/global_control.h>
 #include <oneapi/tbb/info.h>
 #include <oneapi/tbb/parallel_pipeline.h>
 #include <oneapi/tbb/task_arena.h>
@@ -10,6 +11,7 @@
 #include <exception>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 
 #include "leadsim/core/error.h"
@@ -213,6 +215,12 @@ RunReport run(const model::Model& model, const config::ResolvedConfig& cfg, cons
     }
   };
 
+  // An explicit thread count above the machine's concurrency is honoured (oversubscribed),
+  // not capped silently by oneTBB's default worker limit: `--threads 16` runs 16 threads.
+  std::optional<tbb::global_control> allow;
+  if (threads > tbb::global_control::active_value(tbb::global_control::max_allowed_parallelism)) {
+    allow.emplace(tbb::global_control::max_allowed_parallelism, threads);
+  }
   tbb::task_arena arena(static_cast<int>(threads));
   arena.execute([&] {
     tbb::parallel_pipeline(
