@@ -1,5 +1,6 @@
 // leadsim: the command-line front end of the engine. Dispatches to one subcommand per file
 // (cmd_*.cpp); see `leadsim help`.
+#include <malloc.h>
 #include <oneapi/tbb/global_control.h>
 
 #include <iostream>
@@ -90,6 +91,11 @@ int run_main(int argc, char** argv) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // Allocations of 256 KiB and more (the per-thread problem arrays of large organizations)
+  // are mapped and unmapped one by one. glibc's default raises that threshold after the first
+  // such free, after which every thread's grown-and-freed buffers stay in its heap: at 16
+  // threads that kept ~50 MB of peak memory (docs/PERFORMANCE.md, target 4).
+  (void)mallopt(M_MMAP_THRESHOLD, 256 * 1024);
   // Joins oneTBB's worker threads before static destructors run: they outlive the runner's
   // arena, and static data they read (the parameter registries) must not be destroyed under
   // them (ThreadSanitizer reports exactly that otherwise).
