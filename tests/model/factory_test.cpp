@@ -116,6 +116,20 @@ TEST(LeadershipFactory, ModeSectionsOverrideAndDefine) {
   EXPECT_NE(config_error(cfg).find("mode.fast"), std::string::npos);
 }
 
+TEST(LeadershipFactory, ModeNamesWithOneStreamIdAreRefused) {
+  // "team87584" and "team831480" have the same 32-bit FNV-1a hash (found by search), so their
+  // mode streams would coincide.
+  auto cfg = default_config();
+  cfg.extra = {entry("mode.team87584", "route", "worker"),
+               entry("mode.team831480", "route", "worker")};
+  cfg.modes = {"centralized", "team87584", "team831480"};
+  EXPECT_EQ(config_error(cfg),
+            "mode.team831480: its name has the same 32-bit stream id as mode team87584 (its random "
+            "choices would be the same); rename one of them");
+  cfg.modes = {"centralized", "team87584"};  // one of them alone is fine
+  EXPECT_NO_THROW(resolve_setup(cfg));
+}
+
 TEST(LeadershipFactory, SweepFixesParametersPerScenario) {
   auto cfg = default_config();
   cfg.sweep.push_back({"theta", "list(0.2,0.5)", {0.2, 0.5}});

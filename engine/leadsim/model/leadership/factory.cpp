@@ -13,6 +13,7 @@
 #include "leadsim/core/error.h"
 #include "leadsim/model/leadership/params.h"
 #include "leadsim/model/leadership/sim.h"
+#include "leadsim/rng/philox.h"
 
 namespace leadsim::model {
 namespace leadership {
@@ -207,6 +208,21 @@ ModelSetup resolve_setup(const config::ResolvedConfig& cfg) {
     }
   }
   for (const auto& s : selected) out.variants.push_back(s.name);
+  // A mode's random stream is keyed by the 32-bit hash of its name (docs/MODEL.md §10.2), so
+  // two modes whose names hash alike would make the same random choices. The built-in names
+  // are distinct; a configured pair that collides is refused.
+  for (std::size_t a = 0; a < selected.size(); ++a) {
+    for (std::size_t b = a + 1; b < selected.size(); ++b) {
+      if (rng::name_id(selected[a].name.c_str()) == rng::name_id(selected[b].name.c_str())) {
+        throw ConfigError("mode." + selected[b].name +
+                          ": its name has the same 32-bit stream id "
+                          "as mode " +
+                          selected[a].name +
+                          " (its random choices would be the "
+                          "same); rename one of them");
+      }
+    }
+  }
   if (cfg.baseline.empty()) {
     out.baseline = out.variants.front();
     for (const auto& v : out.variants) {
