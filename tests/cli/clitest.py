@@ -13,6 +13,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import traceback
 
 LEADSIM = ""
 SOURCE = ""
@@ -31,8 +32,9 @@ def quick_ini():
     return os.path.join(SOURCE, "configs", "quick.ini")
 
 
-def leadsim(*args, timeout=120):
-    return subprocess.run([LEADSIM, *args], capture_output=True, text=True, timeout=timeout)
+def leadsim(*args, timeout=300, preexec_fn=None):
+    return subprocess.run([LEADSIM, *args], capture_output=True, text=True, timeout=timeout,
+                          preexec_fn=preexec_fn, errors="replace")
 
 
 def describe(p):
@@ -40,7 +42,7 @@ def describe(p):
         " ".join(str(a) for a in p.args), p.returncode, p.stdout[-3000:], p.stderr[-3000:])
 
 
-def ok(*args, timeout=120):
+def ok(*args, timeout=300):
     p = leadsim(*args, timeout=timeout)
     check(p.returncode == 0, "expected exit 0", describe(p))
     return p
@@ -54,19 +56,21 @@ def listing(root="."):
     return out
 
 
-def expect_error(args, code, words, quiet_stdout=True):
+def expect_error(args, code, words, quiet_stdout=True, root=".", preexec_fn=None):
     """Runs leadsim with args; asserts exit code, one error line containing every word
-    (case-insensitive), nothing on stdout (unless quiet_stdout is False), and no new or
-    removed file in the directory."""
-    before = listing()
-    p = leadsim(*args)
-    after = listing()
+    (case-insensitive; a tuple of words: any one of them), nothing on stdout (unless
+    quiet_stdout is False), and no new or removed file under `root`. Returns the process."""
+    before = listing(root)
+    p = leadsim(*args, preexec_fn=preexec_fn)
+    after = listing(root)
     check(p.returncode == code, "expected exit %d" % code, describe(p))
     lines = [l for l in p.stderr.splitlines() if l.strip()]
     check(len(lines) == 1 and lines[0].startswith("leadsim: error: "),
           "expected exactly one line 'leadsim: error: ...' on stderr", describe(p))
     for w in words:
-        check(w.lower() in lines[0].lower(), "error message lacks %r" % w, describe(p))
+        alts = w if isinstance(w, tuple) else (w,)
+        check(any(a.lower() in lines[0].lower() for a in alts), "error message lacks %r" % (w,),
+              describe(p))
     check(p.stdout == "" or not quiet_stdout, "stdout must stay empty on an error", describe(p))
     check(after == before, "files appeared or vanished: +%s -%s" %
           (sorted(after - before), sorted(before - after)), describe(p))
@@ -99,6 +103,9 @@ def main(script_globals):
             print("ok    %-40s %.1f s" % (name, time.time() - t0))
         except Failure as e:
             print("FAIL  %-40s %s" % (name, e))
+            failed.append(name)
+        except (subprocess.TimeoutExpired, OSError, ValueError, KeyError) as e:
+            print("FAIL  %-40s %s: %s\n%s" % (name, type(e).__name__, e, traceback.format_exc()))
             failed.append(name)
         finally:
             os.chdir(old)
