@@ -354,17 +354,18 @@ void Engine::draw_environment(const ScenarioSpec& spec) {
   double* pv = nullptr;
   double* pu = nullptr;
   double* pa = nullptr;
+  auto resize_problems = [&e](std::size_t n) {
+    e.period.resize(n);
+    e.worker.resize(n);
+    e.domain.resize(n);
+    e.scope.resize(n);
+    e.w.resize(n);
+    e.v.resize(n);
+    e.u.resize(n);
+    e.a.resize(n);
+  };
   auto reserve = [&](std::size_t want) {
-    if (want > e.period.size()) {
-      e.period.resize(want);
-      e.worker.resize(want);
-      e.domain.resize(want);
-      e.scope.resize(want);
-      e.w.resize(want);
-      e.v.resize(want);
-      e.u.resize(want);
-      e.a.resize(want);
-    }
+    if (want > e.period.size()) resize_problems(want);
     cap = e.period.size();
     pp = e.period.data();
     pw = e.worker.data();
@@ -426,14 +427,7 @@ void Engine::draw_environment(const ScenarioSpec& spec) {
                             "");
     }
   }
-  e.period.resize(np);
-  e.worker.resize(np);
-  e.domain.resize(np);
-  e.scope.resize(np);
-  e.w.resize(np);
-  e.v.resize(np);
-  e.u.resize(np);
-  e.a.resize(np);
+  resize_problems(np);
   e.period_begin[static_cast<std::size_t>(T)] = static_cast<int>(e.period.size());
 
   // Turnover: geometric skips between leaving positions (exact Bernoulli(p) per worker).
