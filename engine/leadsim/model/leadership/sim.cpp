@@ -99,10 +99,11 @@ int sessions(int team, double share, double capacity, double cost) {
   return n >= static_cast<double>(team) ? team : static_cast<int>(n);
 }
 
-// Moves the n smallest pairs of v (n < v.size()) to its front, in any order. Pairs compare
+// The n smallest pairs of v (n < v.size()), moved to its front in any order. Pairs compare
 // by value, then index, so the selected set is unique whatever the method: small teams are
 // sorted by insertion (no partitioning overhead), larger ones partially by nth_element.
-void select_lowest(std::vector<std::pair<double, int>>& v, int n) {
+std::span<const std::pair<double, int>> select_lowest(std::vector<std::pair<double, int>>& v,
+                                                      int n) {
   if (v.size() <= 16) {
     for (std::size_t a = 1; a < v.size(); ++a) {
       const auto x = v[a];
@@ -110,9 +111,10 @@ void select_lowest(std::vector<std::pair<double, int>>& v, int n) {
       for (; b > 0 && x < v[b - 1]; --b) v[b] = v[b - 1];
       v[b] = x;
     }
-    return;
+  } else {
+    std::nth_element(v.begin(), v.begin() + n, v.end());
   }
-  std::nth_element(v.begin(), v.begin() + n, v.end());
+  return {v.data(), static_cast<std::size_t>(n)};
 }
 
 }  // namespace
@@ -980,8 +982,7 @@ ModeResult Engine::run_mode_impl(const Policy& pol, const Constants& c, TraceSin
                                     static_cast<std::size_t>(o.home[static_cast<std::size_t>(i)])],
                                   i);
             }
-            select_lowest(order_, ncoach);
-            for (int s = 0; s < ncoach; ++s) coach(order_[static_cast<std::size_t>(s)].second);
+            for (const auto& sel : select_lowest(order_, ncoach)) coach(sel.second);
           }
           r.manager_used += static_cast<double>(ncoach) * c.coach_cost;
           p_coach += ncoach;
@@ -1000,8 +1001,7 @@ ModeResult Engine::run_mode_impl(const Policy& pol, const Constants& c, TraceSin
             for (int i = t0; i < t1; ++i) {
               order_.emplace_back(psi_[static_cast<std::size_t>(i)], i);
             }
-            select_lowest(order_, nteach);
-            for (int s = 0; s < nteach; ++s) teach(order_[static_cast<std::size_t>(s)].second);
+            for (const auto& sel : select_lowest(order_, nteach)) teach(sel.second);
           }
           r.manager_used += static_cast<double>(nteach) * c.teach_cost;
           r.teaching_acts += nteach;
