@@ -120,7 +120,7 @@ po::options_description make_options() {
   po::options_description desc("Options");
   desc.add_options()("help,h", "show this help")(
       "threads", po::value<std::string>()->value_name("T"),
-      "worker threads (default 0: all hardware threads)")(
+      "worker threads (default 0: all hardware threads; more run oversubscribed)")(
       "seconds", po::value<std::string>()->value_name("S"),
       "minimum timed duration in seconds, > 0 (default 5)")(
       "json", po::bool_switch(), "print one JSON document instead of the table")(

@@ -63,7 +63,8 @@ po::options_description make_options() {
       "results file (default: the config's [output] path, else leadsim.h5)")(
       "orgs", po::value<std::string>()->value_name("N"), "organizations per scenario ([run] orgs)")(
       "seed", po::value<std::string>()->value_name("S"), "base seed ([run] seed)")(
-      "threads", po::value<std::string>()->value_name("T"), "worker threads (0: all cores)")(
+      "threads", po::value<std::string>()->value_name("T"),
+      "worker threads (0: all cores; more than the cores run oversubscribed)")(
       "modes", po::value<std::string>()->value_name("a,b,..."),
       "modes to run, comma-separated ([run] modes)")(
       "baseline", po::value<std::string>()->value_name("MODE"),
