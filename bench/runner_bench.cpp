@@ -155,7 +155,10 @@ void BM_RunnerEndToEnd(benchmark::State& state) {
 }
 BENCHMARK(BM_RunnerEndToEnd)->Apply(thread_args)->Unit(benchmark::kMillisecond)->UseRealTime();
 
-void BM_ReductionOrdered(benchmark::State& state) {
+// Times one reduction of the fixture (`reduce` returns the events it simulated) after checking
+// once that the ordered and unordered reductions agree byte for byte.
+template <class Reduce>
+void reduction_bench(benchmark::State& state, Reduce reduce) {
   const auto threads = static_cast<unsigned>(state.range(0));
   if (!reductions_agree(threads)) {
     state.SkipWithError("ordered and unordered reductions differ");
@@ -165,25 +168,22 @@ void BM_ReductionOrdered(benchmark::State& state) {
   std::int64_t events = 0;
   for (auto _ : state) {
     stats::RunStats stats = f.make_stats();
-    events += static_cast<std::int64_t>(ordered(f, threads, stats).events);
+    events += static_cast<std::int64_t>(reduce(f, threads, stats));
   }
   state.SetItemsProcessed(events);
+}
+
+void BM_ReductionOrdered(benchmark::State& state) {
+  reduction_bench(state, [](const Fixture& f, unsigned threads, stats::RunStats& stats) {
+    return ordered(f, threads, stats).events;
+  });
 }
 BENCHMARK(BM_ReductionOrdered)->Apply(one_and_all)->Unit(benchmark::kMillisecond)->UseRealTime();
 
 void BM_ReductionUnordered(benchmark::State& state) {
-  const auto threads = static_cast<unsigned>(state.range(0));
-  if (!reductions_agree(threads)) {
-    state.SkipWithError("ordered and unordered reductions differ");
-    return;
-  }
-  const Fixture& f = fixture();
-  std::int64_t events = 0;
-  for (auto _ : state) {
-    stats::RunStats stats = f.make_stats();
-    events += static_cast<std::int64_t>(unordered(f, threads, stats));
-  }
-  state.SetItemsProcessed(events);
+  reduction_bench(state, [](const Fixture& f, unsigned threads, stats::RunStats& stats) {
+    return unordered(f, threads, stats);
+  });
 }
 BENCHMARK(BM_ReductionUnordered)->Apply(one_and_all)->Unit(benchmark::kMillisecond)->UseRealTime();
 

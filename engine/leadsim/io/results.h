@@ -48,6 +48,13 @@ struct RecordBatch {
   std::vector<double> params;           // [n, P]
   std::vector<double> metrics;          // [n, M, K] (mode-major per organization)
   std::size_t size() const { return scenario.size(); }
+  // n records of P parameters and MK metric values each (contents unspecified until filled).
+  void resize(std::size_t n, std::size_t P, std::size_t MK) {
+    scenario.resize(n);
+    org.resize(n);
+    params.resize(n * P);
+    metrics.resize(n * MK);
+  }
   void clear() {
     scenario.clear();
     org.clear();

@@ -118,10 +118,7 @@ std::vector<std::uint8_t> pack(const io::RecordBatch& b) {
 io::RecordBatch unpack(const std::vector<std::uint8_t>& bytes, std::uint64_t n, std::size_t P,
                        std::size_t MK) {
   io::RecordBatch b;
-  b.scenario.resize(n);
-  b.org.resize(n);
-  b.params.resize(n * P);
-  b.metrics.resize(n * MK);
+  b.resize(n, P, MK);
   const std::uint8_t* p = bytes.data();
   auto get = [&p](void* dst, std::size_t len) {
     if (len != 0) std::memcpy(dst, p, len);

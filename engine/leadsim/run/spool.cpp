@@ -120,10 +120,7 @@ io::RecordBatch Spool::read(std::uint64_t first, std::uint64_t n) {
     got += static_cast<std::size_t>(r);
   }
   io::RecordBatch b;
-  b.scenario.resize(n);
-  b.org.resize(n);
-  b.params.resize(n * P_);
-  b.metrics.resize(n * MK_);
+  b.resize(n, P_, MK_);
   const std::uint8_t* p = raw.data();
   for (std::size_t i = 0; i < n; ++i) {
     std::memcpy(&b.scenario[i], p, 8);
