@@ -298,6 +298,24 @@ TEST(BetaTable, FastPathShareAndWords) {
   EXPECT_NEAR(BetaTable(1, 1).fast_share(), 1.0, 1e-8);
 }
 
+TEST(BetaSampler, ChoosesTheTableOnlyWhereItIsExactAndCheap) {
+  // The default shapes (problem weights and agent traits at κ = 10) use the table; unbounded
+  // densities (a or b < 1) and very narrow ones use the gamma ratio. Either way the draws
+  // replay: a re-targeted sampler gives the values of a fresh one.
+  for (const auto& [a, b] : {std::pair{3.0, 7.0}, std::pair{5.5, 4.5}, std::pair{7.0, 3.0}}) {
+    EXPECT_TRUE(BetaSampler(a, b).uses_table()) << a << "," << b;
+  }
+  for (const auto& [a, b] : {std::pair{0.5, 3.0}, std::pair{3.0, 0.9}, std::pair{3000.0, 3000.0}}) {
+    EXPECT_FALSE(BetaSampler(a, b).uses_table()) << a << "," << b;
+  }
+  BetaSampler moved(0.5, 3.0);
+  moved.set(5.5, 4.5);
+  const BetaSampler fresh(5.5, 4.5);
+  Stream g1(95, 0, tag(Purpose::kTest, 3));
+  Stream g2(95, 0, tag(Purpose::kTest, 3));
+  for (int i = 0; i < 1000; ++i) ASSERT_EQ(moved(g1), fresh(g2));
+}
+
 TEST(NormalZig, DetectsABiasedSampler) {
   // The test has power: a normal with sd 1.02 fails it.
   const Fit f = fit_sampler(
