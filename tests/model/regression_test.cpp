@@ -1,0 +1,129 @@
+// Regression pin of the leadership simulation core: every count, metric and per-problem
+// outcome of six configurations that drive its separate paths (saturation and expiry,
+// decision lists copied exactly or with a fixed count, capacity below one decision, shocks,
+// tiny organizations with wide spans, peer modes on the exception and manager routes).
+// The expected hashes were produced by the implementation at commit 0bdb6f3, before the
+// single-core speedups of docs/PERFORMANCE.md (session 3); those were required to leave
+// them unchanged. A deliberate change to the model or its draws updates them, and says so.
+#include <gtest/gtest.h>
+
+#include <bit>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "leadsim/model/leadership/factory.h"
+#include "leadsim/model/leadership/sim.h"
+
+namespace leadsim::model::leadership {
+namespace {
+
+using config::DistSpec;
+
+struct Hash {
+  std::uint64_t h = 1469598103934665603ULL;
+  void add(std::uint64_t x) {
+    for (int b = 0; b < 8; ++b) {
+      h ^= (x >> (8 * b)) & 0xffu;
+      h *= 1099511628211ULL;
+    }
+  }
+  void add(double x) { add(std::bit_cast<std::uint64_t>(x)); }
+};
+
+// Case c of the regression set: a scenario that drives one kind of path.
+inline ScenarioSpec make_case(int c) {
+  ScenarioSpec sc = resolve_setup(default_config()).scenarios.at(0);
+  auto k = [](double v) { return DistSpec::constant(v); };
+  switch (c) {
+    case 0:  // default distributions
+      break;
+    case 1:  // saturated workers and managers: backlogs, expiry, fractional capacity
+      sc.org[kDecisionRate] = k(4);
+      sc.org[kWorkerCapacity] = k(2.5);
+      sc.org[kManagerCapacity] = k(6.5);
+      break;
+    case 2:  // capacity beyond any queue (decision lists copied exactly), tiny rates
+      sc.org[kWorkerCapacity] = k(100);
+      sc.org[kDecisionRate] = k(0.3);
+      break;
+    case 3:  // worker capacity below one decision; shock; short deadline
+      sc.org[kWorkerCapacity] = k(0.75);
+      sc.constants.shock_at = 20;
+      sc.constants.deadline = 2;
+      break;
+    case 4:  // small organizations with wide spans, one domain, many ties, turbulence
+      sc.org[kWorkers] = DistSpec{DistSpec::Kind::kIntUniform, {1, 12}};
+      sc.org[kSpan] = k(7);
+      sc.org[kDomains] = k(1);
+      sc.org[kCrossTies] = k(5);
+      sc.org[kTurbulence] = k(0.3);
+      sc.org[kTurnover] = k(0.1);
+      break;
+    default:  // custom policies: peer modes on the exception and manager routes
+      sc.org[kDecisionRate] = k(3);
+      sc.policies.push_back({"peer_exception", Route::kException, false, true, 0.2, 0.2, 0.35});
+      sc.policies.push_back({"peer_manager", Route::kManager, true, true, 0.3, 0.1, 0.35});
+      break;
+  }
+  return sc;
+}
+
+inline constexpr int kCases = 6;
+
+// Hash of every count and metric of every mode of organizations 0..orgs-1, and with detail
+// on, of every problem's status, flags, wait, helper and k·c.
+inline std::uint64_t case_hash(int c, int orgs, bool detail) {
+  const ScenarioSpec sc = make_case(c);
+  Engine eng;
+  eng.set_problem_detail(detail);
+  Hash h;
+  for (int org = 0; org < orgs; ++org) {
+    eng.draw(sc, 11, static_cast<std::uint64_t>(org));
+    for (const auto& pol : sc.policies) {
+      const ModeResult r = eng.run_mode(pol, sc.constants);
+      for (double m : r.metrics) h.add(m);
+      for (std::int64_t v : {r.arrived, r.decided, r.expired, r.waiting, r.right, r.aligned,
+                             r.escalated, r.consult_attempts, r.help_acts, r.coaching_acts,
+                             r.teaching_acts, r.peer_coaching_acts}) {
+        h.add(static_cast<std::uint64_t>(v));
+      }
+      h.add(r.manager_used);
+      h.add(r.manager_available);
+      h.add(r.worker_used);
+      h.add(static_cast<std::uint64_t>(r.rng_blocks));
+      if (detail) {
+        for (std::size_t p = 0; p < eng.status().size(); ++p) {
+          h.add(static_cast<std::uint64_t>(eng.status()[p]) |
+                (static_cast<std::uint64_t>(eng.flags()[p]) << 8));
+          h.add(static_cast<std::uint64_t>(static_cast<std::int64_t>(eng.wait()[p])));
+          h.add(static_cast<std::uint64_t>(static_cast<std::int64_t>(eng.helper()[p])));
+          h.add(eng.kc()[p]);
+        }
+      }
+    }
+  }
+  return h.h;
+}
+
+struct Expected {
+  std::uint64_t bulk;    // case_hash(c, 12, false)
+  std::uint64_t detail;  // case_hash(c, 4, true)
+};
+
+constexpr Expected kExpected[kCases] = {
+    {0xb26563c115eeb60bULL, 0xf88294dcf5ce7d31ULL}, {0x640ea611d64aa5c2ULL, 0x35be34bbb3426ebcULL},
+    {0x182105374775dc99ULL, 0x2230ee617750b59eULL}, {0x6d9d353c0b09e2adULL, 0xfe616282e14eb8f8ULL},
+    {0x0f9bf98c61e0056fULL, 0x0120de5dc41acf81ULL}, {0x2c3dca3796f5440eULL, 0xf9f8ea9732778e58ULL},
+};
+
+TEST(EngineRegression, CountsMetricsAndOutcomesArePinned) {
+  for (int c = 0; c < kCases; ++c) {
+    SCOPED_TRACE(testing::Message() << "case " << c);
+    EXPECT_EQ(case_hash(c, 12, false), kExpected[c].bulk);
+    EXPECT_EQ(case_hash(c, 4, true), kExpected[c].detail);
+  }
+}
+
+}  // namespace
+}  // namespace leadsim::model::leadership
