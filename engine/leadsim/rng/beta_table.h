@@ -88,7 +88,8 @@ class BetaTable {
       const std::uint64_t w = g.next_u64();
       auto k = static_cast<unsigned>(w >> 56);
       const double coin = static_cast<double>(w & ((std::uint64_t{1} << 53) - 1)) * 0x1.0p-53;
-      if (!(coin < prob_[k])) k = alias_[k];
+      const unsigned alt = alias_[k];  // loaded either way: the coin is not a branch
+      k = coin < prob_[k] ? k : alt;
       const unsigned bin = k >> 1;
       const double x = static_cast<double>(bin) * kWidth + g.uniform() * kWidth;
       if ((k & 1u) == 0) return x;  // squeeze slab: under the density everywhere

@@ -8,6 +8,7 @@
 // rejection or exact transformations); none uses tables or approximations.
 #pragma once
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <span>
@@ -201,7 +202,10 @@ class PoissonTable {
       f = next;
       cdf_.push_back(f);
     }
-    cdf_.push_back(2.0);  // sentinel above every uniform: the search ends at k_max
+    // Sentinels above every uniform: the search ends at k_max, and the first kHead entries
+    // exist even when the table is shorter.
+    const std::size_t n = std::max<std::size_t>(cdf_.size() + 1, kHead + 1);
+    while (cdf_.size() < n) cdf_.push_back(2.0);
   }
 
   template <class G>
@@ -209,14 +213,21 @@ class PoissonTable {
     if (cdf_.empty()) return poisson(g, mean_);
     const double u = g.uniform();
     const double* f = cdf_.data();
+    // The sums increase, so the first k with u < f_k is the count of sums <= u: the first
+    // kHead are counted without a branch (the count is what a draw is random about); past
+    // them (probability 1e-5 at mean 4) the search goes on one by one.
     std::int64_t k = 0;
-    while (u >= f[k]) ++k;
+    for (std::size_t j = 0; j < kHead; ++j) k += u >= f[j] ? 1 : 0;
+    if (k == static_cast<std::int64_t>(kHead)) {
+      while (u >= f[k]) ++k;
+    }
     return k;
   }
 
  private:
+  static constexpr std::size_t kHead = 16;
   double mean_;
-  std::vector<double> cdf_;  // f_0 .. f_(kmax-1), then the sentinel
+  std::vector<double> cdf_;  // f_0 .. f_(kmax-1), then sentinels (at least kHead + 1 entries)
 };
 
 // Index drawn with probability proportional to weights[i] (non-negative, positive sum).
@@ -341,24 +352,41 @@ double normal_zig(G& g) {
   }
 }
 
-// Exp(1) by the ziggurat (see above). Exact; ~1.01 words per call.
+namespace detail {
+
+// exponential_zig() after its first attempt missed strip i with x: the same loop, continued
+// (kept out of line; about 1% of calls get here).
 template <class G>
-double exponential_zig(G& g) {
-  const detail::Ziggurat& z = detail::ziggurat_exponential();
+[[gnu::noinline]] double exponential_zig_rest(G& g, unsigned i, double x) {
+  const Ziggurat& z = ziggurat_exponential();
   double shift = 0.0;
   for (;;) {
-    const std::uint64_t w = g.next_u64();
-    const unsigned i = static_cast<unsigned>(w & 0xffu);
-    const double x = static_cast<double>(w >> 11) * 0x1.0p-53 * z.x[i];
-    if (x < z.x[i + 1]) return shift + x;
     if (i == 0) {
       // Memorylessness: beyond R the variate is R + Exp(1).
       shift += z.x[1];
-      continue;
+    } else {
+      const double y = z.f[i] + g.uniform() * (z.f[i + 1] - z.f[i]);
+      if (y < std::exp(-x)) return shift + x;
     }
-    const double y = z.f[i] + g.uniform() * (z.f[i + 1] - z.f[i]);
-    if (y < std::exp(-x)) return shift + x;
+    const std::uint64_t w = g.next_u64();
+    i = static_cast<unsigned>(w & 0xffu);
+    x = static_cast<double>(w >> 11) * 0x1.0p-53 * z.x[i];
+    if (x < z.x[i + 1]) return shift + x;
   }
+}
+
+}  // namespace detail
+
+// Exp(1) by the ziggurat (see above). Exact; ~1.01 words per call. The first attempt is
+// inline (it returns about 99% of the time); the rest of the loop is out of line.
+template <class G>
+inline double exponential_zig(G& g) {
+  const detail::Ziggurat& z = detail::ziggurat_exponential();
+  const std::uint64_t w = g.next_u64();
+  const unsigned i = static_cast<unsigned>(w & 0xffu);
+  const double x = static_cast<double>(w >> 11) * 0x1.0p-53 * z.x[i];
+  if (x < z.x[i + 1]) return 0.0 + x;  // 0.0 + x: the value the loop's shift + x gives
+  return detail::exponential_zig_rest(g, i, x);
 }
 
 // Gamma(shape, 1) with the constants precomputed: Marsaglia & Tsang (2000) driven by
