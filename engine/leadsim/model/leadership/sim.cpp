@@ -1,6 +1,7 @@
 #include "leadsim/model/leadership/sim.h"
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
 #include <limits>
 #include <span>
@@ -90,6 +91,14 @@ struct AgentDraw {
   }
 };
 
+// c ? a : b by bit masks: a data-dependent choice that the compiler cannot turn back into a
+// branch (which the predictor would miss whenever the choice is a coin flip).
+inline double select(bool c, double a, double b) {
+  const std::uint64_t mask = 0 - static_cast<std::uint64_t>(c);
+  return std::bit_cast<double>((std::bit_cast<std::uint64_t>(a) & mask) |
+                               (std::bit_cast<std::uint64_t>(b) & ~mask));
+}
+
 // Sessions a level-1 manager holds: min(team, ⌊share·C / cost⌋) (§11.10).
 int sessions(int team, double share, double capacity, double cost) {
   const double budget = share * capacity;
@@ -99,22 +108,25 @@ int sessions(int team, double share, double capacity, double cost) {
   return n >= static_cast<double>(team) ? team : static_cast<int>(n);
 }
 
-// The n smallest pairs of v (n < v.size()), moved to its front in any order. Pairs compare
-// by value, then index, so the selected set is unique whatever the method: small teams are
-// sorted by insertion (no partitioning overhead), larger ones partially by nth_element.
+// The n smallest of the first `size` pairs of v (n < size), moved to its front in any order.
+// Pairs compare by value, then index, so the selected set is unique whatever the method:
+// small teams are sorted by insertion (no partitioning overhead; the pairs come in index
+// order and the sort is stable, so comparing values alone orders equal values by index),
+// larger ones partially by nth_element.
 std::span<const std::pair<double, int>> select_lowest(std::vector<std::pair<double, int>>& v,
-                                                      int n) {
-  if (v.size() <= 16) {
-    for (std::size_t a = 1; a < v.size(); ++a) {
-      const auto x = v[a];
+                                                      std::size_t size, int n) {
+  auto* x = v.data();
+  if (size <= 16) {
+    for (std::size_t a = 1; a < size; ++a) {
+      const auto y = x[a];
       std::size_t b = a;
-      for (; b > 0 && x < v[b - 1]; --b) v[b] = v[b - 1];
-      v[b] = x;
+      for (; b > 0 && y.first < x[b - 1].first; --b) x[b] = x[b - 1];
+      x[b] = y;
     }
   } else {
-    std::nth_element(v.begin(), v.begin() + n, v.end());
+    std::nth_element(x, x + n, x + size);
   }
-  return {v.data(), static_cast<std::size_t>(n)};
+  return {x, static_cast<std::size_t>(n)};
 }
 
 }  // namespace
@@ -603,22 +615,23 @@ inline int Engine::choose_tie(int i, int d, double rho, double tau, Stream& rs) 
   if (rs.uniform() < rho) {
     // The first strictly greater skill wins: teammates in index order, then cross ties in
     // ascending order. Selects instead of branches (which skill is larger is a coin flip).
+    // Skills are >= 0: every tie beats the start value -1, and i itself (masked to -1)
+    // never does.
     int best = -1;
     double bk = -1.0;
     const double* kd = k + d;
     const auto Dz = static_cast<std::size_t>(D);
-    for (int j = t0; j < t1; ++j) {
-      const double kj = j == i ? -1.0 : kd[static_cast<std::size_t>(j) * Dz];
+    auto visit = [&](int j, double kj) {
       const bool better = kj > bk;
       best = better ? j : best;
       bk = better ? kj : bk;
-    }
+    };
+    // One loop over the whole team (a fixed trip count per organization), i itself masked.
+    const double* kp = kd + static_cast<std::size_t>(t0) * Dz;
+    for (int j = t0; j < t1; ++j, kp += Dz) visit(j, j == i ? -1.0 : *kp);
     for (int q = 0; q < ncross; ++q) {
       const int j = cross[q];
-      const double kj = kd[static_cast<std::size_t>(j) * Dz];
-      const bool better = kj > bk;
-      best = better ? j : best;
-      bk = better ? kj : bk;
+      visit(j, kd[static_cast<std::size_t>(j) * Dz]);
     }
     return best;
   }
@@ -692,11 +705,18 @@ ModeResult Engine::run_mode_impl(const Policy& pol, const Constants& c, TraceSin
   rem_.assign(Wz, 0.0);
   team0_.resize(Wz);
   for (int i = 0; i < W; ++i) team0_[static_cast<std::size_t>(i)] = o.team_begin(i);
-  queue_.resize(static_cast<std::size_t>(e.queue_base.back()));
+  // Workers' decisions (outside peer modes) are listed first and made in one loop: a worker's
+  // share of the list is copied with a fixed trip count (the queue and the list are padded for
+  // it), so how many problems a worker takes is not a branch to predict.
+  const double fk = std::floor(K);
+  const int wcopy = fk >= 1.0 && fk <= kFixedCopy ? static_cast<int>(fk) : 0;
+  queue_.resize(static_cast<std::size_t>(e.queue_base.back()) + kFixedCopy);
+  list_.resize(N + kFixedCopy);
   head_.assign(e.queue_base.begin(), e.queue_base.end() - 1);
   tail_.assign(e.queue_base.begin(), e.queue_base.end() - 1);
-  active_.reserve(Wz);
+  active_.resize(Wz);
   value_by_period_.assign(static_cast<std::size_t>(T), 0.0);
+  open_.resize(static_cast<std::size_t>(T));
   if constexpr (kDetail) {
     status_.assign(N, kWaiting);
     flags_.assign(N, 0);
@@ -718,7 +738,7 @@ ModeResult Engine::run_mode_impl(const Policy& pol, const Constants& c, TraceSin
     disc_[static_cast<std::size_t>(w)] =
         disc_[static_cast<std::size_t>(w) - 1] * (1.0 - c.delay_discount);
   }
-  order_.reserve(static_cast<std::size_t>(o.span));
+  order_.resize(static_cast<std::size_t>(o.span));
   if (trace != nullptr) {
     trace->begin(pol.name, trace_columns());
     trace_row_.resize(trace_columns().size());
@@ -730,6 +750,20 @@ ModeResult Engine::run_mode_impl(const Policy& pol, const Constants& c, TraceSin
   int* q = queue_.data();
   int* head = head_.data();
   int* tail = tail_.data();
+  int* dl = list_.data();
+  // Appends the first n problems of x's queue to the list at nl; `copy` > 0 is a fixed trip
+  // count >= n (0: copy exactly n).
+  auto take = [&](int x, int n, int copy, int& nl) {
+    const int* src = q + head[x];
+    int* dst = dl + nl;
+    if (copy > 0) {
+      for (int j = 0; j < copy; ++j) dst[j] = src[j];
+    } else {
+      for (int j = 0; j < n; ++j) dst[j] = src[j];
+    }
+    head[x] += n;
+    nl += n;
+  };
   const int* per = e.period.data();
   const int* wk = e.worker.data();
   const std::uint8_t* dom = e.domain.data();
@@ -742,6 +776,7 @@ ModeResult Engine::run_mode_impl(const Policy& pol, const Constants& c, TraceSin
   const int* target = e.target.data();
   const double* disc = disc_.data();
   double* vbp = value_by_period_.data();
+  int* open = open_.data();
   std::uint8_t* st = status_.data();
   std::uint8_t* fl = flags_.data();
   int* wt = wait_.data();
@@ -769,26 +804,32 @@ ModeResult Engine::run_mode_impl(const Policy& pol, const Constants& c, TraceSin
     Stream rs(seed_, org_id_, tag(Purpose::kMode, mode_id), static_cast<std::uint64_t>(t));
 
     // 1. Expiry (§11.4): a problem waiting since arrival + deadline + 1 leaves, no attention.
-    // Only the deciders a route can fill have queues to sweep.
+    // Done per decider in the loops of steps 3 and 4, just before the decider serves (or is
+    // skipped): a queue is in arrival order and this period's arrivals join it behind every
+    // problem that can expire, so expiring before or after they join removes the same ones.
+    // open_[t'] counts the problems of period t' neither decided nor expired; only period
+    // `cutoff` can have new expiries (earlier ones were swept before), so when it has none
+    // open every queue is skipped without being looked at. Peer modes sweep every period
+    // instead (keeping the count cost their decisions more than the sweeps it saves).
     const int cutoff = t - c.deadline - 1;
-    if (cutoff >= 0) {
-      const int x0 = kRoute == Route::kManager ? W : 0;
-      const int x1 = kRoute == Route::kWorker ? W : W + M;
-      for (int x = x0; x < x1; ++x) {
-        int h = head[x];
-        const int tl = tail[x];
-        while (h < tl && per[q[h]] <= cutoff) {
-          if constexpr (kDetail) st[q[h]] = kExpired;
-          ++h;
-        }
-        p_expired += h - head[x];
-        head[x] = h;
+    const bool sweep = cutoff >= 0 && (kPeerMode || open[cutoff] > 0);
+    auto expire = [&](int x) {
+      if (!sweep) return;
+      int h = head[x];
+      const int tl = tail[x];
+      while (h < tl && per[q[h]] <= cutoff) {
+        if constexpr (kDetail) st[q[h]] = kExpired;
+        ++h;
       }
-    }
+      p_expired += h - head[x];
+      if constexpr (!kPeerMode) open[cutoff] -= h - head[x];
+      head[x] = h;
+    };
 
     // 2. Arrivals, in worker-index then draw order, behind any backlog; routing.
     const int pb = e.period_begin[static_cast<std::size_t>(t)];
     const int pe = e.period_begin[static_cast<std::size_t>(t) + 1];
+    open[t] = pe - pb;
     switch (kRoute) {
       case Route::kWorker:
         for (int p = pb; p < pe; ++p) q[tail[wk[p]]++] = p;
@@ -810,11 +851,31 @@ ModeResult Engine::run_mode_impl(const Policy& pol, const Constants& c, TraceSin
         break;
     }
 
+    auto decide_manager = [&](int p, double gm) {
+      const int ap = per[p];
+      const int w = t - ap;
+      const double kc = gm * cm[p];
+      const bool right = pu[p] < 0.5 + 0.5 * kc;
+      // Managers have A = 1: every decision is aligned. Branch-free: right is a coin.
+      const double val = pv[p] * fac[right ? 3 : 0] * disc[w];
+      if constexpr (kDetail) {
+        st[p] = kDecided;
+        fl[p] = static_cast<std::uint8_t>(fl[p] | kAligned | (right ? kRight : 0));
+        wt[p] = w;
+        kcr[p] = kc;
+      }
+      vbp[ap] += val;
+      if constexpr (!kPeerMode) --open[ap];
+      p_value += val;
+      p_right += right ? 1 : 0;
+      wait_sum += w;
+    };
     // 3. Managers serve (supervision first).
     const int present = M - (shock_now ? e.absent_count : 0);
     r.manager_available += C * static_cast<double>(present);
     if (kRoute != Route::kWorker || pol.supervise) {
       for (int m = 0; m < M; ++m) {
+        if constexpr (kRoute != Route::kWorker) expire(W + m);
         if (shock_now && m < n1 && e.absent[static_cast<std::size_t>(m)] != 0) continue;
         double left = c_decide;
         if (pol.supervise) {
@@ -833,26 +894,10 @@ ModeResult Engine::run_mode_impl(const Policy& pol, const Constants& c, TraceSin
         const int nd = fl_left >= static_cast<double>(avail_n)
                            ? avail_n
                            : std::max(0, static_cast<int>(fl_left));
+        // Managers decide in place (a decision list measured slower here: their queues are
+        // long, so the loop's exit is a small share of the work).
         const double gm = g_[static_cast<std::size_t>(m)];
-        for (int h = head[x], end = head[x] + nd; h < end; ++h) {
-          const int p = q[h];
-          const int ap = per[p];
-          const int w = t - ap;
-          const double kc = gm * cm[p];
-          const bool right = pu[p] < 0.5 + 0.5 * kc;
-          // Managers have A = 1: every decision is aligned. Branch-free: right is a coin.
-          const double val = pv[p] * fac[right ? 3 : 0] * disc[w];
-          if constexpr (kDetail) {
-            st[p] = kDecided;
-            fl[p] = static_cast<std::uint8_t>(fl[p] | kAligned | (right ? kRight : 0));
-            wt[p] = w;
-            kcr[p] = kc;
-          }
-          vbp[ap] += val;
-          p_value += val;
-          p_right += right ? 1 : 0;
-          wait_sum += w;
-        }
+        for (int h = head[x], end = head[x] + nd; h < end; ++h) decide_manager(q[h], gm);
         head[x] += nd;
         p_decided += nd;
         p_aligned += nd;
@@ -860,8 +905,9 @@ ModeResult Engine::run_mode_impl(const Policy& pol, const Constants& c, TraceSin
       }
     }
 
-    // 4. Workers serve.
-    if (kRoute != Route::kManager || kPeerMode) {
+    // 4. Workers serve. Attention left (rem) is read by consultation, the rounds and peer
+    // coaching: only peer modes keep it.
+    if constexpr (kPeerMode) {
       for (std::size_t i = 0; i < Wz; ++i) rem[i] = K;
     }
     auto decide_worker = [&]<bool kPeer>(std::bool_constant<kPeer>, int i, int p) {
@@ -893,8 +939,8 @@ ModeResult Engine::run_mode_impl(const Policy& pol, const Constants& c, TraceSin
       const double ai = al[i];
       const int sc = scope[p];
       double A = ai;
-      A *= sc > 1 ? ai : 1.0;
-      A *= sc > 2 ? ai : 1.0;
+      A *= select(sc > 1, ai, 1.0);
+      A *= select(sc > 2, ai, 1.0);
       for (int l = 3; l < sc; ++l) A *= ai;
       const bool aligned = pa[p] < A;
       const int ap = per[p];
@@ -911,6 +957,7 @@ ModeResult Engine::run_mode_impl(const Policy& pol, const Constants& c, TraceSin
         hp[p] = j;
       }
       vbp[ap] += val;
+      if constexpr (!kPeerMode) --open[ap];
       p_value += val;
       p_right += right ? 1 : 0;
       p_aligned += aligned ? 1 : 0;
@@ -921,35 +968,38 @@ ModeResult Engine::run_mode_impl(const Policy& pol, const Constants& c, TraceSin
     if constexpr (kRoute != Route::kManager) {
       if constexpr (kPeerMode) {
         // Round-robin (§11.8): one decision per worker per round, in index order.
-        active_.clear();
+        int* act = active_.data();
+        std::size_t nact = 0;
         for (int i = 0; i < W; ++i) {
-          if (head[i] < tail[i] && rem[i] >= 1.0) active_.push_back(i);
+          expire(i);
+          if (head[i] < tail[i] && rem[i] >= 1.0) act[nact++] = i;
         }
-        while (!active_.empty()) {
+        while (nact > 0) {
           std::size_t kept = 0;
-          for (std::size_t a = 0; a < active_.size(); ++a) {
-            const int i = active_[a];
+          for (std::size_t a = 0; a < nact; ++a) {
+            const int i = act[a];
             if (!(rem[i] >= 1.0) || head[i] >= tail[i]) continue;
             decide_worker(std::true_type{}, i, q[head[i]++]);
             rem[i] -= 1.0;
             r.worker_used += 1.0;
-            if (rem[i] >= 1.0 && head[i] < tail[i]) active_[kept++] = i;
+            act[kept] = i;  // kept only if it can decide again (no branch to predict)
+            kept += rem[i] >= 1.0 && head[i] < tail[i] ? 1 : 0;
           }
-          active_.resize(kept);
+          nact = kept;
         }
       } else {
-        const double fk = std::floor(K);
+        int nl = 0;
         for (int i = 0; i < W; ++i) {
+          expire(i);
           const int avail_n = tail[i] - head[i];
-          if (avail_n == 0) continue;
           const int nd =
               fk >= static_cast<double>(avail_n) ? avail_n : std::max(0, static_cast<int>(fk));
-          for (int h = head[i], end = head[i] + nd; h < end; ++h) {
-            decide_worker(std::false_type{}, i, q[h]);
-          }
-          head[i] += nd;
-          rem[i] = K - static_cast<double>(nd);
+          take(i, nd, wcopy, nl);
           r.worker_used += nd;
+        }
+        for (int j = 0; j < nl; ++j) {
+          const int p = dl[j];
+          decide_worker(std::false_type{}, wk[p], p);
         }
       }
     }
@@ -976,13 +1026,15 @@ ModeResult Engine::run_mode_impl(const Policy& pol, const Constants& c, TraceSin
           if (ncoach >= team) {
             for (int i = t0; i < t1; ++i) coach(i);
           } else {
-            order_.clear();
+            auto* ord = order_.data();
             for (int i = t0; i < t1; ++i) {
-              order_.emplace_back(k[static_cast<std::size_t>(i) * Dz +
-                                    static_cast<std::size_t>(o.home[static_cast<std::size_t>(i)])],
-                                  i);
+              ord[i - t0] = {k[static_cast<std::size_t>(i) * Dz +
+                               static_cast<std::size_t>(o.home[static_cast<std::size_t>(i)])],
+                             i};
             }
-            for (const auto& sel : select_lowest(order_, ncoach)) coach(sel.second);
+            for (const auto& sel : select_lowest(order_, static_cast<std::size_t>(team), ncoach)) {
+              coach(sel.second);
+            }
           }
           r.manager_used += static_cast<double>(ncoach) * c.coach_cost;
           p_coach += ncoach;
@@ -997,11 +1049,11 @@ ModeResult Engine::run_mode_impl(const Policy& pol, const Constants& c, TraceSin
           if (nteach >= team) {
             for (int i = t0; i < t1; ++i) teach(i);
           } else {
-            order_.clear();
-            for (int i = t0; i < t1; ++i) {
-              order_.emplace_back(psi_[static_cast<std::size_t>(i)], i);
+            auto* ord = order_.data();
+            for (int i = t0; i < t1; ++i) ord[i - t0] = {psi_[static_cast<std::size_t>(i)], i};
+            for (const auto& sel : select_lowest(order_, static_cast<std::size_t>(team), nteach)) {
+              teach(sel.second);
             }
-            for (const auto& sel : select_lowest(order_, nteach)) teach(sel.second);
           }
           r.manager_used += static_cast<double>(nteach) * c.teach_cost;
           r.teaching_acts += nteach;

@@ -221,8 +221,10 @@ class Engine {
   std::vector<int> team0_;         // first worker of each worker's team (run_mode)
   // Mode state.
   std::vector<double> skill_, align_, psi_, rho_, g_, rem_;
-  std::vector<int> queue_, head_, tail_, active_;
+  static constexpr int kFixedCopy = 64;  // longest fixed-count copy of a queue's head
+  std::vector<int> queue_, head_, tail_, active_, list_;
   std::vector<double> disc_, value_by_period_;
+  std::vector<int> open_;  // per arrival period: problems neither decided nor expired
   std::vector<std::uint8_t> status_, flags_;
   std::vector<int> wait_, helper_;
   std::vector<double> kc_;
