@@ -4,10 +4,13 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <cmath>
 #include <cstring>
 #include <mutex>
+#include <thread>
 
 #include "leadsim/rng/distributions.h"
 #include "leadsim/rng/philox.h"
@@ -205,6 +208,65 @@ TEST(Runner, BoundedOutcomesInFlight) {
   // At most max_in_flight blocks (6 x 4 organizations) are being simulated at once.
   EXPECT_LE(model.peak_.load(), 6 * 4);
   EXPECT_EQ(st.orgs(), 1200u);
+}
+
+// A thread count above the machine's cores is honoured, not capped at the core count by
+// oneTBB: that many simulators are live at the same moment. Every simulation waits until
+// `threads` of them are live at once; with fewer threads the first wait gives up after 30 s,
+// the rest do not wait, and the peak stays below the count.
+TEST(Runner, ThreadsAboveTheCoreCountAllRun) {
+  const unsigned threads = std::max(2u, std::thread::hardware_concurrency()) + 3;
+  std::atomic<int> live{0};
+  std::atomic<int> peak{0};
+  std::atomic<bool> gave_up{false};
+  struct WaitingModel final : model::Model {
+    WaitingModel(unsigned t, std::atomic<int>* l, std::atomic<int>* p, std::atomic<bool>* g)
+        : inner(1), threads(t), live(l), peak(p), gave_up(g) {}
+    const std::vector<model::MetricDef>& metrics() const override { return inner.metrics(); }
+    const std::vector<std::string>& variants() const override { return inner.variants(); }
+    const std::vector<model::FieldDef>& record_fields() const override {
+      return inner.record_fields();
+    }
+    std::unique_ptr<model::Simulator> make_simulator() const override {
+      struct Sim final : model::Simulator {
+        Sim(const WaitingModel& m, std::unique_ptr<model::Simulator> in)
+            : model(m), inner(std::move(in)) {}
+        void simulate(std::uint64_t s, std::uint64_t k, model::OrgOutcome& out,
+                      model::TraceSink* t) override {
+          const int now = model.live->fetch_add(1) + 1;
+          int prev = model.peak->load();
+          while (now > prev && !model.peak->compare_exchange_weak(prev, now)) {
+          }
+          const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+          while (model.peak->load() < static_cast<int>(model.threads) && !model.gave_up->load()) {
+            if (std::chrono::steady_clock::now() >= until) model.gave_up->store(true);
+            std::this_thread::sleep_for(std::chrono::milliseconds(1));
+          }
+          inner->simulate(s, k, out, t);
+          model.live->fetch_sub(1);
+        }
+        const WaitingModel& model;
+        std::unique_ptr<model::Simulator> inner;
+      };
+      return std::make_unique<Sim>(*this, inner.make_simulator());
+    }
+    std::string baseline() const override { return "base"; }
+    ToyModel inner;
+    unsigned threads;
+    std::atomic<int>* live;
+    std::atomic<int>* peak;
+    std::atomic<bool>* gave_up;
+  };
+  const auto cfg = toy_config(4 * threads, 1);
+  WaitingModel model(threads, &live, &peak, &gave_up);
+  stats::RunStats st(3, 3, model.metrics(), 0);
+  RunOptions opt;
+  opt.threads = threads;
+  const RunReport r = run(model, cfg, opt, st, nullptr);
+  EXPECT_EQ(r.threads, threads);
+  EXPECT_EQ(peak.load(), static_cast<int>(threads));
+  EXPECT_FALSE(gave_up.load());
+  EXPECT_EQ(st.orgs(), 3u * 4u * threads);
 }
 
 TEST(Runner, CancelStopsBetweenBlocksAndReportsPrefix) {
