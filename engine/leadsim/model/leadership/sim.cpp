@@ -528,6 +528,7 @@ void Engine::draw_environment(const ScenarioSpec& spec) {
 }
 
 void Engine::finish_environment() {
+  ++env_generation_;  // a new environment: no recorded schedule applies to it
   const Organization& o = org_;
   Environment& e = env_;
   const std::size_t n = e.period.size();
@@ -796,6 +797,29 @@ ModeResult Engine::run_mode_impl(const Policy& pol, const Constants& c, TraceSin
   double value_sum = 0.0;
   double wait_sum = 0.0;
 
+  // Outside peer modes, which problems workers decide in which period (and which expire) does
+  // not depend on skills or on anything a mode changes: only on the problems, K, the
+  // deadline and T. The first such mode on an environment records its schedule, later ones
+  // with the same K, deadline and T replay it (delegated and coaching by default) and skip
+  // arrivals, expiry and the queues. Bulk path only (no per-problem detail, no trace).
+  constexpr bool kSchedulable = kRoute == Route::kWorker && !kPeerMode && !kDetail;
+  bool replay = false;
+  bool record = false;
+  if constexpr (kSchedulable) {
+    if (trace == nullptr) {
+      const Schedule::Key key{env_generation_, std::bit_cast<std::uint64_t>(K), c.deadline, T};
+      replay = schedule_.valid && schedule_.key == key;
+      record = !replay;
+      if (record) {
+        schedule_.valid = false;
+        schedule_.key = key;
+        schedule_.begin.assign(static_cast<std::size_t>(T) + 1, 0);
+        schedule_.expired.assign(static_cast<std::size_t>(T), 0);
+        schedule_.list.clear();
+      }
+    }
+  }
+
   for (int t = 0; t < T; ++t) {
     std::int64_t p_decided = 0, p_right = 0, p_aligned = 0, p_expired = 0;
     std::int64_t p_coach = 0, p_help = 0, p_peer = 0;
@@ -830,26 +854,26 @@ ModeResult Engine::run_mode_impl(const Policy& pol, const Constants& c, TraceSin
     const int pb = e.period_begin[static_cast<std::size_t>(t)];
     const int pe = e.period_begin[static_cast<std::size_t>(t) + 1];
     open[t] = pe - pb;
-    switch (kRoute) {
-      case Route::kWorker:
-        for (int p = pb; p < pe; ++p) q[tail[wk[p]]++] = p;
-        break;
-      case Route::kManager:
-        for (int p = pb; p < pe; ++p) q[tail[W + target[p]]++] = p;
-        break;
-      case Route::kException:
-        for (int p = pb; p < pe; ++p) {
-          const int i = wk[p];
-          if (k[static_cast<std::size_t>(i) * Dz + dom[p]] * cw[p] < theta) {
-            if constexpr (kDetail) fl[p] = kEscalated;
-            ++r.escalated;
-            q[tail[W + target[p]]++] = p;
-          } else {
-            q[tail[i]++] = p;
+    if (!replay) switch (kRoute) {
+        case Route::kWorker:
+          for (int p = pb; p < pe; ++p) q[tail[wk[p]]++] = p;
+          break;
+        case Route::kManager:
+          for (int p = pb; p < pe; ++p) q[tail[W + target[p]]++] = p;
+          break;
+        case Route::kException:
+          for (int p = pb; p < pe; ++p) {
+            const int i = wk[p];
+            if (k[static_cast<std::size_t>(i) * Dz + dom[p]] * cw[p] < theta) {
+              if constexpr (kDetail) fl[p] = kEscalated;
+              ++r.escalated;
+              q[tail[W + target[p]]++] = p;
+            } else {
+              q[tail[i]++] = p;
+            }
           }
-        }
-        break;
-    }
+          break;
+      }
 
     auto decide_manager = [&](int p, double gm) {
       const int ap = per[p];
@@ -987,6 +1011,14 @@ ModeResult Engine::run_mode_impl(const Policy& pol, const Constants& c, TraceSin
           }
           nact = kept;
         }
+      } else if (replay) {
+        const int b = schedule_.begin[static_cast<std::size_t>(t)];
+        const int en = schedule_.begin[static_cast<std::size_t>(t) + 1];
+        const int* list = schedule_.list.data();
+        // worker_used only ever adds whole decisions here: exact in any grouping.
+        r.worker_used += en - b;
+        p_expired = schedule_.expired[static_cast<std::size_t>(t)];
+        for (int j = b; j < en; ++j) decide_worker(std::false_type{}, wk[list[j]], list[j]);
       } else {
         int nl = 0;
         for (int i = 0; i < W; ++i) {
@@ -1000,6 +1032,12 @@ ModeResult Engine::run_mode_impl(const Policy& pol, const Constants& c, TraceSin
         for (int j = 0; j < nl; ++j) {
           const int p = dl[j];
           decide_worker(std::false_type{}, wk[p], p);
+        }
+        if (record) {
+          schedule_.list.insert(schedule_.list.end(), dl, dl + nl);
+          schedule_.begin[static_cast<std::size_t>(t) + 1] =
+              static_cast<int>(schedule_.list.size());
+          schedule_.expired[static_cast<std::size_t>(t)] = p_expired;
         }
       }
     }
@@ -1139,7 +1177,15 @@ ModeResult Engine::run_mode_impl(const Policy& pol, const Constants& c, TraceSin
     }
   }
 
-  for (int x = 0; x < W + M; ++x) r.waiting += tail[x] - head[x];
+  if (replay) {
+    r.waiting = schedule_.waiting;
+  } else {
+    for (int x = 0; x < W + M; ++x) r.waiting += tail[x] - head[x];
+  }
+  if (record) {
+    schedule_.waiting = r.waiting;
+    schedule_.valid = true;
+  }
   if (r.decided + r.expired + r.waiting != r.arrived) {
     throw SimulationError("leadership: decided + expired + waiting != arrived in mode " + pol.name,
                           0, org_id_, pol.name);

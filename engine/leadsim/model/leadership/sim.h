@@ -225,6 +225,24 @@ class Engine {
   std::vector<int> queue_, head_, tail_, active_, list_;
   std::vector<double> disc_, value_by_period_;
   std::vector<int> open_;  // per arrival period: problems neither decided nor expired
+  // The decision schedule of the non-peer worker-route modes (see run_mode_impl): per period
+  // the problems decided, in order (list[begin[t] .. begin[t+1])), and the count expired.
+  struct Schedule {
+    struct Key {
+      std::uint64_t generation = 0;
+      std::uint64_t capacity_bits = 0;  // K
+      int deadline = 0;
+      int periods = 0;
+      bool operator==(const Key&) const = default;
+    };
+    bool valid = false;
+    Key key;
+    std::vector<int> begin, list;
+    std::vector<std::int64_t> expired;
+    std::int64_t waiting = 0;
+  };
+  Schedule schedule_;
+  std::uint64_t env_generation_ = 0;  // bumped by finish_environment()
   std::vector<std::uint8_t> status_, flags_;
   std::vector<int> wait_, helper_;
   std::vector<double> kc_;
