@@ -125,5 +125,58 @@ TEST(EngineRegression, CountsMetricsAndOutcomesArePinned) {
   }
 }
 
+// The bulk path lets a non-peer worker-route mode replay the decision schedule recorded by
+// an earlier one on the same environment (same K, deadline, T). A mode must give the same
+// result whether it records its own schedule or replays one, and a changed K or a new
+// environment must not replay a stale one.
+std::uint64_t result_hash(const ModeResult& r) {
+  Hash h;
+  for (double m : r.metrics) h.add(m);
+  for (std::int64_t v :
+       {r.arrived, r.decided, r.expired, r.waiting, r.right, r.aligned, r.coaching_acts}) {
+    h.add(static_cast<std::uint64_t>(v));
+  }
+  h.add(r.manager_used);
+  h.add(r.worker_used);
+  return h.h;
+}
+
+TEST(EngineRegression, ReplayedScheduleEqualsOwnSchedule) {
+  for (int c : {0, 1, 3}) {
+    const ScenarioSpec sc = make_case(c);
+    const Policy& delegated = sc.policies.at(2);
+    const Policy& coaching = sc.policies.at(3);
+    ASSERT_EQ(coaching.name, "coaching");
+    for (std::uint64_t org = 0; org < 6; ++org) {
+      SCOPED_TRACE(testing::Message() << "case " << c << " org " << org);
+      Engine fresh;
+      fresh.set_problem_detail(false);
+      fresh.draw(sc, 5, org);
+      const std::uint64_t own = result_hash(fresh.run_mode(coaching, sc.constants));
+
+      Engine shared;
+      shared.set_problem_detail(false);
+      shared.draw(sc, 5, org + 100);  // a different environment first: its schedule is stale
+      (void)shared.run_mode(delegated, sc.constants);
+      shared.draw(sc, 5, org);
+      (void)shared.run_mode(delegated, sc.constants);
+      EXPECT_EQ(result_hash(shared.run_mode(coaching, sc.constants)), own);
+
+      // A different K on the same environment: its own schedule, not the recorded one.
+      Engine changed;
+      changed.set_problem_detail(false);
+      changed.draw(sc, 5, org);
+      (void)changed.run_mode(delegated, sc.constants);
+      changed.org().p[kWorkerCapacity] = 1.5;
+      const std::uint64_t after = result_hash(changed.run_mode(coaching, sc.constants));
+      Engine alone;
+      alone.set_problem_detail(false);
+      alone.draw(sc, 5, org);
+      alone.org().p[kWorkerCapacity] = 1.5;
+      EXPECT_EQ(after, result_hash(alone.run_mode(coaching, sc.constants)));
+    }
+  }
+}
+
 }  // namespace
 }  // namespace leadsim::model::leadership
