@@ -712,7 +712,6 @@ ModeResult Engine::run_mode_impl(const Policy& pol, const Constants& c, TraceSin
   const double fk = std::floor(K);
   const int wcopy = fk >= 1.0 && fk <= kFixedCopy ? static_cast<int>(fk) : 0;
   queue_.resize(static_cast<std::size_t>(e.queue_base.back()) + kFixedCopy);
-  list_.resize(N + kFixedCopy);
   head_.assign(e.queue_base.begin(), e.queue_base.end() - 1);
   tail_.assign(e.queue_base.begin(), e.queue_base.end() - 1);
   active_.resize(Wz);
@@ -751,19 +750,16 @@ ModeResult Engine::run_mode_impl(const Policy& pol, const Constants& c, TraceSin
   int* q = queue_.data();
   int* head = head_.data();
   int* tail = tail_.data();
-  int* dl = list_.data();
-  // Appends the first n problems of x's queue to the list at nl; `copy` > 0 is a fixed trip
-  // count >= n (0: copy exactly n).
-  auto take = [&](int x, int n, int copy, int& nl) {
+  // Moves the first n problems of x's queue to dst; `copy` > 0 is a fixed trip count >= n
+  // (0: copy exactly n).
+  auto take = [&](int x, int n, int copy, int* dst) {
     const int* src = q + head[x];
-    int* dst = dl + nl;
     if (copy > 0) {
       for (int j = 0; j < copy; ++j) dst[j] = src[j];
     } else {
       for (int j = 0; j < n; ++j) dst[j] = src[j];
     }
     head[x] += n;
-    nl += n;
   };
   const int* per = e.period.data();
   const int* wk = e.worker.data();
@@ -815,8 +811,15 @@ ModeResult Engine::run_mode_impl(const Policy& pol, const Constants& c, TraceSin
         schedule_.key = key;
         schedule_.begin.assign(static_cast<std::size_t>(T) + 1, 0);
         schedule_.expired.assign(static_cast<std::size_t>(T), 0);
-        schedule_.list.clear();
       }
+    }
+  }
+  // The decision lists live in schedule_.list: written there as the recording, or, by runs
+  // that neither record nor replay, used as scratch (which drops any recorded schedule).
+  if constexpr (kRoute != Route::kManager && !kPeerMode) {
+    if (!replay) {
+      if (!record) schedule_.valid = false;
+      if (schedule_.list.size() < N + kFixedCopy) schedule_.list.resize(N + kFixedCopy);
     }
   }
 
@@ -1020,13 +1023,16 @@ ModeResult Engine::run_mode_impl(const Policy& pol, const Constants& c, TraceSin
         p_expired = schedule_.expired[static_cast<std::size_t>(t)];
         for (int j = b; j < en; ++j) decide_worker(std::false_type{}, wk[list[j]], list[j]);
       } else {
+        const int at = record ? schedule_.begin[static_cast<std::size_t>(t)] : 0;
+        int* dl = schedule_.list.data() + at;
         int nl = 0;
         for (int i = 0; i < W; ++i) {
           expire(i);
           const int avail_n = tail[i] - head[i];
           const int nd =
               fk >= static_cast<double>(avail_n) ? avail_n : std::max(0, static_cast<int>(fk));
-          take(i, nd, wcopy, nl);
+          take(i, nd, wcopy, dl + nl);
+          nl += nd;
           r.worker_used += nd;
         }
         for (int j = 0; j < nl; ++j) {
@@ -1034,9 +1040,7 @@ ModeResult Engine::run_mode_impl(const Policy& pol, const Constants& c, TraceSin
           decide_worker(std::false_type{}, wk[p], p);
         }
         if (record) {
-          schedule_.list.insert(schedule_.list.end(), dl, dl + nl);
-          schedule_.begin[static_cast<std::size_t>(t) + 1] =
-              static_cast<int>(schedule_.list.size());
+          schedule_.begin[static_cast<std::size_t>(t) + 1] = at + nl;
           schedule_.expired[static_cast<std::size_t>(t)] = p_expired;
         }
       }

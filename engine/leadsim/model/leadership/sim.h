@@ -222,11 +222,13 @@ class Engine {
   // Mode state.
   std::vector<double> skill_, align_, psi_, rho_, g_, rem_;
   static constexpr int kFixedCopy = 64;  // longest fixed-count copy of a queue's head
-  std::vector<int> queue_, head_, tail_, active_, list_;
+  std::vector<int> queue_, head_, tail_, active_;
   std::vector<double> disc_, value_by_period_;
   std::vector<int> open_;  // per arrival period: problems neither decided nor expired
   // The decision schedule of the non-peer worker-route modes (see run_mode_impl): per period
   // the problems decided, in order (list[begin[t] .. begin[t+1])), and the count expired.
+  // `list` (N + kFixedCopy entries) is also the decision-list scratch of runs that neither
+  // record nor replay a schedule; they mark it invalid.
   struct Schedule {
     struct Key {
       std::uint64_t generation = 0;
