@@ -878,6 +878,14 @@ ModeResult Engine::run_mode_impl(const Policy& pol, const Constants& c, TraceSin
           break;
       }
 
+    // What every decision adds to the period's sums, whoever decides.
+    auto book = [&](int ap, int w, double val, bool right) {
+      vbp[ap] += val;
+      if constexpr (!kPeerMode) --open[ap];
+      p_value += val;
+      p_right += right ? 1 : 0;
+      wait_sum += w;
+    };
     auto decide_manager = [&](int p, double gm) {
       const int ap = per[p];
       const int w = t - ap;
@@ -891,11 +899,7 @@ ModeResult Engine::run_mode_impl(const Policy& pol, const Constants& c, TraceSin
         wt[p] = w;
         kcr[p] = kc;
       }
-      vbp[ap] += val;
-      if constexpr (!kPeerMode) --open[ap];
-      p_value += val;
-      p_right += right ? 1 : 0;
-      wait_sum += w;
+      book(ap, w, val, right);
     };
     // 3. Managers serve (supervision first).
     const int present = M - (shock_now ? e.absent_count : 0);
@@ -983,12 +987,8 @@ ModeResult Engine::run_mode_impl(const Policy& pol, const Constants& c, TraceSin
         kcr[p] = kc;
         hp[p] = j;
       }
-      vbp[ap] += val;
-      if constexpr (!kPeerMode) --open[ap];
-      p_value += val;
-      p_right += right ? 1 : 0;
+      book(ap, w, val, right);
       p_aligned += aligned ? 1 : 0;
-      wait_sum += w;
       ++p_decided;
       if (kPeer && j >= 0) k[ki_at] = ki + c.learn_rate * (kj > ki ? kj - ki : 0.0);
     };
