@@ -9,6 +9,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstring>
+#include <functional>
 #include <mutex>
 #include <thread>
 
@@ -210,6 +211,41 @@ TEST(Runner, BoundedOutcomesInFlight) {
   EXPECT_EQ(st.orgs(), 1200u);
 }
 
+// The toy model with hooks around each organization's simulation (tests of what the runner
+// does when a simulation fails or waits).
+class HookedModel final : public model::Model {
+ public:
+  using Hook = std::function<void(std::uint64_t scenario, std::uint64_t org)>;
+  explicit HookedModel(Hook before, Hook after = {})
+      : before_(std::move(before)), after_(std::move(after)) {}
+  const std::vector<model::MetricDef>& metrics() const override { return inner_.metrics(); }
+  const std::vector<std::string>& variants() const override { return inner_.variants(); }
+  const std::vector<model::FieldDef>& record_fields() const override {
+    return inner_.record_fields();
+  }
+  std::unique_ptr<model::Simulator> make_simulator() const override {
+    struct Sim final : model::Simulator {
+      Sim(const HookedModel& m, std::unique_ptr<model::Simulator> inner)
+          : model(m), inner_(std::move(inner)) {}
+      void simulate(std::uint64_t s, std::uint64_t k, model::OrgOutcome& out,
+                    model::TraceSink* t) override {
+        if (model.before_) model.before_(s, k);
+        inner_->simulate(s, k, out, t);
+        if (model.after_) model.after_(s, k);
+      }
+      const HookedModel& model;
+      std::unique_ptr<model::Simulator> inner_;
+    };
+    return std::make_unique<Sim>(*this, inner_.make_simulator());
+  }
+  std::string baseline() const override { return "base"; }
+
+ private:
+  Hook before_;
+  Hook after_;
+  ToyModel inner_{1};
+};
+
 // A thread count above the machine's cores is honoured, not capped at the core count by
 // oneTBB: that many simulators are live at the same moment. Every simulation waits until
 // `threads` of them are live at once; with fewer threads the first wait gives up after 30 s,
@@ -219,46 +255,20 @@ TEST(Runner, ThreadsAboveTheCoreCountAllRun) {
   std::atomic<int> live{0};
   std::atomic<int> peak{0};
   std::atomic<bool> gave_up{false};
-  struct WaitingModel final : model::Model {
-    WaitingModel(unsigned t, std::atomic<int>* l, std::atomic<int>* p, std::atomic<bool>* g)
-        : inner(1), threads(t), live(l), peak(p), gave_up(g) {}
-    const std::vector<model::MetricDef>& metrics() const override { return inner.metrics(); }
-    const std::vector<std::string>& variants() const override { return inner.variants(); }
-    const std::vector<model::FieldDef>& record_fields() const override {
-      return inner.record_fields();
-    }
-    std::unique_ptr<model::Simulator> make_simulator() const override {
-      struct Sim final : model::Simulator {
-        Sim(const WaitingModel& m, std::unique_ptr<model::Simulator> in)
-            : model(m), inner(std::move(in)) {}
-        void simulate(std::uint64_t s, std::uint64_t k, model::OrgOutcome& out,
-                      model::TraceSink* t) override {
-          const int now = model.live->fetch_add(1) + 1;
-          int prev = model.peak->load();
-          while (now > prev && !model.peak->compare_exchange_weak(prev, now)) {
-          }
-          const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(30);
-          while (model.peak->load() < static_cast<int>(model.threads) && !model.gave_up->load()) {
-            if (std::chrono::steady_clock::now() >= until) model.gave_up->store(true);
-            std::this_thread::sleep_for(std::chrono::milliseconds(1));
-          }
-          inner->simulate(s, k, out, t);
-          model.live->fetch_sub(1);
+  HookedModel model(
+      [&](std::uint64_t, std::uint64_t) {
+        const int now = live.fetch_add(1) + 1;
+        int prev = peak.load();
+        while (now > prev && !peak.compare_exchange_weak(prev, now)) {
         }
-        const WaitingModel& model;
-        std::unique_ptr<model::Simulator> inner;
-      };
-      return std::make_unique<Sim>(*this, inner.make_simulator());
-    }
-    std::string baseline() const override { return "base"; }
-    ToyModel inner;
-    unsigned threads;
-    std::atomic<int>* live;
-    std::atomic<int>* peak;
-    std::atomic<bool>* gave_up;
-  };
+        const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+        while (peak.load() < static_cast<int>(threads) && !gave_up.load()) {
+          if (std::chrono::steady_clock::now() >= until) gave_up.store(true);
+          std::this_thread::sleep_for(std::chrono::milliseconds(1));
+        }
+      },
+      [&](std::uint64_t, std::uint64_t) { live.fetch_sub(1); });
   const auto cfg = toy_config(4 * threads, 1);
-  WaitingModel model(threads, &live, &peak, &gave_up);
   stats::RunStats st(3, 3, model.metrics(), 0);
   RunOptions opt;
   opt.threads = threads;
@@ -288,34 +298,11 @@ TEST(Runner, CancelStopsBetweenBlocksAndReportsPrefix) {
   EXPECT_EQ(st.orgs(), WorkPlan(3, 200, 4).orgs_in(0, r.next_item));
 }
 
-class ThrowingModel final : public model::Model {
- public:
-  const std::vector<model::MetricDef>& metrics() const override { return inner_.metrics(); }
-  const std::vector<std::string>& variants() const override { return inner_.variants(); }
-  const std::vector<model::FieldDef>& record_fields() const override {
-    return inner_.record_fields();
-  }
-  std::unique_ptr<model::Simulator> make_simulator() const override {
-    struct Sim final : model::Simulator {
-      explicit Sim(std::unique_ptr<model::Simulator> inner) : inner_(std::move(inner)) {}
-      void simulate(std::uint64_t s, std::uint64_t k, model::OrgOutcome& out,
-                    model::TraceSink* t) override {
-        if (s == 1 && k == 42) throw std::runtime_error("invariant broken");
-        inner_->simulate(s, k, out, t);
-      }
-      std::unique_ptr<model::Simulator> inner_;
-    };
-    return std::make_unique<Sim>(inner_.make_simulator());
-  }
-  std::string baseline() const override { return "base"; }
-
- private:
-  ToyModel inner_{1};
-};
-
 TEST(Runner, FailureNamesScenarioOrganizationAndReplay) {
   const auto cfg = toy_config(100, 8);
-  ThrowingModel model;
+  HookedModel model([](std::uint64_t s, std::uint64_t k) {
+    if (s == 1 && k == 42) throw std::runtime_error("invariant broken");
+  });
   stats::RunStats st(3, 3, model.metrics(), 0);
   RunOptions opt;
   opt.threads = 2;
