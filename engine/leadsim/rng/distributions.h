@@ -5,7 +5,8 @@
 // is pinned by golden-value tests: changing an algorithm changes every result.
 //
 // Accuracy: all samplers are exact in distribution up to double rounding (inversion,
-// rejection or exact transformations); none uses tables or approximations.
+// rejection or exact transformations); none approximates. The tables some keep (ziggurat
+// strips, PoissonTable's partial sums) only hold exact quantities computed once.
 #pragma once
 
 #include <algorithm>
@@ -159,27 +160,6 @@ std::int64_t poisson(G& g, double mean) {
       return static_cast<std::int64_t>(k);
     }
   }
-}
-
-// poisson(g, mean) with exp(-mean) supplied by the caller (exp_neg_mean == std::exp(-mean)),
-// for callers that draw many times with one mean: the same words and the same values as
-// poisson(g, mean), without the exponential per call.
-template <class G>
-std::int64_t poisson_exp(G& g, double mean, double exp_neg_mean) {
-  if (!(mean > 0.0)) return 0;
-  if (!(mean < 10.0)) return poisson(g, mean);
-  const double u = g.uniform();
-  double p = exp_neg_mean;
-  double f = p;
-  std::int64_t k = 0;
-  while (u >= f) {
-    ++k;
-    p *= mean / static_cast<double>(k);
-    const double next = f + p;
-    if (next == f) break;
-    f = next;
-  }
-  return k;
 }
 
 // poisson(g, mean) for many draws with one mean: for mean < 10 the partial sums that the
