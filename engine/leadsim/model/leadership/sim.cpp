@@ -93,7 +93,7 @@ struct AgentDraw {
 
 // c ? a : b by bit masks: a data-dependent choice that the compiler cannot turn back into a
 // branch (which the predictor would miss whenever the choice is a coin flip).
-inline double select(bool c, double a, double b) {
+inline double mask_select(bool c, double a, double b) {
   const std::uint64_t mask = 0 - static_cast<std::uint64_t>(c);
   return std::bit_cast<double>((std::bit_cast<std::uint64_t>(a) & mask) |
                                (std::bit_cast<std::uint64_t>(b) & ~mask));
@@ -703,7 +703,7 @@ ModeResult Engine::run_mode_impl(const Policy& pol, const Constants& c, TraceSin
   psi_.assign(Wz, c.psi0);
   rho_.assign(Wz, c.rho0);
   g_.assign(o.g0.begin(), o.g0.end());
-  rem_.assign(Wz, 0.0);
+  rem_.resize(Wz);  // set to K at the start of every period, in the modes that read it
   team0_.resize(Wz);
   for (int i = 0; i < W; ++i) team0_[static_cast<std::size_t>(i)] = o.team_begin(i);
   // Workers' decisions (outside peer modes) are listed first and made in one loop: a worker's
@@ -856,7 +856,7 @@ ModeResult Engine::run_mode_impl(const Policy& pol, const Constants& c, TraceSin
     // 2. Arrivals, in worker-index then draw order, behind any backlog; routing.
     const int pb = e.period_begin[static_cast<std::size_t>(t)];
     const int pe = e.period_begin[static_cast<std::size_t>(t) + 1];
-    open[t] = pe - pb;
+    if constexpr (!kPeerMode) open[t] = pe - pb;
     if (!replay) switch (kRoute) {
         case Route::kWorker:
           for (int p = pb; p < pe; ++p) q[tail[wk[p]]++] = p;
@@ -970,8 +970,8 @@ ModeResult Engine::run_mode_impl(const Policy& pol, const Constants& c, TraceSin
       const double ai = al[i];
       const int sc = scope[p];
       double A = ai;
-      A *= select(sc > 1, ai, 1.0);
-      A *= select(sc > 2, ai, 1.0);
+      A *= mask_select(sc > 1, ai, 1.0);
+      A *= mask_select(sc > 2, ai, 1.0);
       for (int l = 3; l < sc; ++l) A *= ai;
       const bool aligned = pa[p] < A;
       const int ap = per[p];
