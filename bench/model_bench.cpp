@@ -9,13 +9,14 @@
 #include <cstdint>
 #include <string>
 
-#include "leadsim/model/leadership/factory.h"
-#include "leadsim/model/leadership/params.h"
-#include "leadsim/model/leadership/sim.h"
+#include "leadsim/models/leadership/factory.h"
+#include "leadsim/models/leadership/params.h"
+#include "leadsim/models/leadership/sim.h"
+#include "leadsim/models/leadership/streams.h"
 #include "leadsim/rng/distributions.h"
 #include "leadsim/rng/philox.h"
 
-namespace leadsim::model::leadership {
+namespace leadsim::leadership {
 namespace {
 
 constexpr std::uint64_t kSeed = 1;
@@ -52,7 +53,7 @@ void BM_ProblemStream(benchmark::State& state) {
   std::int64_t problems = 0;
   double sink = 0.0;
   for (auto _ : state) {
-    rng::Stream s(kSeed, 0, rng::tag(rng::Purpose::kProblems, worker++), 0);
+    rng::Stream s(kSeed, 0, leadership::stream_tag(leadership::Purpose::kProblems, worker++), 0);
     const std::int64_t n = rng::poisson(s, lambda);
     for (std::int64_t q = 0; q < n; ++q) {
       int d = 0;
@@ -121,4 +122,4 @@ void BM_SimulateOrgAllModes(benchmark::State& state) {
 BENCHMARK(BM_SimulateOrgAllModes)->Iterations(200)->Repetitions(5)->ReportAggregatesOnly(true);
 
 }  // namespace
-}  // namespace leadsim::model::leadership
+}  // namespace leadsim::leadership

@@ -13,7 +13,7 @@ namespace leadsim::rng {
 namespace {
 
 Stream bench_stream() {
-  return Stream(12345, 678, tag(Purpose::kTest, 1));
+  return Stream(12345, 678, tag(kTestPurpose, 1));
 }
 
 void BM_Philox4x64(benchmark::State& state) {

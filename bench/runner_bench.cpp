@@ -21,7 +21,8 @@
 
 #include "leadsim/config/config.h"
 #include "leadsim/io/results.h"
-#include "leadsim/model/api.h"
+#include "leadsim/models/registry.h"
+#include "leadsim/port/model.h"
 #include "leadsim/run/runner.h"
 #include "leadsim/run/study.h"
 #include "leadsim/stats/run_stats.h"
@@ -44,12 +45,12 @@ samples = none
 
 struct Fixture {
   config::ResolvedConfig cfg;
-  std::unique_ptr<model::Model> model;
+  std::unique_ptr<port::Model> model;
   std::uint64_t baseline = 0;
 
   Fixture() {
-    cfg = config::resolve(config::read_ini(kIni, "runner_bench"), model::all_models());
-    model = model::find_model(cfg.model).create(cfg);
+    cfg = models::resolve(config::read_ini(kIni, "runner_bench"));
+    model = models::find_model(cfg.model).create(cfg);
     const auto& v = model->variants();
     baseline =
         static_cast<std::uint64_t>(std::find(v.begin(), v.end(), model->baseline()) - v.begin());
@@ -95,9 +96,9 @@ run::RunReport ordered(const Fixture& f, unsigned threads, stats::RunStats& stat
 // ordered run's bit for bit; only the scheduling differs. Returns the events simulated.
 std::uint64_t unordered(const Fixture& f, unsigned threads, stats::RunStats& stats) {
   struct Local {
-    std::unique_ptr<model::Simulator> sim;
+    std::unique_ptr<port::Simulator> sim;
     stats::RunStats stats;
-    model::OrgOutcome out;
+    stats::OrgOutcome out;
     std::uint64_t events = 0;
   };
   tbb::enumerable_thread_specific<Local> locals([&f] {
@@ -203,7 +204,7 @@ void BM_HDF5WriteRecords(benchmark::State& state) {
   io::RecordBatch batch;
   {
     auto sim = f.model->make_simulator();
-    model::OrgOutcome out;
+    stats::OrgOutcome out;
     for (std::size_t i = 0; i < n; ++i) {
       sim->simulate(0, i, out);
       batch.scenario.push_back(0);

@@ -26,8 +26,8 @@ double unit(std::uint64_t& s) {
 
 constexpr std::uint64_t kS = 11, kM = 5, kK = 13;
 
-std::vector<leadsim::model::MetricDef> metric_defs() {
-  std::vector<leadsim::model::MetricDef> d(kK);
+std::vector<leadsim::stats::MetricDef> metric_defs() {
+  std::vector<leadsim::stats::MetricDef> d(kK);
   for (std::uint64_t k = 0; k < kK; ++k) {
     d[k].name = std::string("m").append(std::to_string(k));
     d[k].log_bins = k % 4 == 3;

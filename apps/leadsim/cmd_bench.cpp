@@ -35,7 +35,8 @@
 #include "leadsim/config/config.h"
 #include "leadsim/core/error.h"
 #include "leadsim/core/provenance.h"
-#include "leadsim/model/api.h"
+#include "leadsim/models/registry.h"
+#include "leadsim/port/model.h"
 #include "leadsim/rng/philox.h"
 #include "leadsim/run/runner.h"
 #include "leadsim/stats/run_stats.h"
@@ -177,7 +178,7 @@ class Bench {
  public:
   Bench(const config::ResolvedConfig& cfg, std::uint64_t checksum_orgs)
       : cfg_(cfg),
-        model_(model::find_model(cfg.model).create(cfg)),
+        model_(models::find_model(cfg.model).create(cfg)),
         plan_(cfg.scenario_count(), cfg.orgs, cfg.block_size) {
     const auto& v = model_->variants();
     baseline_ =
@@ -243,7 +244,7 @@ class Bench {
 
  private:
   const config::ResolvedConfig& cfg_;
-  std::unique_ptr<model::Model> model_;
+  std::unique_ptr<port::Model> model_;
   run::WorkPlan plan_;
   std::uint64_t baseline_ = 0;
   std::uint64_t first_timed_item_ = 0;
@@ -258,8 +259,7 @@ double philox_ns_per_block() {
   double best = std::numeric_limits<double>::infinity();
   std::uint64_t sink = 0;
   for (int round = 0; round < 3; ++round) {
-    rng::Stream s(20261127, static_cast<std::uint64_t>(round),
-                  rng::tag(rng::Purpose::kTest, 0xbe4c));
+    rng::Stream s(20261127, static_cast<std::uint64_t>(round), rng::tag(rng::kTestPurpose, 0xbe4c));
     const auto t0 = std::chrono::steady_clock::now();
     for (std::uint64_t i = 0; i < 4 * kBlocks; ++i) sink ^= s.next_u64();
     const double ns = 1e9 * seconds_since(t0) / static_cast<double>(kBlocks);
@@ -461,8 +461,8 @@ int cmd_bench(const Args& args, const std::string& /*command_line*/) {
   const Workload& w = find_workload(vm.count("workload") ? vm["workload"].as<std::string>()
                                                          : std::string("std-v1"));
 
-  const config::ResolvedConfig cfg = config::resolve(
-      config::read_ini(w.ini, std::string("workload ") + w.name), model::all_models());
+  const config::ResolvedConfig cfg =
+      models::resolve(config::read_ini(w.ini, std::string("workload ") + w.name));
   const Bench bench(cfg, w.checksum_orgs);
 
   Results r;

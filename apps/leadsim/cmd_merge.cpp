@@ -5,7 +5,9 @@
 #include <vector>
 
 #include "cli_util.h"
+#include "leadsim/config/config.h"
 #include "leadsim/core/error.h"
+#include "leadsim/models/registry.h"
 #include "leadsim/run/merge.h"
 
 namespace leadsim::cli {
@@ -53,7 +55,11 @@ int cmd_merge(const Args& args, const std::string& command_line) {
   opt.force = vm["force"].as<bool>();
   opt.allow_partial = vm["allow-partial"].as<bool>();
   opt.command_line = command_line;
-  const run::MergeResult r = run::merge_results(opt);
+  run::Merge merge(opt);  // reads and checks the inputs
+  const config::ResolvedConfig cfg =
+      models::resolve(config::read_ini(merge.config_ini(), merge.config_origin()));
+  const auto model = models::find_model(cfg.model).create(cfg);
+  const run::MergeResult r = merge.write(cfg, *model);
   if (!r.missing.empty()) {
     std::cerr << "leadsim: warning: partial result; missing work items "
               << run::ranges_text(r.missing) << '\n';

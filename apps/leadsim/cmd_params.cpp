@@ -9,7 +9,8 @@
 #include "cli_util.h"
 #include "leadsim/config/config.h"
 #include "leadsim/config/param.h"
-#include "leadsim/model/api.h"
+#include "leadsim/models/registry.h"
+#include "leadsim/port/model.h"
 
 namespace leadsim::cli {
 namespace {
@@ -57,13 +58,13 @@ int cmd_params(const Args& args, const std::string& /*command_line*/) {
   if (wants_help(args)) {
     print_help(std::cout, kUsage, kSummary, desc);
     std::cout << "\nModels:";
-    for (const auto* m : model::all_models())
+    for (const auto* m : models::all_models())
       std::cout << "\n  " << m->name() << "  " << m->description();
     std::cout << '\n';
     return kExitOk;
   }
   const po::variables_map vm = parse_options(args, desc, po::positional_options_description());
-  const model::ModelFactory& factory = model::find_model(vm["model"].as<std::string>());
+  const port::ModelFactory& factory = models::find_model(vm["model"].as<std::string>());
 
   std::vector<config::ParamDef> defs = config::run_params();
   for (const auto& d : factory.params()) defs.push_back(d);

@@ -15,7 +15,8 @@
 #include "leadsim/config/config.h"
 #include "leadsim/core/error.h"
 #include "leadsim/io/results.h"
-#include "leadsim/model/api.h"
+#include "leadsim/models/registry.h"
+#include "leadsim/port/model.h"
 #include "leadsim/run/study.h"
 
 namespace leadsim::cli {
@@ -31,7 +32,7 @@ constexpr const char* kSummary =
     "writes the per-period trace as CSV: mode,<columns>, one row per period and mode.";
 
 // Writes one CSV row per period: mode,<columns>. The header comes from the first variant.
-class CsvTrace : public model::TraceSink {
+class CsvTrace : public port::TraceSink {
  public:
   CsvTrace(const std::string& path, std::optional<std::string> only_mode)
       : path_(path), only_(std::move(only_mode)), out_(path, std::ios::binary | std::ios::trunc) {
@@ -129,8 +130,8 @@ int cmd_replay(const Args& args, const std::string& /*command_line*/) {
     }
   }
 
-  const config::ResolvedConfig cfg = config::resolve(
-      config::read_ini(meta.config_ini, path + ":/config_ini"), model::all_models());
+  const config::ResolvedConfig cfg =
+      models::resolve(config::read_ini(meta.config_ini, path + ":/config_ini"));
   if (cfg.scenario_count() != meta.scenarios) {
     throw FormatError(path + ": stored configuration has " + std::to_string(cfg.scenario_count()) +
                       " scenarios, the file " + std::to_string(meta.scenarios));
@@ -138,7 +139,7 @@ int cmd_replay(const Args& args, const std::string& /*command_line*/) {
 
   // Field, metric and mode definitions come from the model itself: a file without records
   // need not carry the record fields.
-  const auto model = model::find_model(cfg.model).create(cfg);
+  const auto model = models::find_model(cfg.model).create(cfg);
   const auto& fields = model->record_fields();
   const auto& metrics = model->metrics();
   const auto& modes = model->variants();
@@ -148,7 +149,7 @@ int cmd_replay(const Args& args, const std::string& /*command_line*/) {
 
   std::optional<CsvTrace> trace;
   if (vm.count("trace")) trace.emplace(vm["trace"].as<std::string>(), only);
-  const model::OrgOutcome out = run::replay_org(cfg, s, k, trace ? &*trace : nullptr);
+  const stats::OrgOutcome out = run::replay_org(*model, cfg, s, k, trace ? &*trace : nullptr);
   if (trace) trace->close();
 
   const std::size_t P = fields.size();

@@ -16,7 +16,8 @@
 #include "cli_util.h"
 #include "leadsim/config/config.h"
 #include "leadsim/core/error.h"
-#include "leadsim/model/api.h"
+#include "leadsim/models/registry.h"
+#include "leadsim/port/model.h"
 #include "leadsim/run/study.h"
 #include "mpi_main.h"
 
@@ -360,12 +361,12 @@ int cmd_run(const Args& args, const std::string& command_line) {
       tree.push_back(std::move(e));
     }
   }
-  const config::ResolvedConfig cfg = config::resolve(tree, model::all_models());
+  const config::ResolvedConfig cfg = models::resolve(tree);
   if (cfg.orgs == 0) {
     throw ConfigError("run.orgs = 0: at least one organization per scenario is needed");
   }
-  // Building the model validates modes, baseline and model-owned sections.
-  (void)model::find_model(cfg.model).create(cfg);
+  // Building the model validates modes, baseline and model-owned sections; it is built once.
+  const auto model = models::find_model(cfg.model).create(cfg);
 
   const bool quiet = vm["quiet"].as<bool>();
   const bool tty = isatty(STDERR_FILENO) == 1;
@@ -394,7 +395,7 @@ int cmd_run(const Args& args, const std::string& command_line) {
 
   run::StudyResult result;
   try {
-    result = run_study_entry(cfg, opt);  // run::run_study, or the MPI run under mpirun
+    result = run_study_entry(*model, cfg, opt);  // run::run_study, or the MPI run under mpirun
   } catch (...) {
     progress.finish();
     throw;

@@ -47,7 +47,8 @@ class MpiSession {
 
 }  // namespace
 
-run::StudyResult run_study_entry(const config::ResolvedConfig& cfg, const run::StudyOptions& opt) {
+run::StudyResult run_study_entry(const port::Model& model, const config::ResolvedConfig& cfg,
+                                 const run::StudyOptions& opt) {
 #ifdef LEADSIM_HAVE_MPI
   if (launched_by_mpirun()) {
     MpiSession session;
@@ -56,17 +57,17 @@ run::StudyResult run_study_entry(const config::ResolvedConfig& cfg, const run::S
     MPI_Comm_size(MPI_COMM_WORLD, &size);
     // One rank (mpirun -n 1, or srun of a single task with PMI) is an ordinary run, with
     // --shard, --resume and checkpoints.
-    if (size == 1) return run::run_study(cfg, opt);
+    if (size == 1) return run::run_study(model, cfg, opt);
     g_primary = rank == 0;
     run::StudyOptions ranked = opt;
     if (!g_primary) {
       ranked.on_progress = nullptr;
       ranked.on_notice = nullptr;
     }
-    return run::run_study_mpi(cfg, ranked);
+    return run::run_study_mpi(model, cfg, ranked);
   }
 #endif
-  return run::run_study(cfg, opt);
+  return run::run_study(model, cfg, opt);
 }
 
 bool is_primary_process() {

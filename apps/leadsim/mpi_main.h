@@ -7,13 +7,15 @@
 #pragma once
 
 #include "leadsim/config/config.h"
+#include "leadsim/port/model.h"
 #include "leadsim/run/study.h"
 
 namespace leadsim::cli {
 
 // run::run_study or, under mpirun, the collective run::run_study_mpi (MPI is initialised and
 // finalised inside). Throws what those throw.
-run::StudyResult run_study_entry(const config::ResolvedConfig& cfg, const run::StudyOptions& opt);
+run::StudyResult run_study_entry(const port::Model& model, const config::ResolvedConfig& cfg,
+                                 const run::StudyOptions& opt);
 
 // False on MPI ranks other than 0 after run_study_entry (they print no summary).
 bool is_primary_process();

@@ -8,44 +8,31 @@
 #include <vector>
 
 #include "leadsim/core/error.h"
-#include "leadsim/model/api.h"
 
 namespace leadsim::config {
 namespace {
 
-// A model registry with parameters of every kind and both sections; independent of the real
+// Model schemas with parameters of every kind and both sections; independent of the real
 // models so that their parameter tables can change without touching these tests.
-class FakeFactory : public model::ModelFactory {
- public:
-  explicit FakeFactory(std::string name) : name_(std::move(name)) {}
-  std::string name() const override { return name_; }
-  std::string description() const override { return "test model"; }
-  const std::vector<ParamDef>& params() const override {
-    static const std::vector<ParamDef> defs = {
-        {"workers", "org", "W", "workers", "front-line workers", 1, 1e6, true, ParamKind::kOrg,
-         "int_loguniform(10,500)"},
-        {"info_reach", "org", "ι", "share", "info reach", 0, 1, false, ParamKind::kOrg,
-         "uniform(0,1)"},
-        {"span", "org", "s", "reports", "span of control", 2, 100, true, ParamKind::kOrg,
-         "int_uniform(3,12)"},
-        {"skill_home", "org", "", "1", "home skill", 0, 1, false, ParamKind::kPerAgent,
-         "beta_mean(0.7,10)"},
-        {"deadline", "model", "", "periods", "deadline", 1, 1000, true, ParamKind::kConstant, "8"},
-        {"consult_cost", "model", "", "attention", "consultation cost", 0, 10, false,
-         ParamKind::kConstant, "0.5"},
-    };
-    return defs;
-  }
-  std::vector<std::string> extra_section_prefixes() const override { return {"mode."}; }
-  std::unique_ptr<model::Model> create(const ResolvedConfig&) const override { return nullptr; }
+const std::vector<ParamDef>& fake_params() {
+  static const std::vector<ParamDef> defs = {
+      {"workers", "org", "W", "workers", "front-line workers", 1, 1e6, true, ParamKind::kOrg,
+       "int_loguniform(10,500)"},
+      {"info_reach", "org", "ι", "share", "info reach", 0, 1, false, ParamKind::kOrg,
+       "uniform(0,1)"},
+      {"span", "org", "s", "reports", "span of control", 2, 100, true, ParamKind::kOrg,
+       "int_uniform(3,12)"},
+      {"skill_home", "org", "", "1", "home skill", 0, 1, false, ParamKind::kPerAgent,
+       "beta_mean(0.7,10)"},
+      {"deadline", "model", "", "periods", "deadline", 1, 1000, true, ParamKind::kConstant, "8"},
+      {"consult_cost", "model", "", "attention", "consultation cost", 0, 10, false,
+       ParamKind::kConstant, "0.5"},
+  };
+  return defs;
+}
 
- private:
-  std::string name_;
-};
-
-const FakeFactory kLeadership("leadership");
-const FakeFactory kOther("other");
-const std::vector<const model::ModelFactory*> kModels = {&kLeadership, &kOther};
+const std::vector<ModelSchema> kModels = {{"leadership", &fake_params(), {"mode."}},
+                                          {"other", &fake_params(), {"mode."}}};
 
 ResolvedConfig resolve_text(const std::string& ini) {
   return resolve(read_ini(ini, "test.ini"), kModels);
@@ -160,8 +147,8 @@ TEST(Resolve, DefaultsFillEveryRegistryParam) {
   EXPECT_EQ(cfg.orgs, 1000u);
   EXPECT_EQ(cfg.block_size, 64u);
   EXPECT_EQ(cfg.samples, 0);
-  ASSERT_EQ(cfg.params.size(), kLeadership.params().size());
-  for (const auto& d : kLeadership.params()) {
+  ASSERT_EQ(cfg.params.size(), fake_params().size());
+  for (const auto& d : fake_params()) {
     ASSERT_TRUE(cfg.params.count(d.name)) << d.name;
     EXPECT_EQ(cfg.param_text.at(d.name), d.default_spec);
   }

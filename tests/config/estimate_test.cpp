@@ -8,13 +8,13 @@
 
 #include "leadsim/config/config.h"
 #include "leadsim/core/error.h"
-#include "leadsim/model/api.h"
+#include "leadsim/models/registry.h"
 
 namespace leadsim::config {
 namespace {
 
 ResolvedConfig resolve_text(const std::string& ini) {
-  return resolve(read_ini(ini, "t.ini"), model::all_models());
+  return models::resolve(read_ini(ini, "t.ini"));
 }
 
 std::string refusal(const std::string& ini) {
@@ -57,7 +57,7 @@ TEST(WorkEstimate, ShippedStudiesPassTheLimit) {
     char buf[4096];
     for (std::size_t n; (n = std::fread(buf, 1, sizeof buf, f)) > 0;) text.append(buf, n);
     std::fclose(f);
-    EXPECT_NO_THROW(resolve(read_ini(text, path), model::all_models())) << name;
+    EXPECT_NO_THROW(models::resolve(read_ini(text, path))) << name;
   }
 }
 

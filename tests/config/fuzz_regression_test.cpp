@@ -6,7 +6,8 @@
 
 #include "leadsim/config/config.h"
 #include "leadsim/core/error.h"
-#include "leadsim/model/api.h"
+#include "leadsim/models/registry.h"
+#include "leadsim/port/model.h"
 
 namespace leadsim::config {
 namespace {
@@ -30,9 +31,8 @@ TEST(FuzzRegression, ValueStartingWithCommentCharacterIsNoValue) {
 }
 
 TEST(FuzzRegression, ExtraSectionsRoundTripThroughToIni) {
-  const auto cfg =
-      resolve(read_ini("[run]\norgs = 8\n[mode.x]\nroute = a;b#c\n", "f.ini"), model::all_models());
-  const auto back = resolve(read_ini(cfg.to_ini(), "back.ini"), model::all_models());
+  const auto cfg = models::resolve(read_ini("[run]\norgs = 8\n[mode.x]\nroute = a;b#c\n", "f.ini"));
+  const auto back = models::resolve(read_ini(cfg.to_ini(), "back.ini"));
   ASSERT_EQ(back.extra.size(), 1u);
   EXPECT_EQ(back.extra[0].value, "a;b#c");
 }

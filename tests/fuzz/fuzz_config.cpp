@@ -16,7 +16,8 @@
 #include "leadsim/config/config.h"
 #include "leadsim/config/dist.h"
 #include "leadsim/core/error.h"
-#include "leadsim/model/api.h"
+#include "leadsim/models/registry.h"
+#include "leadsim/port/model.h"
 
 namespace {
 
@@ -28,21 +29,20 @@ void fuzz_ini(std::string_view text) {
   using namespace leadsim;
   config::ResolvedConfig cfg;
   try {
-    cfg = config::resolve(config::read_ini(text, "fuzz.ini"), model::all_models());
+    cfg = models::resolve(config::read_ini(text, "fuzz.ini"));
   } catch (const ConfigError&) {
     return;
   }
   // What resolve() accepted must survive its own canonical text.
   const std::string ini = cfg.to_ini();
-  const config::ResolvedConfig back =
-      config::resolve(config::read_ini(ini, "round-trip.ini"), model::all_models());
+  const config::ResolvedConfig back = models::resolve(config::read_ini(ini, "round-trip.ini"));
   require(back.param_text == cfg.param_text);
   require(back.sweep.size() == cfg.sweep.size());
   require(back.orgs == cfg.orgs && back.seed == cfg.seed && back.samples == cfg.samples);
   // Building the model validates modes and extra sections; keep it cheap.
   if (cfg.scenario_count() <= 64) {
     try {
-      (void)model::find_model(cfg.model).create(cfg);
+      (void)models::find_model(cfg.model).create(cfg);
     } catch (const ConfigError&) {
     }
   }

@@ -1,6 +1,6 @@
 // Tests of the March (1991) model as a whole: the factory contract, determinism and pairing,
 // run termination, and March's published Figure 1 (statistical, fixed seed).
-#include "leadsim/march/model.h"
+#include "leadsim/models/march/model.h"
 
 #include <gtest/gtest.h>
 
@@ -16,7 +16,7 @@
 #include <vector>
 
 #include "leadsim/core/error.h"
-#include "leadsim/march/factory.h"
+#include "leadsim/models/march/factory.h"
 
 namespace leadsim::march {
 namespace {
@@ -25,14 +25,14 @@ config::ResolvedConfig base_config() {
   config::ResolvedConfig cfg;
   cfg.model = kModelName;
   cfg.seed = 11;
-  for (const auto& def : model::march_factory().params()) {
+  for (const auto& def : march::factory().params()) {
     cfg.params[def.name] = config::DistSpec::constant(std::stod(def.default_spec));
     cfg.param_text[def.name] = def.default_spec;
   }
   return cfg;
 }
 
-bool same_bits(const model::OrgOutcome& a, const model::OrgOutcome& b) {
+bool same_bits(const stats::OrgOutcome& a, const stats::OrgOutcome& b) {
   auto eq = [](const std::vector<double>& x, const std::vector<double>& y) {
     return x.size() == y.size() &&
            (x.empty() || std::memcmp(x.data(), y.data(), x.size() * sizeof(double)) == 0);
@@ -41,7 +41,7 @@ bool same_bits(const model::OrgOutcome& a, const model::OrgOutcome& b) {
          a.rng_blocks == b.rng_blocks;
 }
 
-class RecordingTrace final : public model::TraceSink {
+class RecordingTrace final : public port::TraceSink {
  public:
   void begin(const std::string& variant, const std::vector<std::string>& columns) override {
     variant_ = variant;
@@ -56,7 +56,7 @@ class RecordingTrace final : public model::TraceSink {
 };
 
 TEST(MarchFactory, DeclaresParametersMetricsFieldsAndTheSingleMode) {
-  const auto& f = model::march_factory();
+  const auto& f = march::factory();
   EXPECT_EQ(f.name(), "march1991");
   std::map<std::string, std::string> defaults;
   for (const auto& def : f.params()) {
@@ -87,7 +87,7 @@ TEST(MarchFactory, DeclaresParametersMetricsFieldsAndTheSingleMode) {
 }
 
 TEST(MarchFactory, RejectsOtherModesBaselinesAndSections) {
-  const auto& f = model::march_factory();
+  const auto& f = march::factory();
   auto cfg = base_config();
   cfg.modes = {"march1991"};
   cfg.baseline = "march1991";
@@ -112,9 +112,9 @@ TEST(MarchFactory, RejectsOtherModesBaselinesAndSections) {
 TEST(MarchFactory, ScenarioValuesAreRowMajorOverTheSweep) {
   auto cfg = base_config();
   cfg.sweep = {{"p1", "list(0.1,0.9)", {0.1, 0.9}}, {"p2", "list(0.1,0.5,0.9)", {0.1, 0.5, 0.9}}};
-  const auto model = model::march_factory().create(cfg);
+  const auto model = march::factory().create(cfg);
   auto sim = model->make_simulator();
-  model::OrgOutcome out;
+  stats::OrgOutcome out;
   sim->simulate(4, 0, out);  // p1 index 1, p2 index 1
   EXPECT_EQ(out.params, (std::vector<double>{30, 50, 0.9, 0.5, 0, 0}));
   ASSERT_EQ(out.metrics.size(), 5U);
@@ -123,7 +123,7 @@ TEST(MarchFactory, ScenarioValuesAreRowMajorOverTheSweep) {
   sim->simulate(2, 0, out);
   EXPECT_EQ(out.params, (std::vector<double>{30, 50, 0.1, 0.9, 0, 0}));
   cfg.sweep = {{"m", "list(2.5)", {2.5}}};
-  EXPECT_THROW(model::march_factory().create(cfg), ConfigError);
+  EXPECT_THROW(march::factory().create(cfg), ConfigError);
 }
 
 TEST(MarchFactory, Figure1ConfigResolvesToTheP1ByP2Grid) {
@@ -132,15 +132,15 @@ TEST(MarchFactory, Figure1ConfigResolvesToTheP1ByP2Grid) {
   ASSERT_TRUE(in.good()) << path;
   std::stringstream text;
   text << in.rdbuf();
-  const std::vector<const model::ModelFactory*> models = {&model::march_factory()};
+  const std::vector<config::ModelSchema> models = {march::factory().schema()};
   const auto cfg = config::resolve(config::read_ini(text.str(), path), models);
   EXPECT_EQ(cfg.model, "march1991");
   EXPECT_EQ(cfg.orgs, 10000U);
   EXPECT_EQ(cfg.samples, 0);
   ASSERT_EQ(cfg.scenario_count(), 27U);
-  const auto model = model::march_factory().create(cfg);
+  const auto model = march::factory().create(cfg);
   auto sim = model->make_simulator();
-  model::OrgOutcome out;
+  stats::OrgOutcome out;
   // The model's own reading of the sweep agrees with the configuration's for every scenario.
   for (std::uint64_t s = 0; s < cfg.scenario_count(); ++s) {
     const auto v = cfg.scenario_values(s);
@@ -154,9 +154,9 @@ TEST(MarchFactory, Figure1ConfigResolvesToTheP1ByP2Grid) {
 TEST(MarchSimulator, IsBitIdenticalWhateverTheOrder) {
   auto cfg = base_config();
   cfg.sweep = {{"p1", "list(0.1,0.9)", {0.1, 0.9}}};
-  const auto model = model::march_factory().create(cfg);
+  const auto model = march::factory().create(cfg);
   const int kOrgs = 20;
-  std::vector<model::OrgOutcome> forward(2 * kOrgs);
+  std::vector<stats::OrgOutcome> forward(2 * kOrgs);
   auto a = model->make_simulator();
   for (std::uint64_t s = 0; s < 2; ++s) {
     for (int k = 0; k < kOrgs; ++k)
@@ -165,7 +165,7 @@ TEST(MarchSimulator, IsBitIdenticalWhateverTheOrder) {
   auto b = model->make_simulator();
   for (int k = kOrgs; k-- > 0;) {
     for (std::uint64_t s = 2; s-- > 0;) {
-      model::OrgOutcome out;
+      stats::OrgOutcome out;
       b->simulate(s, static_cast<std::uint64_t>(k), out);
       EXPECT_TRUE(same_bits(out, forward[s * kOrgs + k])) << "scenario " << s << " org " << k;
     }

@@ -1,7 +1,7 @@
 // Unit tests of the steps of March's model on hand-made states (march/detail/steps.h).
 // Statistical checks use fixed seeds; tolerances are stated as standard errors (SE) of a
 // binomial proportion, wide enough (>= 5 SE) that a correct step never fails them.
-#include "leadsim/march/detail/steps.h"
+#include "leadsim/models/march/detail/steps.h"
 
 #include <gtest/gtest.h>
 
@@ -14,7 +14,7 @@ namespace leadsim::march::detail {
 namespace {
 
 rng::Stream test_stream(std::uint64_t sub) {
-  return rng::Stream(7, 3, rng::tag(rng::Purpose::kTest, 1), sub);
+  return rng::Stream(7, 3, rng::tag(rng::kTestPurpose, 1), sub);
 }
 
 // Tolerance of a proportion estimated from `n` Bernoulli(p) trials.

@@ -22,7 +22,7 @@ namespace leadsim::rng {
 namespace {
 
 Stream golden_stream(std::uint32_t id) {
-  return Stream(20240601, 17, tag(Purpose::kTest, id), 3);
+  return Stream(20240601, 17, tag(kTestPurpose, id), 3);
 }
 
 template <class F>

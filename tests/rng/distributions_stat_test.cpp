@@ -83,7 +83,7 @@ TEST(ChiSquareHelper, MatchesTabulatedQuantiles) {
 // Draws `n` values, maps each through the exact CDF and tests uniformity in kBins bins.
 void expect_fits_cdf(std::uint32_t id, const std::function<double(Stream&)>& draw,
                      const std::function<double(double)>& cdf) {
-  Stream g(7, 1, tag(Purpose::kTest, id));
+  Stream g(7, 1, tag(kTestPurpose, id));
   std::vector<std::uint64_t> counts(kBins, 0);
   for (int i = 0; i < kDraws; ++i) {
     const double u = cdf(draw(g));
@@ -97,7 +97,7 @@ void expect_fits_cdf(std::uint32_t id, const std::function<double(Stream&)>& dra
 // Discrete: counts of values 0..prob.size()-1 (anything else fails) against prob.
 void expect_fits_pmf(std::uint32_t id, const std::function<std::int64_t(Stream&)>& draw,
                      const std::vector<double>& prob, int draws = kDraws) {
-  Stream g(7, 2, tag(Purpose::kTest, id));
+  Stream g(7, 2, tag(kTestPurpose, id));
   std::vector<std::uint64_t> counts(prob.size(), 0);
   for (int i = 0; i < draws; ++i) {
     const std::int64_t k = draw(g);
@@ -225,7 +225,7 @@ TEST(StatisticalDistributions, PoissonBothAlgorithms) {
   expect_poisson_fits(17, 9.9);
   expect_poisson_fits(18, 10.0);
   expect_poisson_fits(19, 250.0);
-  Stream g(7, 3, tag(Purpose::kTest, 20));
+  Stream g(7, 3, tag(kTestPurpose, 20));
   EXPECT_EQ(poisson(g, 0.0), 0);
   EXPECT_EQ(g.blocks(), 0u);  // mean 0 consumes no words
 }
@@ -233,7 +233,7 @@ TEST(StatisticalDistributions, PoissonBothAlgorithms) {
 TEST(StatisticalDistributions, PoissonMeanAndVariance) {
   // A moment check at a mean between the two algorithms' ranges' edge, 4 sigma tolerance.
   for (double mean : {9.9, 10.0}) {
-    Stream g(7, 4, tag(Purpose::kTest, 21));
+    Stream g(7, 4, tag(kTestPurpose, 21));
     double s = 0.0;
     double s2 = 0.0;
     const int n = kDraws;
@@ -263,7 +263,7 @@ TEST(StatisticalDistributions, Categorical) {
 TEST(StatisticalDistributions, Bernoulli) {
   expect_fits_pmf(23, [](Stream& g) { return static_cast<std::int64_t>(bernoulli(g, 0.3)); },
                   {0.7, 0.3});
-  Stream g(7, 5, tag(Purpose::kTest, 24));
+  Stream g(7, 5, tag(kTestPurpose, 24));
   for (int i = 0; i < 1000; ++i) {
     EXPECT_FALSE(bernoulli(g, 0.0));
     EXPECT_TRUE(bernoulli(g, 1.0));
@@ -287,7 +287,7 @@ TEST(StatisticalDistSpecSample, IntLogUniformFollowsTheSpecDefinition) {
 
 TEST(StatisticalDistSpecSample, IntLogUniformStaysInRangeAndReachesBothEnds) {
   const DistSpec d{Kind::kIntLogUniform, {10, 500}};
-  Stream g(7, 6, tag(Purpose::kTest, 31));
+  Stream g(7, 6, tag(kTestPurpose, 31));
   double lo = 1e9;
   double hi = -1e9;
   for (int i = 0; i < kDraws; ++i) {

@@ -21,17 +21,17 @@ namespace {
 
 // Outcomes are a pure function of (seed, scenario, org); some organizations take longer so
 // that blocks finish out of order under several threads.
-class ToySimulator final : public model::Simulator {
+class ToySimulator final : public port::Simulator {
  public:
   ToySimulator(std::uint64_t seed, std::atomic<int>* live, std::atomic<int>* peak)
       : seed_(seed), live_(live), peak_(peak) {}
-  void simulate(std::uint64_t scenario, std::uint64_t org, model::OrgOutcome& out,
-                model::TraceSink*) override {
+  void simulate(std::uint64_t scenario, std::uint64_t org, stats::OrgOutcome& out,
+                port::TraceSink*) override {
     const int now = live_->fetch_add(1) + 1;
     int prev = peak_->load();
     while (now > prev && !peak_->compare_exchange_weak(prev, now)) {
     }
-    rng::Stream g(seed_, org, rng::tag(rng::Purpose::kTest, 1), scenario);
+    rng::Stream g(seed_, org, rng::tag(rng::kTestPurpose, 1), scenario);
     const double base = g.uniform();
     out.params = {base, static_cast<double>(org)};
     out.metrics.resize(3 * 2);
@@ -53,17 +53,17 @@ class ToySimulator final : public model::Simulator {
   std::atomic<int>* peak_;
 };
 
-class ToyModel final : public model::Model {
+class ToyModel final : public port::Model {
  public:
   explicit ToyModel(std::uint64_t seed) : seed_(seed) {
     metrics_ = {{"a", "1", "toy a", 0.0, 2.0, 20, false}, {"b", "1", "toy b", 1e-3, 1e2, 20, true}};
     variants_ = {"base", "other", "third"};
     fields_ = {{"base", "1", "draw"}, {"org", "1", "index"}};
   }
-  const std::vector<model::MetricDef>& metrics() const override { return metrics_; }
+  const std::vector<stats::MetricDef>& metrics() const override { return metrics_; }
   const std::vector<std::string>& variants() const override { return variants_; }
-  const std::vector<model::FieldDef>& record_fields() const override { return fields_; }
-  std::unique_ptr<model::Simulator> make_simulator() const override {
+  const std::vector<stats::FieldDef>& record_fields() const override { return fields_; }
+  std::unique_ptr<port::Simulator> make_simulator() const override {
     return std::make_unique<ToySimulator>(seed_, &live_, &peak_);
   }
   std::string baseline() const override { return "base"; }
@@ -72,9 +72,9 @@ class ToyModel final : public model::Model {
 
  private:
   std::uint64_t seed_;
-  std::vector<model::MetricDef> metrics_;
+  std::vector<stats::MetricDef> metrics_;
   std::vector<std::string> variants_;
-  std::vector<model::FieldDef> fields_;
+  std::vector<stats::FieldDef> fields_;
 };
 
 config::ResolvedConfig toy_config(std::uint64_t orgs, std::uint32_t block) {
@@ -213,28 +213,28 @@ TEST(Runner, BoundedOutcomesInFlight) {
 
 // The toy model with hooks around each organization's simulation (tests of what the runner
 // does when a simulation fails or waits).
-class HookedModel final : public model::Model {
+class HookedModel final : public port::Model {
  public:
   using Hook = std::function<void(std::uint64_t scenario, std::uint64_t org)>;
   explicit HookedModel(Hook before, Hook after = {})
       : before_(std::move(before)), after_(std::move(after)) {}
-  const std::vector<model::MetricDef>& metrics() const override { return inner_.metrics(); }
+  const std::vector<stats::MetricDef>& metrics() const override { return inner_.metrics(); }
   const std::vector<std::string>& variants() const override { return inner_.variants(); }
-  const std::vector<model::FieldDef>& record_fields() const override {
+  const std::vector<stats::FieldDef>& record_fields() const override {
     return inner_.record_fields();
   }
-  std::unique_ptr<model::Simulator> make_simulator() const override {
-    struct Sim final : model::Simulator {
-      Sim(const HookedModel& m, std::unique_ptr<model::Simulator> inner)
+  std::unique_ptr<port::Simulator> make_simulator() const override {
+    struct Sim final : port::Simulator {
+      Sim(const HookedModel& m, std::unique_ptr<port::Simulator> inner)
           : model(m), inner_(std::move(inner)) {}
-      void simulate(std::uint64_t s, std::uint64_t k, model::OrgOutcome& out,
-                    model::TraceSink* t) override {
+      void simulate(std::uint64_t s, std::uint64_t k, stats::OrgOutcome& out,
+                    port::TraceSink* t) override {
         if (model.before_) model.before_(s, k);
         inner_->simulate(s, k, out, t);
         if (model.after_) model.after_(s, k);
       }
       const HookedModel& model;
-      std::unique_ptr<model::Simulator> inner_;
+      std::unique_ptr<port::Simulator> inner_;
     };
     return std::make_unique<Sim>(*this, inner_.make_simulator());
   }

@@ -8,8 +8,8 @@
 namespace leadsim::stats {
 namespace {
 
-model::MetricDef def(double lo, double hi, int bins, bool log = false) {
-  model::MetricDef d;
+stats::MetricDef def(double lo, double hi, int bins, bool log = false) {
+  stats::MetricDef d;
   d.name = "m";
   d.lo = lo;
   d.hi = hi;

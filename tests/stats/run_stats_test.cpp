@@ -18,8 +18,8 @@ using test::SplitMix;
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 constexpr double kInf = std::numeric_limits<double>::infinity();
 
-std::vector<model::MetricDef> defs() {
-  std::vector<model::MetricDef> d(3);
+std::vector<stats::MetricDef> defs() {
+  std::vector<stats::MetricDef> d(3);
   d[0] = {"value", "1", "v", 0.0, 1.0, 10, false};
   d[1] = {"wait", "periods", "w", 0.01, 100.0, 8, true};
   d[2] = {"gain", "1", "g", -1.0, 1.0, 5, false};

@@ -11,7 +11,6 @@
 #include <vector>
 
 #include "leadsim/core/error.h"
-#include "leadsim/model/api.h"
 
 namespace leadsim::config {
 namespace {
@@ -220,8 +219,7 @@ Entry parse_set(std::string_view arg) {
   return Entry{std::string(section), std::string(key), std::string(value), "--set"};
 }
 
-ResolvedConfig resolve(const ConfigTree& tree,
-                       const std::vector<const model::ModelFactory*>& models) {
+ResolvedConfig resolve(const ConfigTree& tree, std::span<const ModelSchema> models) {
   ResolvedConfig cfg;
 
   // The model decides which parameter keys exist, so find it first (last setting wins).
@@ -230,20 +228,20 @@ ResolvedConfig resolve(const ConfigTree& tree,
     if (e.section == "run" && e.key == "model") model_entry = &e;
   }
   if (model_entry != nullptr) cfg.model = model_entry->value;
-  const model::ModelFactory* factory = nullptr;
+  const ModelSchema* schema = nullptr;
   std::vector<std::string> model_names;
-  for (const auto* m : models) {
-    model_names.push_back(m->name());
-    if (m->name() == cfg.model) factory = m;
+  for (const auto& m : models) {
+    model_names.push_back(m.name);
+    if (m.name == cfg.model) schema = &m;
   }
-  if (factory == nullptr) {
+  if (schema == nullptr) {
     const std::string msg =
         "run.model = " + cfg.model + ": unknown model" + suggest(cfg.model, model_names) +
         " (known: " + (model_names.empty() ? "none" : join(model_names, ", ")) + ")";
     throw ConfigError((model_entry != nullptr ? model_entry->origin : "default") + ": " + msg);
   }
 
-  const auto& defs = factory->params();
+  const auto& defs = *schema->params;
   std::vector<std::string> param_names;
   std::vector<std::string> sections = {"run", "output", "sweep"};
   for (const auto& d : defs) {
@@ -252,7 +250,7 @@ ResolvedConfig resolve(const ConfigTree& tree,
       sections.push_back(d.section);
     }
   }
-  const auto prefixes = factory->extra_section_prefixes();
+  const auto& prefixes = schema->section_prefixes;
   auto find_def = [&](std::string_view name) -> const ParamDef* {
     for (const auto& d : defs) {
       if (d.name == name) return &d;

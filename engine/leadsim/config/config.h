@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <map>
+#include <span>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -12,10 +13,6 @@
 
 #include "leadsim/config/dist.h"
 #include "leadsim/config/param.h"
-
-namespace leadsim::model {
-class ModelFactory;
-}
 
 namespace leadsim::config {
 
@@ -72,15 +69,23 @@ struct ResolvedConfig {
   std::vector<double> scenario_values(std::uint64_t s) const;
 };
 
-// Resolves entries against the run keys and the registry of the model named by [run] model
-// (default "leadership"), looked up among `models` by ModelFactory::name(). Unknown sections
+// What resolve() knows of a model kind: its name, its parameter table and the sections it
+// owns besides its parameters' sections (as prefixes, "mode."). The model itself is built
+// later, once, from the resolved configuration.
+struct ModelSchema {
+  std::string name;
+  const std::vector<ParamDef>* params = nullptr;
+  std::vector<std::string> section_prefixes;
+};
+
+// Resolves entries against the run keys and the schema of the model named by [run] model
+// (default "leadership"), looked up among `models` by name. Unknown sections
 // and keys are errors naming the origin and the closest valid key; a parameter in the wrong
 // section, an illegal value, a bad sweep axis and malformed run keys are errors too. Sections
-// starting with one of the factory's extra_section_prefixes() go to `extra` unchanged. Later
+// starting with one of the schema's section_prefixes go to `extra` unchanged. Later
 // entries override earlier ones (a swept parameter keeps its first axis position).
 // Throws ConfigError "ORIGIN: ...".
-ResolvedConfig resolve(const ConfigTree& tree,
-                       const std::vector<const model::ModelFactory*>& models);
+ResolvedConfig resolve(const ConfigTree& tree, std::span<const ModelSchema> models);
 
 // A lower bound of what a run costs, computed up front from the configuration alone (no model
 // is built). Model-agnostic: it reads the registry parameters named "periods" and "workers"

@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "leadsim/model/api.h"
+#include "leadsim/stats/outcome.h"
 #include "leadsim/stats/summary.h"
 
 namespace leadsim::io {
@@ -27,8 +27,8 @@ struct ResultsMeta {
   std::string baseline_mode;
   std::string rng;                                   // rng::kRngScheme
   std::vector<std::string> modes;                    // [M]
-  std::vector<model::MetricDef> metrics;             // [K]
-  std::vector<model::FieldDef> record_fields;        // [P]
+  std::vector<stats::MetricDef> metrics;             // [K]
+  std::vector<stats::FieldDef> record_fields;        // [P]
   std::vector<std::string> sweep_params;             // one per axis
   std::vector<std::string> sweep_units;              // unit of each axis' parameter; may be empty
   std::vector<std::vector<double>> scenario_values;  // [axis][S]: value of each scenario

@@ -147,7 +147,7 @@ struct ResultsReader::Impl {
     const auto metric_links = link_names(metric_names, {});
     meta.metrics.clear();
     for (std::size_t k = 0; k < K; ++k) {
-      model::MetricDef m;
+      stats::MetricDef m;
       m.name = metric_names[k];
       m.unit = units[k];
       m.description = descriptions[k];
@@ -231,7 +231,7 @@ struct ResultsReader::Impl {
     const auto field_links = link_names(fields, {});
     for (std::size_t p = 0; p < fields.size(); ++p) {
       H5::DataSet ds = dataset("/orgs/params/" + field_links[p], {N});
-      model::FieldDef f;
+      stats::FieldDef f;
       f.name = fields[p];
       f.unit = read_attr_string(ds, "units");
       f.description = read_attr_string(ds, "description");

@@ -7,9 +7,9 @@
 //     counter = (c0 = tag(purpose, id), c1 = sub, c2 = block index, c3 = 0)
 // and yields four 64-bit words per block, c2 counting blocks from 0. `purpose` says what the
 // words are for (a parameter, a worker's traits, a period's problems...), `id` and `sub`
-// narrow it down (parameter hash, worker index, period). The scenario is deliberately not in
-// the key: organization k's randomness is shared by every scenario of a sweep (MODEL.md §1).
-// Scheme name recorded in results files: kRngScheme.
+// narrow it down (parameter hash, worker index, period); the model numbers its purposes. The
+// scenario is deliberately not in the key: organization k's randomness is shared by every scenario
+// of a sweep (MODEL.md §1). Scheme name recorded in results files: kRngScheme.
 //
 // Thread safety: a Stream is a small value type; copies are independent. Never share one
 // between threads.
@@ -24,24 +24,13 @@ namespace leadsim::rng {
 inline constexpr const char* kRngScheme =
     "philox4x64-10; key=(seed,org); ctr=(purpose<<32|id, sub, block, 0); leadsim-rng v1";
 
-// What a stream's words are for. Values are part of the replay contract: never renumber.
-enum class Purpose : std::uint32_t {
-  kParam = 1,        // id = hash of the parameter name: one organization-level draw
-  kStructure = 2,    // id = worker position: that worker's cross ties
-  kWorker = 3,       // id = worker position; traits at period 0
-  kManager = 4,      // id = manager index
-  kProblems = 5,     // id = worker position, sub = period: that worker's arrivals
-  kTurnover = 6,     // sub = period: who leaves
-  kReplacement = 7,  // id = worker position, sub = period: the replacement's traits
-  kTurbulence = 8,   // sub = period
-  kShock = 9,        // which managers a shock removes
-  kMode = 10,        // id = hash of the mode name, sub = period: a mode's own choices
-  kModel = 11,       // free for other models (id, sub model-defined)
-  kTest = 99,        // tests and benchmarks
-};
+// A purpose number says what a stream's words are for; the model that draws them names its
+// numbers (leadership/streams.h, march/model.h) and they are part of its replay contract. The
+// engine reserves kTestPurpose for tests and benchmarks.
+inline constexpr std::uint32_t kTestPurpose = 99;
 
-constexpr std::uint64_t tag(Purpose p, std::uint32_t id) {
-  return (static_cast<std::uint64_t>(p) << 32) | id;
+constexpr std::uint64_t tag(std::uint32_t purpose, std::uint32_t id) {
+  return (static_cast<std::uint64_t>(purpose) << 32) | id;
 }
 
 // 32-bit FNV-1a of a name: stable ids for parameters and modes, independent of their order.

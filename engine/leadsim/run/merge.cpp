@@ -13,7 +13,7 @@
 
 #include "leadsim/config/config.h"
 #include "leadsim/core/error.h"
-#include "leadsim/model/api.h"
+#include "leadsim/port/model.h"
 #include "leadsim/run/runner.h"
 #include "leadsim/run/study.h"
 
@@ -26,6 +26,12 @@ namespace {
 constexpr std::uint64_t kChunkRows = 65536;
 
 using Range = std::pair<std::uint64_t, std::uint64_t>;
+
+// A contiguous run of work items held by one input.
+struct Segment {
+  Range items;
+  std::size_t input;
+};
 
 // What merge keeps of an input between passes: the files are reopened one at a time, so
 // memory does not grow with the number of inputs.
@@ -110,8 +116,29 @@ void write_results_file(const std::string& output, bool force, const std::string
   }
 }
 
-MergeResult merge_results(const MergeOptions& opt) {
-  const auto t0 = std::chrono::steady_clock::now();
+struct Merge::Impl {
+  MergeOptions opt;
+  std::chrono::steady_clock::time_point t0;
+  std::vector<Input> inputs;
+  io::ResultsMeta m0;
+  std::unique_ptr<stats::RunStats> merged;
+  std::vector<Segment> segs;
+  MergeResult res;
+};
+
+Merge::~Merge() = default;
+
+const std::string& Merge::config_ini() const {
+  return impl_->m0.config_ini;
+}
+
+std::string Merge::config_origin() const {
+  return impl_->inputs[0].path + " (config)";
+}
+
+Merge::Merge(const MergeOptions& opt) : impl_(std::make_unique<Impl>()) {
+  impl_->opt = opt;
+  impl_->t0 = std::chrono::steady_clock::now();
   if (opt.inputs.empty()) throw ConfigError("merge: no input files");
   if (opt.output.empty()) throw ConfigError("merge: no output file (-o)");
   for (const auto& in : opt.inputs) {
@@ -121,9 +148,9 @@ MergeResult merge_results(const MergeOptions& opt) {
   }
 
   // Pass 1, one input open at a time: identity checks and the exact statistics merge.
-  std::vector<Input> inputs;
-  io::ResultsMeta m0;
-  std::unique_ptr<stats::RunStats> merged;
+  auto& inputs = impl_->inputs;
+  auto& m0 = impl_->m0;
+  auto& merged = impl_->merged;
   for (const auto& path : opt.inputs) {
     Input in;
     in.path = path;
@@ -172,17 +199,13 @@ MergeResult merge_results(const MergeOptions& opt) {
   const io::ResultsState& s0 = inputs[0].state;
 
   // Item coverage: segments (range, input) sorted by start must be disjoint.
-  struct Segment {
-    Range items;
-    std::size_t input;
-  };
-  std::vector<Segment> segs;
+  auto& segs = impl_->segs;
   for (std::size_t i = 0; i < inputs.size(); ++i) {
     for (const auto& r : inputs[i].covered) segs.push_back({r, i});
   }
   std::sort(segs.begin(), segs.end(),
             [](const Segment& a, const Segment& b) { return a.items < b.items; });
-  MergeResult res;
+  MergeResult& res = impl_->res;
   res.items_total = s0.items_total;
   std::uint64_t at = 0;
   for (std::size_t j = 0; j < segs.size(); ++j) {
@@ -204,15 +227,20 @@ MergeResult merge_results(const MergeOptions& opt) {
                       " of " + std::to_string(res.items_total) +
                       " (pass --allow-partial to write a partial result)");
   }
+}
 
+MergeResult Merge::write(const config::ResolvedConfig& cfg, const port::Model& model) {
+  const MergeOptions& opt = impl_->opt;
+  const auto& inputs = impl_->inputs;
+  const io::ResultsMeta& m0 = impl_->m0;
+  const auto& merged = impl_->merged;
+  const auto& segs = impl_->segs;
+  MergeResult& res = impl_->res;
   // The meta is rebuilt from the configuration, exactly as the single-process run made it.
-  const config::ResolvedConfig cfg = config::resolve(
-      config::read_ini(m0.config_ini, inputs[0].path + " (config)"), model::all_models());
   if (cfg.to_ini() != m0.config_ini || cfg.seed != m0.seed || cfg.model != m0.model) {
     throw FormatError(inputs[0].path + ": its config attribute does not describe its run");
   }
-  const auto model = model::find_model(cfg.model).create(cfg);
-  const io::ResultsMeta meta = make_meta(cfg, *model, opt.command_line);
+  const io::ResultsMeta meta = make_meta(cfg, model, opt.command_line);
   // The output location is checked before any record is read (the probe file is removed).
   { const io::ResultsWriter probe(opt.output, opt.force, meta); }
   const WorkPlan plan(cfg.scenario_count(), cfg.orgs, cfg.block_size);
@@ -253,7 +281,7 @@ MergeResult merge_results(const MergeOptions& opt) {
                      });
   res.output = opt.output;
   res.inputs = inputs.size();
-  res.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  res.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - impl_->t0).count();
   return res;
 }
 

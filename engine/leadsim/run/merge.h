@@ -6,12 +6,15 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <string>
 #include <utility>
 #include <vector>
 
+#include "leadsim/config/config.h"
 #include "leadsim/io/results.h"
 #include "leadsim/io/state.h"
+#include "leadsim/port/model.h"
 #include "leadsim/stats/run_stats.h"
 
 namespace leadsim::run {
@@ -35,13 +38,31 @@ struct MergeResult {
   double wall_s = 0.0;
 };
 
-// Checks that the inputs come from one study (identical config text, seed, model, format
-// version, block size, work-item count) and that their item ranges are disjoint and, unless
-// allow_partial, complete; then writes the merged file. Throws ConfigError (no inputs, output
-// among the inputs, mismatched, overlapping or missing items: the message lists them),
-// FormatError (an input without state or unreadable), IoError (output problems, checked
-// before reading any records).
-MergeResult merge_results(const MergeOptions& opt);
+// A merge in two phases, so that the engine never builds a model by name: the constructor
+// reads every input's identity and statistics, the caller resolves config_ini() against its
+// models and builds the model once, and write() writes the merged file.
+//
+// The constructor checks that the inputs come from one study (identical config text, seed,
+// model, format version, block size, work-item count) and that their item ranges are
+// disjoint and, unless allow_partial, complete. Throws ConfigError (no inputs, output among
+// the inputs, mismatched, overlapping or missing items: the message lists them), FormatError
+// (an input without state or unreadable). write() throws FormatError when `cfg` is not the
+// inputs' configuration, IoError on output problems (checked before reading any records).
+class Merge {
+ public:
+  explicit Merge(const MergeOptions& opt);
+  ~Merge();
+  Merge(const Merge&) = delete;
+  Merge& operator=(const Merge&) = delete;
+  // The study's configuration as stored in the inputs, and where it came from (for errors).
+  const std::string& config_ini() const;
+  std::string config_origin() const;
+  MergeResult write(const config::ResolvedConfig& cfg, const port::Model& model);
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
 
 // "[0, 10) [20, 30)": item ranges as text.
 std::string ranges_text(const std::vector<std::pair<std::uint64_t, std::uint64_t>>& ranges);

@@ -183,7 +183,8 @@ void serve_records(Spool* spool) {
 
 }  // namespace
 
-StudyResult run_study_mpi(const config::ResolvedConfig& cfg, const StudyOptions& opt) {
+StudyResult run_study_mpi(const port::Model& model, const config::ResolvedConfig& cfg,
+                          const StudyOptions& opt) {
   int rank = 0, size = 1;
   MPI_Comm_rank(MPI_COMM_WORLD, &rank);
   MPI_Comm_size(MPI_COMM_WORLD, &size);
@@ -193,9 +194,8 @@ StudyResult run_study_mpi(const config::ResolvedConfig& cfg, const StudyOptions&
         "--shard and --resume do not apply under mpirun: the ranks split the work among "
         "themselves, and MPI runs keep no checkpoint");
   }
-  const auto model = model::find_model(cfg.model).create(cfg);
   const std::string output = opt.output.empty() ? cfg.output : opt.output;
-  const io::ResultsMeta meta = make_meta(cfg, *model, opt.command_line);
+  const io::ResultsMeta meta = make_meta(cfg, model, opt.command_line);
   const WorkPlan plan(cfg.scenario_count(), cfg.orgs, cfg.block_size);
   const auto [first, end] =
       plan.shard(static_cast<std::uint64_t>(rank), static_cast<std::uint64_t>(size));
@@ -243,7 +243,7 @@ StudyResult run_study_mpi(const config::ResolvedConfig& cfg, const StudyOptions&
       if (rank == 0) ro.on_progress = opt.on_progress;
       ro.progress_interval_s = opt.progress_interval_s;
       ro.cancel = opt.cancel;
-      report = run(*model, cfg, ro, stats, spool ? spool->spool.get() : nullptr);
+      report = run(model, cfg, ro, stats, spool ? spool->spool.get() : nullptr);
       if (report.cancelled) kind = kCancelled;
     } catch (...) {
       error = std::current_exception();
@@ -355,7 +355,7 @@ StudyResult run_study_mpi(const config::ResolvedConfig& cfg, const StudyOptions&
     result.modes = meta.modes;
     for (const auto& m : meta.metrics) result.metrics.push_back(m.name);
     result.baseline = meta.baseline_mode;
-    result.event_unit = model->event_unit();
+    result.event_unit = model.event_unit();
     result.item_first = 0;
     result.item_end = plan.size();
     result.items_total = plan.size();

@@ -29,6 +29,7 @@ inline constexpr std::uint64_t kMpiChunkRows = 4096;
 // failing rank its own exception, the others the same kind (ConfigError, IoError,
 // FormatError, Interrupted; leadsim::Error for a SimulationError) naming that rank. Nothing
 // is left under the output path then.
-StudyResult run_study_mpi(const config::ResolvedConfig& cfg, const StudyOptions& opt);
+StudyResult run_study_mpi(const port::Model& model, const config::ResolvedConfig& cfg,
+                          const StudyOptions& opt);
 
 }  // namespace leadsim::run

@@ -56,7 +56,7 @@ namespace {
 struct Slot {
   std::uint64_t index = 0;
   WorkItem item;
-  std::vector<model::OrgOutcome> outcomes;
+  std::vector<stats::OrgOutcome> outcomes;
   std::uint64_t events = 0;
   std::uint64_t rng_blocks = 0;
   std::exception_ptr error;
@@ -95,7 +95,7 @@ std::string replay_hint(std::uint64_t scenario, std::uint64_t org) {
 
 }  // namespace
 
-RunReport run(const model::Model& model, const config::ResolvedConfig& cfg, const RunOptions& opt,
+RunReport run(const port::Model& model, const config::ResolvedConfig& cfg, const RunOptions& opt,
               stats::RunStats& stats, RecordSink* records) {
   using Clock = std::chrono::steady_clock;
   const auto t0 = Clock::now();
@@ -115,7 +115,7 @@ RunReport run(const model::Model& model, const config::ResolvedConfig& cfg, cons
   const std::uint64_t orgs_total = plan.orgs_in(first, end);
 
   std::vector<Slot> slots(tokens);
-  tbb::enumerable_thread_specific<std::unique_ptr<model::Simulator>> sims(
+  tbb::enumerable_thread_specific<std::unique_ptr<port::Simulator>> sims(
       [&model] { return model.make_simulator(); });
 
   std::uint64_t next = first;
@@ -147,7 +147,7 @@ RunReport run(const model::Model& model, const config::ResolvedConfig& cfg, cons
     slot->rng_blocks = 0;
     slot->error = nullptr;
     for (std::uint64_t k = w.first_org; k < w.end_org; ++k) {
-      model::OrgOutcome& out = slot->outcomes[k - w.first_org];
+      stats::OrgOutcome& out = slot->outcomes[k - w.first_org];
       try {
         sim->simulate(w.scenario, k, out);
       } catch (const std::exception& e) {
@@ -172,7 +172,7 @@ RunReport run(const model::Model& model, const config::ResolvedConfig& cfg, cons
                             w.scenario, slot->error_org, "");
     }
     for (std::uint64_t k = w.first_org; k < w.end_org; ++k) {
-      const model::OrgOutcome& out = slot->outcomes[k - w.first_org];
+      const stats::OrgOutcome& out = slot->outcomes[k - w.first_org];
       if (out.metrics.size() != M * K || out.params.size() != P) {
         throw SimulationError("model returned a malformed outcome in scenario " +
                                   std::to_string(w.scenario) + ", organization " +

@@ -21,7 +21,7 @@
 
 #include "leadsim/config/config.h"
 #include "leadsim/io/results.h"
-#include "leadsim/model/api.h"
+#include "leadsim/port/model.h"
 #include "leadsim/stats/run_stats.h"
 
 namespace leadsim::run {
@@ -93,7 +93,7 @@ inline bool keep_record(std::int64_t samples, std::uint64_t org) {
 // (which must have been made for this model and configuration). Records of kept
 // organizations go to `records` (may be null). On an exception in an organization, throws
 // SimulationError naming scenario, organization and the replay command.
-RunReport run(const model::Model& model, const config::ResolvedConfig& cfg, const RunOptions& opt,
+RunReport run(const port::Model& model, const config::ResolvedConfig& cfg, const RunOptions& opt,
               stats::RunStats& stats, RecordSink* records);
 
 }  // namespace leadsim::run

@@ -10,7 +10,7 @@
 #include "leadsim/core/error.h"
 #include "leadsim/io/results.h"
 #include "leadsim/io/state.h"
-#include "leadsim/model/api.h"
+#include "leadsim/port/model.h"
 #include "leadsim/rng/philox.h"
 #include "leadsim/run/checkpoint.h"
 #include "leadsim/run/spool.h"
@@ -32,7 +32,7 @@ std::uint64_t index_of(const std::vector<std::string>& names, const std::string&
 
 }  // namespace
 
-io::ResultsMeta make_meta(const config::ResolvedConfig& cfg, const model::Model& model,
+io::ResultsMeta make_meta(const config::ResolvedConfig& cfg, const port::Model& model,
                           const std::string& command_line) {
   io::ResultsMeta meta;
   meta.command_line = command_line;
@@ -78,10 +78,10 @@ std::string checkpoint_difference(const Checkpoint& c, const Checkpoint& want) {
 
 }  // namespace
 
-StudyResult run_study(const config::ResolvedConfig& cfg, const StudyOptions& opt) {
-  const auto model = model::find_model(cfg.model).create(cfg);
+StudyResult run_study(const port::Model& model, const config::ResolvedConfig& cfg,
+                      const StudyOptions& opt) {
   const std::string output = opt.output.empty() ? cfg.output : opt.output;
-  const io::ResultsMeta meta = make_meta(cfg, *model, opt.command_line);
+  const io::ResultsMeta meta = make_meta(cfg, model, opt.command_line);
   const WorkPlan plan(cfg.scenario_count(), cfg.orgs, cfg.block_size);
   if (opt.shard_count == 0 || opt.shard_index >= opt.shard_count) {
     throw ConfigError("--shard " + std::to_string(opt.shard_index) + "/" +
@@ -197,7 +197,7 @@ StudyResult run_study(const config::ResolvedConfig& cfg, const StudyOptions& opt
   }
   RunReport report;
   try {
-    report = run(*model, cfg, ro, stats, cfg.samples != 0 ? spool.get() : nullptr);
+    report = run(model, cfg, ro, stats, cfg.samples != 0 ? spool.get() : nullptr);
   } catch (...) {
     // A fresh run that failed before its first checkpoint leaves nothing worth resuming.
     if (!have_ckpt && result.checkpoints == 0) {
@@ -239,7 +239,7 @@ StudyResult run_study(const config::ResolvedConfig& cfg, const StudyOptions& opt
   result.modes = meta.modes;
   for (const auto& m : meta.metrics) result.metrics.push_back(m.name);
   result.baseline = meta.baseline_mode;
-  result.event_unit = model->event_unit();
+  result.event_unit = model.event_unit();
   result.item_first = item_first;
   result.item_end = item_end;
   result.items_total = plan.size();
@@ -247,8 +247,8 @@ StudyResult run_study(const config::ResolvedConfig& cfg, const StudyOptions& opt
   return result;
 }
 
-model::OrgOutcome replay_org(const config::ResolvedConfig& cfg, std::uint64_t scenario,
-                             std::uint64_t org, model::TraceSink* trace) {
+stats::OrgOutcome replay_org(const port::Model& model, const config::ResolvedConfig& cfg,
+                             std::uint64_t scenario, std::uint64_t org, port::TraceSink* trace) {
   if (scenario >= cfg.scenario_count()) {
     throw ConfigError("--scenario " + std::to_string(scenario) + ": the run has " +
                       std::to_string(cfg.scenario_count()) + " scenarios (0.." +
@@ -258,9 +258,8 @@ model::OrgOutcome replay_org(const config::ResolvedConfig& cfg, std::uint64_t sc
     throw ConfigError("--org " + std::to_string(org) + ": the run has " + std::to_string(cfg.orgs) +
                       " organizations per scenario (0.." + std::to_string(cfg.orgs - 1) + ")");
   }
-  const auto model = model::find_model(cfg.model).create(cfg);
-  const auto sim = model->make_simulator();
-  model::OrgOutcome out;
+  const auto sim = model.make_simulator();
+  stats::OrgOutcome out;
   sim->simulate(scenario, org, out, trace);
   return out;
 }

@@ -58,21 +58,23 @@ struct StudyResult {
   std::uint64_t checkpoints = 0;  // checkpoints written by this process
 };
 
-// Runs the study and writes the results file. Throws ConfigError (bad configuration, bad
+// Runs the study of `cfg` with `model` (built from cfg, once, by the caller) and writes the
+// results file. Throws ConfigError (bad configuration, bad
 // shard, checkpoint present without resume or from another configuration), IoError (output
 // problems, checked before any simulation starts), FormatError (corrupt checkpoint or spool),
 // SimulationError, Interrupted (cancelled: checkpoint written, no file under the final name).
-StudyResult run_study(const config::ResolvedConfig& cfg, const StudyOptions& opt);
+StudyResult run_study(const port::Model& model, const config::ResolvedConfig& cfg,
+                      const StudyOptions& opt);
 
 // Re-simulates one organization of a configuration (replay). `trace` may be null.
-model::OrgOutcome replay_org(const config::ResolvedConfig& cfg, std::uint64_t scenario,
-                             std::uint64_t org, model::TraceSink* trace);
+stats::OrgOutcome replay_org(const port::Model& model, const config::ResolvedConfig& cfg,
+                             std::uint64_t scenario, std::uint64_t org, port::TraceSink* trace);
 
 }  // namespace leadsim::run
 
 namespace leadsim::run {
 // The results-file description of a configured run (also used by merge and checkpoints).
-io::ResultsMeta make_meta(const config::ResolvedConfig& cfg, const model::Model& model,
+io::ResultsMeta make_meta(const config::ResolvedConfig& cfg, const port::Model& model,
                           const std::string& command_line);
 
 // "<output>.partial": the directory holding a study's spool and checkpoint.

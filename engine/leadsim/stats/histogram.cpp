@@ -7,7 +7,7 @@
 
 namespace leadsim::stats {
 
-Bins::Bins(const model::MetricDef& def)
+Bins::Bins(const stats::MetricDef& def)
     : bins_(def.bins), log_(def.log_bins), lo_(def.lo), hi_(def.hi), inv_width_(0.0) {
   if (def.bins < 1 || def.bins > kMaxBins)
     throw std::invalid_argument("metric '" + def.name + "': bins must be in [1, 1000000], not " +

@@ -1,4 +1,4 @@
-// Fixed-bin histograms of one metric (model::MetricDef). Integer counts, so merge is exact.
+// Fixed-bin histograms of one metric (stats::MetricDef). Integer counts, so merge is exact.
 //
 // Edges (B = def.bins, computed once, deterministically, edges[0] = lo and edges[B] = hi
 // exactly, nondecreasing):
@@ -12,7 +12,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "leadsim/model/api.h"
+#include "leadsim/stats/outcome.h"
 
 namespace leadsim::stats {
 
@@ -24,7 +24,7 @@ class Bins {
 
   // Throws std::invalid_argument unless 1 <= bins <= kMaxBins, lo < hi both finite, and
   // lo > 0 for log bins.
-  explicit Bins(const model::MetricDef& def);
+  explicit Bins(const stats::MetricDef& def);
 
   int size() const { return bins_; }  // B; index() == B means overflow
   const std::vector<double>& edges() const { return edges_; }
@@ -45,7 +45,7 @@ class Bins {
 
 class Histogram {
  public:
-  explicit Histogram(const model::MetricDef& def) : bins_(def), counts_(bins_.size(), 0) {}
+  explicit Histogram(const stats::MetricDef& def) : bins_(def), counts_(bins_.size(), 0) {}
   void add(double x);
   // Throws std::invalid_argument when the bins differ.
   void merge(const Histogram& other);

@@ -23,7 +23,7 @@ std::uint64_t fnv1a(std::span<const std::uint8_t> b) {
   return h;
 }
 
-bool same_def(const model::MetricDef& a, const model::MetricDef& b) {
+bool same_def(const stats::MetricDef& a, const stats::MetricDef& b) {
   return a.name == b.name && a.unit == b.unit && a.description == b.description &&
          std::bit_cast<std::uint64_t>(a.lo) == std::bit_cast<std::uint64_t>(b.lo) &&
          std::bit_cast<std::uint64_t>(a.hi) == std::bit_cast<std::uint64_t>(b.hi) &&
@@ -42,14 +42,14 @@ struct Cell {
 struct RunStats::Impl {
   std::uint64_t S, M, K, baseline;
   std::uint64_t orgs = 0;
-  std::vector<model::MetricDef> metrics;
+  std::vector<stats::MetricDef> metrics;
   std::vector<Bins> bins;
   std::vector<std::uint64_t> hist_off;  // [K + 1] offsets of metric k within one (s, m) row
   std::vector<Cell> cells;              // [S, M, K]
   std::vector<PairedDiff> paired;       // [S, M, K]
   std::vector<std::uint64_t> hist;      // [S, M, sum_k (B_k + 2)]
 
-  Impl(std::uint64_t s, std::uint64_t m, std::vector<model::MetricDef> defs, std::uint64_t b)
+  Impl(std::uint64_t s, std::uint64_t m, std::vector<stats::MetricDef> defs, std::uint64_t b)
       : S(s), M(m), K(defs.size()), baseline(b), metrics(std::move(defs)) {
     if (S < 1 || M < 1 || S > kMaxDim || M > kMaxDim || K > kMaxDim)
       throw std::invalid_argument("RunStats: need 1 <= scenarios, modes <= 2^32");
@@ -77,7 +77,7 @@ struct RunStats::Impl {
 };
 
 RunStats::RunStats(std::uint64_t scenarios, std::uint64_t modes,
-                   std::vector<model::MetricDef> metrics, std::uint64_t baseline_mode)
+                   std::vector<stats::MetricDef> metrics, std::uint64_t baseline_mode)
     : impl_(std::make_unique<Impl>(scenarios, modes, std::move(metrics), baseline_mode)) {}
 RunStats::~RunStats() = default;
 RunStats::RunStats(const RunStats& o) : impl_(std::make_unique<Impl>(*o.impl_)) {}
@@ -151,7 +151,7 @@ std::uint64_t RunStats::modes() const {
 std::uint64_t RunStats::baseline_mode() const {
   return impl_->baseline;
 }
-const std::vector<model::MetricDef>& RunStats::metrics() const {
+const std::vector<stats::MetricDef>& RunStats::metrics() const {
   return impl_->metrics;
 }
 const Moments& RunStats::moments(std::uint64_t s, std::uint64_t m, std::uint64_t k) const {
@@ -243,7 +243,7 @@ RunStats RunStats::deserialize(std::span<const std::uint8_t> bytes) {
     r.fail("invalid shape S=" + std::to_string(S) + " M=" + std::to_string(M) +
            " K=" + std::to_string(K) + " baseline=" + std::to_string(baseline));
   r.need(K, 33, "metric definitions");
-  std::vector<model::MetricDef> defs(K);
+  std::vector<stats::MetricDef> defs(K);
   for (auto& d : defs) {
     d.name = r.str();
     d.unit = r.str();

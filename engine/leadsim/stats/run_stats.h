@@ -10,9 +10,9 @@
 #include <span>
 #include <vector>
 
-#include "leadsim/model/api.h"
 #include "leadsim/stats/inference.h"
 #include "leadsim/stats/moments.h"
+#include "leadsim/stats/outcome.h"
 #include "leadsim/stats/quantile_sketch.h"
 #include "leadsim/stats/summary.h"
 
@@ -44,7 +44,7 @@ inline const std::vector<double> kDefaultQuantileLevels = {0.01, 0.05, 0.25, 0.5
 // Thread safety: none; use one RunStats per thread and merge.
 class RunStats {
  public:
-  RunStats(std::uint64_t scenarios, std::uint64_t modes, std::vector<model::MetricDef> metrics,
+  RunStats(std::uint64_t scenarios, std::uint64_t modes, std::vector<stats::MetricDef> metrics,
            std::uint64_t baseline_mode);
   ~RunStats();
   RunStats(const RunStats&);
@@ -71,7 +71,7 @@ class RunStats {
   std::uint64_t scenarios() const;
   std::uint64_t modes() const;
   std::uint64_t baseline_mode() const;
-  const std::vector<model::MetricDef>& metrics() const;
+  const std::vector<stats::MetricDef>& metrics() const;
   const Moments& moments(std::uint64_t s, std::uint64_t m, std::uint64_t k) const;
   const QuantileSketch& sketch(std::uint64_t s, std::uint64_t m, std::uint64_t k) const;
   const PairedDiff& paired(std::uint64_t s, std::uint64_t m, std::uint64_t k) const;

@@ -12,10 +12,10 @@
 #include <string>
 #include <vector>
 
-#include "leadsim/model/leadership/factory.h"
-#include "leadsim/model/leadership/sim.h"
+#include "leadsim/models/leadership/factory.h"
+#include "leadsim/models/leadership/sim.h"
 
-namespace leadsim::model::leadership {
+namespace leadsim::leadership {
 namespace {
 
 using config::DistSpec;
@@ -179,4 +179,4 @@ TEST(EngineRegression, ReplayedScheduleEqualsOwnSchedule) {
 }
 
 }  // namespace
-}  // namespace leadsim::model::leadership
+}  // namespace leadsim::leadership

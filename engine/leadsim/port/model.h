@@ -1,6 +1,8 @@
-// The model-agnostic interface between a model and the engine core. The runner, statistics
-// and results writer see only names, units and vectors of doubles declared here; they know
-// nothing of leadership or of any other model.
+// The port between a model and the engine: what a model must provide (its metrics, record
+// fields and variants, and a per-thread Simulator) and how a model kind is registered (its
+// parameter schema and a factory). The runner, merge and replay receive a `const Model&`;
+// they never look a model up by name. The registry of compiled-in models is at the top of
+// the house (leadsim/models/registry.h), linked only by the app and the tests.
 #pragma once
 
 #include <cstdint>
@@ -11,37 +13,13 @@
 
 #include "leadsim/config/config.h"
 #include "leadsim/config/param.h"
+#include "leadsim/stats/outcome.h"
 
-namespace leadsim::model {
+namespace leadsim::port {
 
-// One outcome metric. Histogram bins: `bins` equal bins on [lo, hi], or log-spaced when
-// log_bins (then lo > 0); values outside go to underflow/overflow counts.
-struct MetricDef {
-  std::string name;
-  std::string unit;
-  std::string description;
-  double lo = 0.0;
-  double hi = 1.0;
-  int bins = 50;
-  bool log_bins = false;
-};
-
-// One per-organization record field (a drawn parameter or structural count).
-struct FieldDef {
-  std::string name;
-  std::string unit;
-  std::string description;
-};
-
-// What simulating one organization yields. Metrics are variant-major:
-// metrics[v * K + k] is metric k under variant (mode) v. A metric that is undefined for an
-// organization (no decisions made, no shock) is NaN and is left out of its statistics.
-struct OrgOutcome {
-  std::vector<double> params;    // record_fields().size()
-  std::vector<double> metrics;   // variants().size() * metrics().size()
-  std::uint64_t events = 0;      // work units for throughput: problems arrived x variants
-  std::uint64_t rng_blocks = 0;  // Philox blocks drawn (the RNG floor)
-};
+using stats::FieldDef;
+using stats::MetricDef;
+using stats::OrgOutcome;
 
 // Receives a per-period trace of one organization (replay --trace). Zero cost when absent.
 class TraceSink {
@@ -87,11 +65,8 @@ class ModelFactory {
   virtual std::vector<std::string> extra_section_prefixes() const { return {}; }
   // Builds the model; validates modes, baseline and extra entries. Throws ConfigError.
   virtual std::unique_ptr<Model> create(const config::ResolvedConfig& cfg) const = 0;
+  // What config::resolve needs of this kind.
+  config::ModelSchema schema() const { return {name(), &params(), extra_section_prefixes()}; }
 };
 
-// The registry of models compiled in. find_model throws ConfigError naming the unknown
-// model and the known ones.
-const std::vector<const ModelFactory*>& all_models();
-const ModelFactory& find_model(const std::string& name);
-
-}  // namespace leadsim::model
+}  // namespace leadsim::port

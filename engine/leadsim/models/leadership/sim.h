@@ -19,12 +19,15 @@
 
 #include "leadsim/config/dist.h"
 #include "leadsim/core/uninit_vector.h"
-#include "leadsim/model/api.h"
-#include "leadsim/model/leadership/params.h"
+#include "leadsim/models/leadership/params.h"
+#include "leadsim/port/model.h"
 #include "leadsim/rng/beta_table.h"
 #include "leadsim/rng/philox.h"
 
-namespace leadsim::model::leadership {
+namespace leadsim::leadership {
+
+using port::TraceSink;
+using stats::MetricDef;
 
 // Who decides a problem (MODEL.md §5).
 enum class Route : std::uint8_t {
@@ -252,4 +255,4 @@ class Engine {
   std::vector<double> trace_row_;
 };
 
-}  // namespace leadsim::model::leadership
+}  // namespace leadsim::leadership

@@ -50,14 +50,16 @@
 
 #include <cstdint>
 
-#include "leadsim/march/detail/steps.h"
-#include "leadsim/model/api.h"
+#include "leadsim/models/march/detail/steps.h"
+#include "leadsim/port/model.h"
 
 namespace leadsim::march {
 
 inline constexpr const char* kModelName = "march1991";
 
-// Stream ids under rng::Purpose::kModel. Part of the replay contract: never renumber.
+// The purpose number of every March stream (rng::tag), and the stream ids under it. Part of
+// the replay contract: never renumber.
+inline constexpr std::uint32_t kStreamPurpose = 11;
 enum class StreamId : std::uint32_t {
   kReality = 1,         // sub 0
   kInitialBeliefs = 2,  // sub 0
@@ -95,7 +97,7 @@ struct RunResult {
 // Preconditions (checked by the factory, not here): m, n >= 1; p1..p4 in [0, 1];
 // max_periods, periods >= 1.
 RunResult simulate_run(const Params& p, std::uint64_t seed, std::uint64_t run, detail::State& state,
-                       model::TraceSink* trace = nullptr,
+                       port::TraceSink* trace = nullptr,
                        detail::KRule rule = detail::KRule::kNetMajority);
 
 }  // namespace leadsim::march

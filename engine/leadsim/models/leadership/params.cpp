@@ -1,8 +1,8 @@
-#include "leadsim/model/leadership/params.h"
+#include "leadsim/models/leadership/params.h"
 
 #include <utility>
 
-namespace leadsim::model::leadership {
+namespace leadsim::leadership {
 namespace {
 
 using config::DistSpec;
@@ -177,4 +177,4 @@ const ParamEntry* find_param(const std::string& name) {
   return nullptr;
 }
 
-}  // namespace leadsim::model::leadership
+}  // namespace leadsim::leadership

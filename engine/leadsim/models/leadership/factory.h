@@ -19,16 +19,13 @@
 #include <vector>
 
 #include "leadsim/config/config.h"
-#include "leadsim/model/api.h"
-#include "leadsim/model/leadership/sim.h"
+#include "leadsim/models/leadership/sim.h"
+#include "leadsim/port/model.h"
 
-namespace leadsim::model {
+namespace leadsim::leadership {
 
-const ModelFactory& leadership_factory();
-
-}  // namespace leadsim::model
-
-namespace leadsim::model::leadership {
+// The factory named "leadership". A static object; thread-safe.
+const port::ModelFactory& factory();
 
 // What create() derives from a configuration: one ScenarioSpec per scenario (swept
 // parameters fixed as constants), the run's modes and baseline. Throws ConfigError.
@@ -43,4 +40,4 @@ ModelSetup resolve_setup(const config::ResolvedConfig& cfg);
 // A ResolvedConfig holding every registry default (tests and tools; no parsing involved).
 config::ResolvedConfig default_config();
 
-}  // namespace leadsim::model::leadership
+}  // namespace leadsim::leadership

@@ -10,7 +10,7 @@
 #include "leadsim/config/dist.h"
 #include "leadsim/config/param.h"
 
-namespace leadsim::model::leadership {
+namespace leadsim::leadership {
 
 // Organization-level parameters (section "org", kind kOrg), drawn once per organization.
 enum OrgParam : int {
@@ -84,4 +84,4 @@ const std::vector<config::ParamDef>& param_defs();
 // The entry named `name`, or nullptr.
 const ParamEntry* find_param(const std::string& name);
 
-}  // namespace leadsim::model::leadership
+}  // namespace leadsim::leadership

@@ -1,4 +1,5 @@
-#include "leadsim/model/leadership/sim.h"
+#include "leadsim/models/leadership/sim.h"
+#include "leadsim/models/leadership/streams.h"
 
 #include <algorithm>
 #include <bit>
@@ -13,10 +14,9 @@
 #include "leadsim/rng/distributions.h"
 #include "leadsim/rng/philox.h"
 
-namespace leadsim::model::leadership {
+namespace leadsim::leadership {
 namespace {
 
-using rng::Purpose;
 using rng::Stream;
 using rng::tag;
 
@@ -192,7 +192,7 @@ std::uint64_t Engine::draw(const ScenarioSpec& spec, std::uint64_t seed, std::ui
       x = s.value();
     } else {
       // Each org-level parameter owns its stream: changing one leaves the others intact.
-      Stream st(seed, org, tag(Purpose::kParam, pi.id), 0);
+      Stream st(seed, org, stream_tag(Purpose::kParam, pi.id), 0);
       x = s.sample(st, pi.lo, pi.hi, pi.integer);
       blocks_ += st.blocks();
     }
@@ -249,7 +249,7 @@ void Engine::draw_structure(const ScenarioSpec& spec) {
   const AgentDraw sm(spec.agent[kSkillManager], trait_beta_[kSkillManager]);
   const AgentDraw sa(spec.agent[kAlignmentWorker], trait_beta_[kAlignmentWorker]);
   for (int i = 0; i < W; ++i) {
-    const auto id = tag(Purpose::kWorker, static_cast<std::uint32_t>(i));
+    const auto id = stream_tag(Purpose::kWorker, static_cast<std::uint32_t>(i));
     Stream hs(seed_, org_id_, id, kSubHome);
     const int h = static_cast<int>(rng::uniform_index(hs, static_cast<std::uint64_t>(D)));
     o.home[static_cast<std::size_t>(i)] = h;
@@ -265,7 +265,7 @@ void Engine::draw_structure(const ScenarioSpec& spec) {
     blocks_ += hs.blocks() + os.blocks() + ks.blocks() + as.blocks();
   }
   for (int m = 0; m < o.managers; ++m) {
-    Stream ms(seed_, org_id_, tag(Purpose::kManager, static_cast<std::uint32_t>(m)),
+    Stream ms(seed_, org_id_, stream_tag(Purpose::kManager, static_cast<std::uint32_t>(m)),
               kSubSkillManager);
     o.g0[static_cast<std::size_t>(m)] = sm(ms);
     blocks_ += ms.blocks();
@@ -285,7 +285,7 @@ void Engine::draw_structure(const ScenarioSpec& spec) {
       const std::int64_t avail = others - static_cast<std::int64_t>(ai.size());
       if (avail <= 0) continue;
       const std::int64_t need = std::min(want, avail);
-      Stream ts(seed_, org_id_, tag(Purpose::kStructure, static_cast<std::uint32_t>(i)),
+      Stream ts(seed_, org_id_, stream_tag(Purpose::kStructure, static_cast<std::uint32_t>(i)),
                 kSubCrossTies);
       auto tied = [&ai](int j) { return std::find(ai.begin(), ai.end(), j) != ai.end(); };
       auto add = [&](int j) {
@@ -396,7 +396,7 @@ void Engine::draw_environment(const ScenarioSpec& spec) {
   for (int t = 0; t < T; ++t) {
     e.period_begin[static_cast<std::size_t>(t)] = static_cast<int>(np);
     for (int i = 0; i < W; ++i) {
-      Stream s(seed_, org_id_, tag(Purpose::kProblems, static_cast<std::uint32_t>(i)),
+      Stream s(seed_, org_id_, stream_tag(Purpose::kProblems, static_cast<std::uint32_t>(i)),
                static_cast<std::uint64_t>(t));
       const std::int64_t n = poisson(s);
       if (n <= 0) {
@@ -454,7 +454,7 @@ void Engine::draw_environment(const ScenarioSpec& spec) {
   for (int t = 0; t < T; ++t) {
     e.turn_begin[static_cast<std::size_t>(t)] = static_cast<int>(e.turn_worker.size());
     if (!(pt > 0.0)) continue;
-    Stream s(seed_, org_id_, tag(Purpose::kTurnover, 0), static_cast<std::uint64_t>(t));
+    Stream s(seed_, org_id_, stream_tag(Purpose::kTurnover, 0), static_cast<std::uint64_t>(t));
     std::int64_t i = -1;
     for (;;) {
       double gap = 0.0;
@@ -474,7 +474,7 @@ void Engine::draw_environment(const ScenarioSpec& spec) {
     for (int q = e.turn_begin[static_cast<std::size_t>(t)];
          q < e.turn_begin[static_cast<std::size_t>(t) + 1]; ++q) {
       const int i = e.turn_worker[static_cast<std::size_t>(q)];
-      const auto id = tag(Purpose::kReplacement, static_cast<std::uint32_t>(i));
+      const auto id = stream_tag(Purpose::kReplacement, static_cast<std::uint32_t>(i));
       const auto sub = static_cast<std::uint64_t>(t) << 2;
       Stream os(seed_, org_id_, id, sub | kReplOther);
       Stream ks(seed_, org_id_, id, sub | kReplHome);
@@ -493,7 +493,7 @@ void Engine::draw_environment(const ScenarioSpec& spec) {
   e.turb_domain.assign(static_cast<std::size_t>(T), -1);
   if (pb > 0.0) {
     for (int t = 0; t < T; ++t) {
-      Stream s(seed_, org_id_, tag(Purpose::kTurbulence, 0), static_cast<std::uint64_t>(t));
+      Stream s(seed_, org_id_, stream_tag(Purpose::kTurbulence, 0), static_cast<std::uint64_t>(t));
       if (s.uniform() < pb) {
         e.turb_domain[static_cast<std::size_t>(t)] =
             static_cast<int>(rng::uniform_index(s, static_cast<std::uint64_t>(D)));
@@ -515,7 +515,7 @@ void Engine::draw_environment(const ScenarioSpec& spec) {
         static_cast<int>(std::min<double>(n1, std::round(c.shock_share * static_cast<double>(n1))));
     scratch_.resize(static_cast<std::size_t>(n1));
     for (int j = 0; j < n1; ++j) scratch_[static_cast<std::size_t>(j)] = j;
-    Stream s(seed_, org_id_, tag(Purpose::kShock, 0), 0);
+    Stream s(seed_, org_id_, stream_tag(Purpose::kShock, 0), 0);
     for (int j = 0; j < n_abs; ++j) {
       const auto r = static_cast<std::size_t>(j) + static_cast<std::size_t>(rng::uniform_index(
                                                        s, static_cast<std::uint64_t>(n1 - j)));
@@ -828,7 +828,7 @@ ModeResult Engine::run_mode_impl(const Policy& pol, const Constants& c, TraceSin
     std::int64_t p_coach = 0, p_help = 0, p_peer = 0;
     double p_value = 0.0;
     const bool shock_now = t >= e.shock_begin && t < e.shock_end && e.absent_count > 0;
-    Stream rs(seed_, org_id_, tag(Purpose::kMode, mode_id), static_cast<std::uint64_t>(t));
+    Stream rs(seed_, org_id_, stream_tag(Purpose::kMode, mode_id), static_cast<std::uint64_t>(t));
 
     // 1. Expiry (§11.4): a problem waiting since arrival + deadline + 1 leaves, no attention.
     // Done per decider in the loops of steps 3 and 4, just before the decider serves (or is
@@ -1237,4 +1237,4 @@ ModeResult Engine::run_mode_impl(const Policy& pol, const Constants& c, TraceSin
   return r;
 }
 
-}  // namespace leadsim::model::leadership
+}  // namespace leadsim::leadership

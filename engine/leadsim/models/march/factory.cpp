@@ -1,4 +1,4 @@
-#include "leadsim/march/factory.h"
+#include "leadsim/models/march/factory.h"
 
 #include <cmath>
 #include <cstddef>
@@ -7,11 +7,19 @@
 #include <vector>
 
 #include "leadsim/core/error.h"
-#include "leadsim/march/model.h"
+#include "leadsim/models/march/model.h"
 
-namespace leadsim::model {
+namespace leadsim::march {
 
 namespace {
+
+using port::FieldDef;
+using port::MetricDef;
+using port::Model;
+using port::ModelFactory;
+using port::OrgOutcome;
+using port::Simulator;
+using port::TraceSink;
 
 using config::ParamDef;
 using config::ParamKind;
@@ -46,8 +54,8 @@ const std::vector<ParamDef>& march_params() {
   return defs;
 }
 
-march::Params to_params(const std::vector<double>& v) {
-  march::Params p;
+Params to_params(const std::vector<double>& v) {
+  Params p;
   p.m = static_cast<int>(v[kM]);
   p.n = static_cast<int>(v[kN]);
   p.p1 = v[kP1];
@@ -117,19 +125,19 @@ class MarchModel final : public Model {
         {"p3", "probability", "turnover rate"},
         {"p4", "probability", "turbulence rate"},
     };
-    variants_ = {march::kModelName};
+    variants_ = {kModelName};
   }
 
   const std::vector<MetricDef>& metrics() const override { return metrics_; }
   const std::vector<std::string>& variants() const override { return variants_; }
   const std::vector<FieldDef>& record_fields() const override { return fields_; }
-  std::string baseline() const override { return march::kModelName; }
+  std::string baseline() const override { return kModelName; }
   std::string event_unit() const override { return "individual-periods"; }
   std::unique_ptr<Simulator> make_simulator() const override;
 
   // Parameters of scenario s: the sweep is row-major with the first axis slowest, as
   // config::ResolvedConfig::scenario_values() defines it.
-  march::Params scenario_params(std::uint64_t s) const {
+  Params scenario_params(std::uint64_t s) const {
     std::vector<double> v = base_;
     for (std::size_t a = axes_.size(); a-- > 0;) {
       const std::uint64_t len = axes_[a].values.size();
@@ -159,8 +167,8 @@ class MarchSimulator final : public Simulator {
 
   void simulate(std::uint64_t scenario, std::uint64_t org, OrgOutcome& out,
                 TraceSink* trace) override {
-    const march::Params p = model_.scenario_params(scenario);
-    const march::RunResult r = march::simulate_run(p, model_.seed(), org, state_, trace);
+    const Params p = model_.scenario_params(scenario);
+    const RunResult r = simulate_run(p, model_.seed(), org, state_, trace);
     out.params = {static_cast<double>(p.m), static_cast<double>(p.n), p.p1, p.p2, p.p3, p.p4};
     out.metrics = {r.knowledge, r.code_correct, static_cast<double>(r.periods),
                    r.individual_knowledge, r.hit_cap ? 1.0 : 0.0};
@@ -170,7 +178,7 @@ class MarchSimulator final : public Simulator {
 
  private:
   const MarchModel& model_;
-  march::detail::State state_;
+  detail::State state_;
 };
 
 std::unique_ptr<Simulator> MarchModel::make_simulator() const {
@@ -179,21 +187,21 @@ std::unique_ptr<Simulator> MarchModel::make_simulator() const {
 
 class MarchFactory final : public ModelFactory {
  public:
-  std::string name() const override { return march::kModelName; }
+  std::string name() const override { return kModelName; }
   std::string description() const override {
     return "March (1991) exploration and exploitation in organizational learning: a code and "
            "its members learn from each other";
   }
   const std::vector<ParamDef>& params() const override { return march_params(); }
   std::unique_ptr<Model> create(const config::ResolvedConfig& cfg) const override {
-    if (!(cfg.modes.empty() || (cfg.modes.size() == 1 && cfg.modes.front() == march::kModelName))) {
+    if (!(cfg.modes.empty() || (cfg.modes.size() == 1 && cfg.modes.front() == kModelName))) {
       std::string list;
       for (const auto& m : cfg.modes) list += (list.empty() ? "" : ",") + m;
       throw ConfigError("run.modes = " + list +
                         ": model march1991 has the single mode "
                         "march1991");
     }
-    if (!cfg.baseline.empty() && cfg.baseline != march::kModelName) {
+    if (!cfg.baseline.empty() && cfg.baseline != kModelName) {
       throw ConfigError("run.baseline = " + cfg.baseline +
                         ": model march1991 has the single mode march1991");
     }
@@ -208,9 +216,9 @@ class MarchFactory final : public ModelFactory {
 
 }  // namespace
 
-const ModelFactory& march_factory() {
+const ModelFactory& factory() {
   static const MarchFactory factory;
   return factory;
 }
 
-}  // namespace leadsim::model
+}  // namespace leadsim::march

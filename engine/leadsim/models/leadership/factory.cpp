@@ -1,4 +1,4 @@
-#include "leadsim/model/leadership/factory.h"
+#include "leadsim/models/leadership/factory.h"
 
 #include <cerrno>
 #include <cmath>
@@ -11,13 +11,20 @@
 #include <vector>
 
 #include "leadsim/core/error.h"
-#include "leadsim/model/leadership/params.h"
-#include "leadsim/model/leadership/sim.h"
+#include "leadsim/models/leadership/params.h"
+#include "leadsim/models/leadership/sim.h"
 #include "leadsim/rng/philox.h"
 
-namespace leadsim::model {
-namespace leadership {
+namespace leadsim::leadership {
 namespace {
+
+using port::FieldDef;
+using port::MetricDef;
+using port::Model;
+using port::ModelFactory;
+using port::OrgOutcome;
+using port::Simulator;
+using port::TraceSink;
 
 // A mode as configured: unset optional fields follow the scenario's [model] values.
 struct ModeDef {
@@ -394,11 +401,10 @@ class LeadershipFactory final : public ModelFactory {
 };
 
 }  // namespace
-}  // namespace leadership
 
-const ModelFactory& leadership_factory() {
-  static const leadership::LeadershipFactory factory;
-  return factory;
+const port::ModelFactory& factory() {
+  static const LeadershipFactory instance;
+  return instance;
 }
 
-}  // namespace leadsim::model
+}  // namespace leadsim::leadership

@@ -8,10 +8,10 @@
 #include <string>
 #include <vector>
 
-#include "leadsim/model/leadership/factory.h"
-#include "leadsim/model/leadership/sim.h"
+#include "leadsim/models/leadership/factory.h"
+#include "leadsim/models/leadership/sim.h"
 
-namespace leadsim::model::leadership {
+namespace leadsim::leadership {
 namespace {
 
 using config::DistSpec;
@@ -686,4 +686,4 @@ TEST(Engine, CoachingWithoutLearningEqualsDelegated) {
 }
 
 }  // namespace
-}  // namespace leadsim::model::leadership
+}  // namespace leadsim::leadership

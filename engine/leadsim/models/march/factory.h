@@ -9,11 +9,11 @@
 // OrgOutcome.events = periods x n (individual-periods).
 #pragma once
 
-#include "leadsim/model/api.h"
+#include "leadsim/port/model.h"
 
-namespace leadsim::model {
+namespace leadsim::march {
 
 // The factory named "march1991". A static object; thread-safe.
-const ModelFactory& march_factory();
+const port::ModelFactory& factory();
 
-}  // namespace leadsim::model
+}  // namespace leadsim::march

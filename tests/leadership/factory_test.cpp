@@ -8,18 +8,19 @@
 #include <vector>
 
 #include "leadsim/core/error.h"
-#include "leadsim/model/leadership/factory.h"
+#include "leadsim/models/leadership/factory.h"
 
-namespace leadsim::model {
+namespace leadsim::leadership {
 namespace {
 
+using port::OrgOutcome;
+using port::TraceSink;
+
 using config::DistSpec;
-using leadership::default_config;
-using leadership::resolve_setup;
 
 std::string config_error(const config::ResolvedConfig& cfg) {
   try {
-    leadership_factory().create(cfg);
+    factory().create(cfg);
   } catch (const ConfigError& e) {
     return e.what();
   }
@@ -31,7 +32,7 @@ config::Entry entry(const std::string& section, const std::string& key, const st
 }
 
 TEST(LeadershipFactory, RegistryHoldsEveryParameterWithDefaults) {
-  const auto& f = leadership_factory();
+  const auto& f = factory();
   EXPECT_EQ(f.name(), "leadership");
   EXPECT_EQ(f.extra_section_prefixes(), std::vector<std::string>{"mode."});
   int org = 0, agent = 0, constant = 0;
@@ -49,15 +50,15 @@ TEST(LeadershipFactory, RegistryHoldsEveryParameterWithDefaults) {
   EXPECT_EQ(org, 15);
   EXPECT_EQ(agent, 4);
   EXPECT_EQ(constant, 25);
-  const auto* theta = leadership::find_param("theta");
+  const auto* theta = find_param("theta");
   ASSERT_NE(theta, nullptr);
   EXPECT_EQ(theta->default_value.value(), 0.35);
-  EXPECT_EQ(leadership::find_param("workers")->def.default_spec, "int_loguniform(10,500)");
-  EXPECT_EQ(leadership::find_param("span")->def.lo, 2);
+  EXPECT_EQ(find_param("workers")->def.default_spec, "int_loguniform(10,500)");
+  EXPECT_EQ(find_param("span")->def.lo, 2);
 }
 
 TEST(LeadershipFactory, DefaultModesAndBaseline) {
-  auto m = leadership_factory().create(default_config());
+  auto m = factory().create(default_config());
   EXPECT_EQ(m->variants(), (std::vector<std::string>{"centralized", "exception", "delegated",
                                                      "coaching", "distributed"}));
   EXPECT_EQ(m->baseline(), "centralized");
@@ -70,10 +71,10 @@ TEST(LeadershipFactory, DefaultModesAndBaseline) {
 
   auto cfg = default_config();
   cfg.modes = {"distributed", "delegated"};
-  m = leadership_factory().create(cfg);
+  m = factory().create(cfg);
   EXPECT_EQ(m->baseline(), "distributed");  // centralized not run: the first mode
   cfg.baseline = "delegated";
-  EXPECT_EQ(leadership_factory().create(cfg)->baseline(), "delegated");
+  EXPECT_EQ(factory().create(cfg)->baseline(), "delegated");
 }
 
 TEST(LeadershipFactory, UnknownModeOrBaselineIsAConfigError) {
@@ -99,7 +100,7 @@ TEST(LeadershipFactory, ModeSectionsOverrideAndDefine) {
   ASSERT_EQ(pol.size(), 3u);
   EXPECT_EQ(pol[0].theta, 0.2);
   EXPECT_EQ(pol[0].teach_share, 0.25);
-  EXPECT_EQ(pol[1].route, leadership::Route::kException);
+  EXPECT_EQ(pol[1].route, Route::kException);
   EXPECT_TRUE(pol[1].peer);
   EXPECT_FALSE(pol[1].supervise);  // unset: as delegated
   EXPECT_EQ(pol[1].coach_share, 0.0);
@@ -138,10 +139,10 @@ TEST(LeadershipFactory, SweepFixesParametersPerScenario) {
   ASSERT_EQ(su.scenarios.size(), 6u);
   // First axis slowest.
   EXPECT_EQ(su.scenarios[4].policies[4].theta, 0.5);
-  EXPECT_EQ(su.scenarios[4].org[leadership::kInfoReach].value(), 0.5);
+  EXPECT_EQ(su.scenarios[4].org[kInfoReach].value(), 0.5);
   EXPECT_EQ(su.scenarios[1].policies[1].theta, 0.2);
 
-  auto m = leadership_factory().create(cfg);
+  auto m = factory().create(cfg);
   auto sim = m->make_simulator();
   OrgOutcome a, b;
   for (std::uint64_t org = 0; org < 20; ++org) {
@@ -181,7 +182,7 @@ class CountingSink : public TraceSink {
 };
 
 TEST(LeadershipFactory, OutcomeShapeEventsAndTrace) {
-  auto m = leadership_factory().create(default_config());
+  auto m = factory().create(default_config());
   auto sim = m->make_simulator();
   OrgOutcome out, again;
   CountingSink sink;
@@ -203,4 +204,4 @@ TEST(LeadershipFactory, OutcomeShapeEventsAndTrace) {
 }
 
 }  // namespace
-}  // namespace leadsim::model
+}  // namespace leadsim::leadership

@@ -17,11 +17,14 @@
 #include <vector>
 
 #include "leadsim/core/error.h"
-#include "leadsim/model/leadership/factory.h"
-#include "leadsim/model/leadership/params.h"
+#include "leadsim/models/leadership/factory.h"
+#include "leadsim/models/leadership/params.h"
 
-namespace leadsim::model {
+namespace leadsim::leadership {
 namespace {
+
+using port::OrgOutcome;
+using port::TraceSink;
 
 using config::DistSpec;
 using Settings = std::vector<std::pair<std::string, double>>;
@@ -37,7 +40,7 @@ const std::map<std::string, double> kCap = {
 
 // A small, fast organization; edges are applied on top.
 config::ResolvedConfig base_config() {
-  auto cfg = leadership::default_config();
+  auto cfg = default_config();
   cfg.params["workers"] = DistSpec::constant(12);
   cfg.params["periods"] = DistSpec::constant(20);
   return cfg;
@@ -45,7 +48,7 @@ config::ResolvedConfig base_config() {
 
 // Simulates `orgs` organizations of `cfg`; returns "" or a description of the first defect.
 std::string check_outcomes(const config::ResolvedConfig& cfg, std::uint64_t orgs) {
-  const auto model = leadership_factory().create(cfg);
+  const auto model = factory().create(cfg);
   const auto sim = model->make_simulator();
   const auto& metrics = model->metrics();
   const std::size_t k = metrics.size();
@@ -86,7 +89,7 @@ config::ResolvedConfig with(const Settings& settings) {
 
 TEST(LeadershipEdges, EveryParameterAtBothEndsOfItsRange) {
   int tried = 0;
-  for (const auto& entry : leadership::param_table()) {
+  for (const auto& entry : param_table()) {
     const auto& def = entry.def;
     const double hi = kCap.count(def.name) ? std::min(def.hi, kCap.at(def.name)) : def.hi;
     for (const double v : {def.lo, hi}) {
@@ -109,7 +112,7 @@ TEST(LeadershipEdges, EveryParameterAtBothEndsOfItsRange) {
       ++tried;
     }
   }
-  EXPECT_EQ(tried, 2 * static_cast<int>(leadership::param_table().size()));
+  EXPECT_EQ(tried, 2 * static_cast<int>(param_table().size()));
 }
 
 TEST(LeadershipEdges, DegenerateOrganizations) {
@@ -182,7 +185,7 @@ TEST(LeadershipEdges, NothingArrivesGivesTheDocumentedNans) {
   // decision_rate 0: no problem arrives, so value/accuracy/alignment/latency/expired are
   // NaN (MODEL.md §9.1) while skill and alignment state metrics stay defined.
   const auto cfg = with({{"decision_rate", 0}, {"turnover", 0}, {"turbulence", 0}});
-  const auto model = leadership_factory().create(cfg);
+  const auto model = factory().create(cfg);
   const auto sim = model->make_simulator();
   OrgOutcome out;
   sim->simulate(0, 0, out);
@@ -201,4 +204,4 @@ TEST(LeadershipEdges, NothingArrivesGivesTheDocumentedNans) {
 }
 
 }  // namespace
-}  // namespace leadsim::model
+}  // namespace leadsim::leadership

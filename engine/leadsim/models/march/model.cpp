@@ -1,4 +1,4 @@
-#include "leadsim/march/model.h"
+#include "leadsim/models/march/model.h"
 
 #include <string>
 #include <vector>
@@ -8,14 +8,13 @@ namespace leadsim::march {
 namespace {
 
 rng::Stream stream(std::uint64_t seed, std::uint64_t run, StreamId id, std::uint64_t sub) {
-  return rng::Stream(seed, run, rng::tag(rng::Purpose::kModel, static_cast<std::uint32_t>(id)),
-                     sub);
+  return rng::Stream(seed, run, rng::tag(kStreamPurpose, static_cast<std::uint32_t>(id)), sub);
 }
 
 }  // namespace
 
 RunResult simulate_run(const Params& p, std::uint64_t seed, std::uint64_t run, detail::State& s,
-                       model::TraceSink* trace, detail::KRule rule) {
+                       port::TraceSink* trace, detail::KRule rule) {
   RunResult out;
   s.resize(p.m, p.n);
   {

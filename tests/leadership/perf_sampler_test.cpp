@@ -64,7 +64,7 @@ Fit fit(std::vector<double> pit) {
 
 template <class Draw>
 Fit fit_sampler(std::uint64_t seed, Draw draw, const std::function<double(double)>& cdf) {
-  Stream g(seed, 0, tag(Purpose::kTest, name_id("perf_sampler")));
+  Stream g(seed, 0, tag(kTestPurpose, name_id("perf_sampler")));
   std::vector<double> pit(kDraws);
   for (auto& u : pit) u = cdf(draw(g));
   return fit(std::move(pit));
@@ -150,7 +150,7 @@ TEST(NormalZig, TailMassBeyondBaseStrip) {
   // within 5 binomial standard errors, and so must the mass beyond 4.5.
   const double r = detail::ziggurat_normal().x[1];
   EXPECT_NEAR(r, 3.6541528853610088, 1e-9);  // Marsaglia & Tsang's published R, 256 strips
-  Stream g(12, 0, tag(Purpose::kTest, name_id("perf_sampler_tail")));
+  Stream g(12, 0, tag(kTestPurpose, name_id("perf_sampler_tail")));
   constexpr int n = 2000000;
   int beyond_r = 0;
   int beyond_45 = 0;
@@ -175,7 +175,7 @@ TEST(ExponentialZig, TailBeyondBaseStrip) {
   // Beyond R ~ 7.697 (mass 4.5e-4) the sampler restarts shifted by R: check the mass there.
   const double r = detail::ziggurat_exponential().x[1];
   EXPECT_NEAR(r, 7.69711747013104972, 1e-9);
-  Stream g(22, 0, tag(Purpose::kTest, name_id("perf_sampler_tail")));
+  Stream g(22, 0, tag(kTestPurpose, name_id("perf_sampler_tail")));
   constexpr int n = 2000000;
   int beyond = 0;
   for (int i = 0; i < n; ++i) beyond += exponential_zig(g) > r ? 1 : 0;
@@ -225,8 +225,8 @@ TEST(BetaZig, FitsArcsine) {
 TEST(BetaZig, ReplaysAndUsesFewWords) {
   // Same stream, same values; the ziggurat needs about 4.1 words per Beta(3, 7).
   const BetaZig p(3, 7);
-  Stream g1(60, 0, tag(Purpose::kTest, 1));
-  Stream g2(60, 0, tag(Purpose::kTest, 1));
+  Stream g1(60, 0, tag(kTestPurpose, 1));
+  Stream g2(60, 0, tag(kTestPurpose, 1));
   constexpr int n = 100000;
   for (int i = 0; i < n; ++i) ASSERT_EQ(beta_zig(g1, p), beta_zig(g2, p));
   const double words = 4.0 * static_cast<double>(g1.blocks()) / n;
@@ -286,8 +286,8 @@ TEST(BetaTable, FastPathShareAndWords) {
     SCOPED_TRACE(testing::Message() << "Beta(" << a << ", " << b << ")");
     const BetaTable t(a, b);
     EXPECT_GT(t.fast_share(), 0.93);
-    Stream g1(90, 0, tag(Purpose::kTest, 2));
-    Stream g2(90, 0, tag(Purpose::kTest, 2));
+    Stream g1(90, 0, tag(kTestPurpose, 2));
+    Stream g2(90, 0, tag(kTestPurpose, 2));
     constexpr int n = 100000;
     for (int i = 0; i < n; ++i) ASSERT_EQ(t(g1), t(g2));  // replays
     const double words = 4.0 * static_cast<double>(g1.blocks()) / n;
@@ -311,8 +311,8 @@ TEST(BetaSampler, ChoosesTheTableOnlyWhereItIsExactAndCheap) {
   BetaSampler moved(0.5, 3.0);
   moved.set(5.5, 4.5);
   const BetaSampler fresh(5.5, 4.5);
-  Stream g1(95, 0, tag(Purpose::kTest, 3));
-  Stream g2(95, 0, tag(Purpose::kTest, 3));
+  Stream g1(95, 0, tag(kTestPurpose, 3));
+  Stream g2(95, 0, tag(kTestPurpose, 3));
   for (int i = 0; i < 1000; ++i) ASSERT_EQ(moved(g1), fresh(g2));
 }
 
