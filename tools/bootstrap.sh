@@ -2,7 +2,8 @@
 # leadsim's quick start on a fresh Debian 12 machine: installs what is missing, builds the
 # release preset, then either runs the default study or runs every test.
 #   tools/bootstrap.sh run  [extra leadsim run arguments]   -> results/default.h5
-#   tools/bootstrap.sh test    -> ctest (all labels, Python checks included), then the
+#   tools/bootstrap.sh test    -> the mpi preset's build and ctest (all labels, Python, MPI
+#                                 and Slurm checks included), then the
 #                                 asan/tsan/lint/fuzz steps of tools/ci_extra.sh
 # Needs root for apt-get; as another user it prints the apt-get line to run and stops.
 set -euo pipefail
@@ -14,11 +15,17 @@ case "$mode" in
   *) echo "usage: tools/bootstrap.sh run|test" >&2; exit 2 ;;
 esac
 
+# What building and running need; the test command adds what the tests need (GoogleTest,
+# Google Benchmark, Debian's Python stack, the sanitizer/lint/format toolchain, a private
+# Slurm cluster and Open MPI for the MPI build).
 packages=(cmake make g++ git pkg-config libtbb-dev libboost-program-options-dev libhdf5-dev
-  librandom123-dev libgtest-dev libbenchmark-dev python3 python3-h5py python3-numpy
-  python3-pandas python3-matplotlib python3-xarray python3-h5netcdf
-  clang-14 libclang-rt-14-dev clang-tidy-14 cppcheck
-  slurm-wlm munge openmpi-bin libopenmpi-dev)
+  librandom123-dev)
+if [[ "$mode" == test ]]; then
+  packages+=(libgtest-dev libbenchmark-dev python3 python3-h5py python3-numpy
+    python3-pandas python3-matplotlib python3-xarray python3-h5netcdf
+    clang-14 libclang-rt-14-dev clang-tidy-14 cppcheck clang-format
+    slurm-wlm munge openmpi-bin libopenmpi-dev)
+fi
 
 missing=()
 for p in "${packages[@]}"; do
@@ -37,15 +44,17 @@ if ((${#missing[@]})); then
 fi
 
 jobs=$(nproc)
-cmake --preset release >&2
 
 if [[ "$mode" == run ]]; then
+  cmake --preset release >&2
   cmake --build --preset release -j "$jobs" --target leadsim >&2
   mkdir -p results
   exec build/release/apps/leadsim run configs/default.ini -o results/default.h5 --force "$@"
 fi
 
-cmake --build --preset release -j "$jobs" >&2
-ctest --preset release -j "$jobs" --timeout 900
+# The tests run on the release build with MPI support (preset mpi), so the MPI tests run too.
+cmake --preset mpi >&2
+cmake --build --preset mpi -j "$jobs" >&2
+ctest --preset mpi -j "$jobs" --timeout 900
 # Sanitizer builds (ASan+UBSan, TSan), static analysis and fuzzing: docs/RELIABILITY.md.
 tools/ci_extra.sh

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # CI beyond the release tests (docs/RELIABILITY.md): run by `tools/bootstrap.sh test` after
-# ctest --preset release. Each step prints its wall time; any failure fails CI.
+# ctest --preset mpi. Each step prints its wall time; any failure fails CI.
 #   1. asan:  ASan+UBSan build (preset asan), every test but the slow statistical ones
 #   2. tsan:  ThreadSanitizer build (preset tsan), the tests that run threads (labels run, cli)
 #   3. lint:  tools/lint.sh (clang-tidy + cppcheck against tools/lint-baseline.txt)
@@ -41,15 +41,20 @@ step_asan() {
 
 step_tsan() {
   configure tsan
-  cmake --build --preset tsan -j "$jobs" --target leadsim leadsim_run_test
+  cmake --build --preset tsan -j "$jobs" --target leadsim leadsim_run_unit_test
   # The runner's unit tests and the CLI (multi-threaded runs, interrupts); the bad-input
   # cases (label reliability) are single-threaded and already run under ASan.
   ctest --preset tsan -j "$jobs" -L "^(run|cli)$" -LE reliability --timeout 900
 }
 
 step_lint() {
-  [[ -f build/release/compile_commands.json ]] || cmake --preset release >/dev/null
-  tools/lint.sh
+  # The MPI build's compile database when the test command made one (it has mpi_run.cpp).
+  if [[ -f build/mpi/compile_commands.json ]]; then
+    LINT_BUILD=build/mpi tools/lint.sh
+  else
+    [[ -f build/release/compile_commands.json ]] || cmake --preset release >/dev/null
+    tools/lint.sh
+  fi
 }
 
 step_fuzz() {

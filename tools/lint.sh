@@ -40,7 +40,14 @@ printf '%s\n' "${sources[@]}" |
   xargs -P "$jobs" -n 1 "$tidy" -p "$build" --quiet 2>/dev/null >"$work/tidy.txt" || true
 sed -nE 's#^([^: ]+):([0-9]+):([0-9]+): (warning|error): .* \[([^]]+)\]$#\1 \2 \3 \5#p' \
   "$work/tidy.txt" | sort -u | { grep . || true; } |
-  awk -v root="$root/" '{f=$1; sub("^" root, "", f); print f ":tidy-" $4}' >"$work/found.txt"
+  # Headers are included through each module's staged include root (build/include/<module>,
+  # symbolic links): report them under their real path in the tree.
+  /usr/bin/python3 -c '
+import os, sys
+for line in sys.stdin:
+    f, _, _, check = line.split()
+    print(os.path.relpath(os.path.realpath(f), sys.argv[1]) + ":tidy-" + check)' "$root" \
+  >"$work/found.txt"
 t1=$(date +%s)
 
 # cppcheck over the same translation units (its own parser; the engine's include paths).
