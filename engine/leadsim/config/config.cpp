@@ -342,7 +342,7 @@ ResolvedConfig resolve(const ConfigTree& tree, std::span<const ModelSchema> mode
         fail(e, "sweep." + e.key + ": '" + e.key + "' is not a parameter of model '" + cfg.model +
                     "'" + suggest(e.key, param_names));
       }
-      SweepAxis axis{e.key, e.value, {}};
+      SweepAxis axis{e.key, e.value, {}, d->unit};
       try {
         axis.values = parse_axis(e.value);
         for (double v : axis.values) validate(*d, DistSpec::constant(v), format_number(v));
