@@ -182,7 +182,7 @@ TEST(Engine, CouplingHigherKcIsRightOnSuperset) {
   eng.finish_environment();
   Policy central{"c", Route::kManager, false, false, 0, 0, 0.35};
   Policy deleg{"d", Route::kWorker, false, false, 0, 0, 0.35};
-  Constants c;
+  Constants c = default_constants();
   eng.run_mode(central, c);
   const auto fc = eng.flags();
   const auto kcc = eng.kc();
@@ -210,7 +210,7 @@ TEST(Engine, DeterministicQueueBacklogAndFifoWaits) {
       for (int j = 0; j < A; ++j) add_problem(eng, t, 0, 0, 1, 0.5, 1, 0.5, 0.5);
     }
     eng.finish_environment();
-    Constants c;
+    Constants c = default_constants();
     c.deadline = 1000;
     c.periods = T;
     Policy pol{"m", Route::kManager, false, false, 0, 0, 0.35};
@@ -243,7 +243,7 @@ TEST(Engine, DeadlineExpiresWithoutAttention) {
   hand_env(eng, 6);
   for (int j = 0; j < 5; ++j) add_problem(eng, 0, 0, 0, 1, 0.5, 1, 0.5, 0.5);
   eng.finish_environment();
-  Constants c;
+  Constants c = default_constants();
   c.deadline = 2;
   c.periods = 6;
   const ModeResult r = eng.run_mode({"m", Route::kManager, false, false, 0, 0, 0.35}, c);
@@ -265,7 +265,7 @@ TEST(Engine, CoachingSessionsCompound) {
   const int n = 37;
   hand_env(eng, n);
   eng.finish_environment();
-  Constants c;
+  Constants c = default_constants();
   c.periods = n;
   c.eta_c = 0.03;
   c.eta_a = 0.05;
@@ -284,7 +284,7 @@ TEST(Engine, CoachingPicksLeastSkilledFirst) {
   eng.org().skill0 = k0;
   hand_env(eng, 1);
   eng.finish_environment();
-  Constants c;
+  Constants c = default_constants();
   c.periods = 1;
   const ModeResult r = eng.run_mode({"coach", Route::kWorker, false, false, 0.5, 0, 0.35}, c);
   EXPECT_EQ(r.coaching_acts, 2);
@@ -657,7 +657,7 @@ TEST(Engine, MeanLatencyCanRiseWithManagerCapacity) {
       for (int j = 0; j < 3; ++j) add_problem(eng, t, 2, 0, 1, 0.5, 1, 0.5, 0.5);
     }
     eng.finish_environment();
-    Constants c;
+    Constants c = default_constants();
     c.periods = T;
     c.deadline = 1;
     mean[c2] = eng.run_mode({"m", Route::kManager, false, false, 0, 0, 0.35}, c).metrics[3];
