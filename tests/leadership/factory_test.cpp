@@ -96,7 +96,8 @@ TEST(LeadershipFactory, ModeSectionsOverrideAndDefine) {
                entry("mode.fast", "peer", "true")};
   cfg.modes = {"distributed", "fast", "coaching"};
   const auto su = resolve_setup(cfg);
-  const auto& pol = su.scenarios[0].policies;
+  const ScenarioSpec sc0 = su.scenario(0);
+  const auto& pol = sc0.policies;
   ASSERT_EQ(pol.size(), 3u);
   EXPECT_EQ(pol[0].theta, 0.2);
   EXPECT_EQ(pol[0].teach_share, 0.25);
@@ -136,11 +137,11 @@ TEST(LeadershipFactory, SweepFixesParametersPerScenario) {
   cfg.sweep.push_back({"theta", "list(0.2,0.5)", {0.2, 0.5}});
   cfg.sweep.push_back({"info_reach", "linspace(0,1,3)", {0.0, 0.5, 1.0}});
   const auto su = resolve_setup(cfg);
-  ASSERT_EQ(su.scenarios.size(), 6u);
+  ASSERT_EQ(su.scenario_count(), 6u);
   // First axis slowest.
-  EXPECT_EQ(su.scenarios[4].policies[4].theta, 0.5);
-  EXPECT_EQ(su.scenarios[4].org[kInfoReach].value(), 0.5);
-  EXPECT_EQ(su.scenarios[1].policies[1].theta, 0.2);
+  EXPECT_EQ(su.scenario(4).policies[4].theta, 0.5);
+  EXPECT_EQ(su.scenario(4).org[kInfoReach].value(), 0.5);
+  EXPECT_EQ(su.scenario(1).policies[1].theta, 0.2);
 
   auto m = factory().create(cfg);
   auto sim = m->make_simulator();
@@ -180,8 +181,8 @@ TEST(LeadershipFactory, EveryDefaultTextParsesToWhatTheSimulationUses) {
            std::memcmp(a.args.data(), b.args.data(), a.args.size() * sizeof(double)) == 0;
   };
   const auto su = resolve_setup(default_config());
-  ASSERT_EQ(su.scenarios.size(), 1u);
-  const ScenarioSpec& sc = su.scenarios[0];
+  ASSERT_EQ(su.scenario_count(), 1u);
+  const ScenarioSpec& sc = su.scenario(0);
   // And resolve() of a configuration that sets nothing but the seed gives the same values.
   const std::vector<config::ModelSchema> schemas = {factory().schema()};
   const auto resolved = config::resolve({entry("run", "seed", "1")}, schemas);

@@ -26,17 +26,6 @@ using port::OrgOutcome;
 using port::Simulator;
 using port::TraceSink;
 
-// A mode as configured: unset optional fields follow the scenario's [model] values.
-struct ModeDef {
-  std::string name;
-  Route route = Route::kWorker;
-  bool supervise = false;
-  bool peer = false;
-  std::optional<double> coach_share;
-  std::optional<double> teach_share;
-  std::optional<double> theta;
-};
-
 std::vector<ModeDef> builtin_modes() {
   return {
       {"centralized", Route::kManager, true, false, 0.0, 0.0, std::nullopt},
@@ -140,6 +129,7 @@ std::vector<ModeDef> known_modes(const std::vector<config::Entry>& extra) {
 void fill_scenario(const std::vector<config::DistSpec>& spec, const std::vector<ModeDef>& modes,
                    ScenarioSpec& sc) {
   const auto& table = param_table();
+  sc.policies.clear();
   Policy defaults;  // the [model] theta and shares, for the modes that leave them unset
   for (std::size_t q = 0; q < table.size(); ++q) {
     const ParamEntry& e = table[q];
@@ -244,30 +234,39 @@ ModelSetup resolve_setup(const config::ResolvedConfig& cfg) {
     out.baseline = cfg.baseline;
   }
 
-  // Registry values (the defaults where a hand-built configuration leaves a parameter out),
-  // then per scenario the swept ones as constants. resolve() has validated every value.
+  out.modes = std::move(selected);
+
+  // Registry values (the defaults where a hand-built configuration leaves a parameter out);
+  // per scenario the swept ones become constants. resolve() has validated every value.
   const auto& table = param_table();
-  std::vector<config::DistSpec> base;
-  base.reserve(table.size());
+  out.values.reserve(table.size());
   for (const auto& e : table) {
     auto it = cfg.params.find(e.def.name);
-    base.push_back(it != cfg.params.end() ? it->second : e.default_value);
+    out.values.push_back(it != cfg.params.end() ? it->second : e.default_value);
   }
-  std::vector<std::size_t> axis_pos;  // table position of each sweep axis' parameter
   for (const auto& ax : cfg.sweep) {
     const ParamEntry* pe = find_param(ax.param);
     if (pe == nullptr) throw ConfigError("sweep." + ax.param + ": unknown parameter");
-    axis_pos.push_back(static_cast<std::size_t>(pe - table.data()));
+    out.axis_pos.push_back(static_cast<std::size_t>(pe - table.data()));
   }
-  out.scenarios.resize(cfg.scenario_count());
-  std::vector<config::DistSpec> spec;
-  for (std::uint64_t s = 0; s < out.scenarios.size(); ++s) {
-    spec = base;
-    const std::vector<double> v = cfg.scenario_values(s);
-    for (std::size_t a = 0; a < v.size(); ++a) spec[axis_pos[a]] = config::DistSpec::constant(v[a]);
-    fill_scenario(spec, selected, out.scenarios[s]);
-  }
+  out.grid.sweep = cfg.sweep;
+  // Every scenario's modes must be valid (coach_share + teach_share <= 1): build each once.
+  ScenarioSpec scratch;
+  for (std::uint64_t s = 0; s < out.scenario_count(); ++s) out.fill(s, scratch);
   return out;
+}
+
+void ModelSetup::fill(std::uint64_t s, ScenarioSpec& out) const {
+  std::vector<config::DistSpec> spec = values;
+  const std::vector<double> v = grid.scenario_values(s);
+  for (std::size_t a = 0; a < v.size(); ++a) spec[axis_pos[a]] = config::DistSpec::constant(v[a]);
+  fill_scenario(spec, modes, out);
+}
+
+ScenarioSpec ModelSetup::scenario(std::uint64_t s) const {
+  ScenarioSpec sc;
+  fill(s, sc);
+  return sc;
 }
 
 namespace {
@@ -286,6 +285,8 @@ class LeadershipSimulator final : public Simulator {
  private:
   const LeadershipModel& model_;
   Engine engine_;
+  ScenarioSpec spec_;  // of scenario spec_of_, rebuilt when the scenario changes
+  std::uint64_t spec_of_ = ~std::uint64_t{0};
 };
 
 class LeadershipModel final : public Model {
@@ -317,11 +318,16 @@ class LeadershipModel final : public Model {
 void LeadershipSimulator::simulate(std::uint64_t scenario, std::uint64_t org, OrgOutcome& out,
                                    TraceSink* trace) {
   const ModelSetup& su = model_.setup();
-  if (scenario >= su.scenarios.size()) {
+  if (scenario >= su.scenario_count()) {
     throw SimulationError("leadership: scenario " + std::to_string(scenario) + " out of range",
                           scenario, org, "");
   }
-  const ScenarioSpec& sc = su.scenarios[scenario];
+  if (scenario != spec_of_) {
+    spec_of_ = ~std::uint64_t{0};
+    su.fill(scenario, spec_);
+    spec_of_ = scenario;
+  }
+  const ScenarioSpec& sc = spec_;
   try {
     out.rng_blocks = engine_.draw(sc, su.seed, org);
     const Organization& o = engine_.org();
