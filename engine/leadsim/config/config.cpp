@@ -182,7 +182,8 @@ const std::vector<RunKey>& run_keys() {
   static const std::vector<RunKey> keys = {
       {{"model", "run", "", "name", "model to simulate (leadsim params lists them)", 0, 0, false,
         ParamKind::kConstant, "leadership"},
-       [](const Entry& e, ResolvedConfig& cfg) { cfg.model = e.value; },
+       // find_schema() has set it from the last [run] model before any entry is applied.
+       [](const Entry&, ResolvedConfig&) {},
        [](const ResolvedConfig& cfg) { return cfg.model; }},
       {{"seed", "run", "", "1", "base seed: organization k of every scenario is keyed by (seed, k)",
         0, 18446744073709551615.0, true, ParamKind::kConstant, "1"},
