@@ -22,7 +22,7 @@ namespace {
 constexpr std::uint64_t kSeed = 1;
 
 ScenarioSpec default_spec() {
-  return resolve_setup(default_config()).scenarios.at(0);
+  return resolve_setup(default_config()).scenario(0);
 }
 
 // Draws whole organizations (structure, agents, ties, environment) with `workers` fixed.

@@ -190,6 +190,26 @@ def case_replay_bitwise():
     check("no record" in p.stdout, "replay without a stored record", p.stdout)
 
 
+def case_sweep_units():
+    # /scenarios/<param> carries the swept parameter's unit from the
+    # model's registry (docs/RESULTS.md), for both models.
+    import h5py
+    run_quick("out.h5", "--set", "sweep.decision_rate=list(1,2)")
+    with h5py.File("out.h5", "r") as f:
+        for name, unit in [("info_reach", "share"), ("decision_rate", "problems/worker/period")]:
+            got = f["scenarios/" + name].attrs["units"]
+            got = got.decode() if isinstance(got, bytes) else got
+            check(got == unit, "scenarios/%s units: %r, want %r" % (name, got, unit))
+    ok("run", os.path.join(SOURCE, "configs", "march1991-fig1.ini"), "-o", "march.h5", "--quiet",
+       "--orgs", "2", "--set", "sweep.p1=list(0.1)", "--set", "sweep.p2=list(0.5)")
+    with h5py.File("march.h5", "r") as f:
+        for name in ["p1", "p2"]:
+            got = f["scenarios/" + name].attrs["units"]
+            got = got.decode() if isinstance(got, bytes) else got
+            want = "probability/dimension/period" if name == "p1" else "probability"
+            check(got == want, "scenarios/%s units: %r, want %r" % (name, got, want))
+
+
 def case_replay_detects_tampering():
     # The comparison must be able to fail: nudge one stored metric by one ulp and one drawn
     # parameter, and replay must exit 1 naming the field (layout of /orgs: docs/RESULTS.md).

@@ -402,5 +402,36 @@ TEST(RunParams, ListsEveryRunAndOutputKey) {
                                              "output.path", "output.samples"}));
 }
 
+// The documented default of every run key (run_params(), the one table resolve() and to_ini()
+// use) is what a configuration that leaves the key out gets.
+TEST(RunParams, DefaultTextsAreTheDefaults) {
+  const ConfigTree minimal = {{"org", "span", "4", "test.ini:1"}};
+  ConfigTree explicit_defaults = minimal;
+  for (const auto& d : run_params()) {
+    if (!d.default_spec.empty()) {
+      explicit_defaults.push_back({d.section, d.name, d.default_spec, "test.ini:2"});
+    }
+  }
+  const ResolvedConfig a = resolve(minimal, kModels);
+  const ResolvedConfig b = resolve(explicit_defaults, kModels);
+  EXPECT_EQ(a.to_ini(), b.to_ini());
+  EXPECT_EQ(a.output, b.output);
+  EXPECT_EQ(ResolvedConfig{}.output, b.output);
+  EXPECT_EQ(ResolvedConfig{}.seed, b.seed);
+  EXPECT_EQ(ResolvedConfig{}.orgs, b.orgs);
+  EXPECT_EQ(ResolvedConfig{}.block_size, b.block_size);
+  EXPECT_EQ(ResolvedConfig{}.samples, b.samples);
+  EXPECT_EQ(ResolvedConfig{}.allow_huge, b.allow_huge);
+  EXPECT_EQ(ResolvedConfig{}.model, b.model);
+}
+
+// A sweep axis carries its parameter's unit, for /scenarios/<param> in the results file.
+TEST(Resolve, SweepAxisCarriesTheParameterUnit) {
+  const auto cfg = resolve_text("[sweep]\ninfo_reach = list(0.2, 0.8)\ndeadline = list(2)\n");
+  ASSERT_EQ(cfg.sweep.size(), 2u);
+  EXPECT_EQ(cfg.sweep[0].unit, "share");
+  EXPECT_EQ(cfg.sweep[1].unit, "periods");
+}
+
 }  // namespace
 }  // namespace leadsim::config

@@ -31,7 +31,7 @@ Policy policy(const ScenarioSpec& sc, const std::string& name) {
 // A hand-built organization: W workers, span s, D domains, every skill/alignment given.
 void hand_org(Engine& eng, int W, int s, int D, double C, double K, double iota, double delta) {
   Organization& o = eng.org();
-  auto sc = resolve_setup(default_config()).scenarios[0];
+  auto sc = resolve_setup(default_config()).scenario(0);
   for (int q = 0; q < kNumOrgParams; ++q) {
     o.p[static_cast<std::size_t>(q)] = sc.org[static_cast<std::size_t>(q)].is_constant()
                                            ? sc.org[static_cast<std::size_t>(q)].value()
@@ -130,7 +130,7 @@ TEST(Engine, OnePeriodAccuracyMatchesFormula) {
   cfg.params["learn_rate"] = k(0);
   cfg.params["turnover"] = k(0);
   cfg.params["turbulence"] = k(0);
-  const ScenarioSpec sc = resolve_setup(cfg).scenarios[0];
+  const ScenarioSpec sc = resolve_setup(cfg).scenario(0);
   Engine eng;
   for (const auto& pol : sc.policies) {
     double right = 0, expect = 0, var = 0;
@@ -182,7 +182,7 @@ TEST(Engine, CouplingHigherKcIsRightOnSuperset) {
   eng.finish_environment();
   Policy central{"c", Route::kManager, false, false, 0, 0, 0.35};
   Policy deleg{"d", Route::kWorker, false, false, 0, 0, 0.35};
-  Constants c;
+  Constants c = default_constants();
   eng.run_mode(central, c);
   const auto fc = eng.flags();
   const auto kcc = eng.kc();
@@ -210,7 +210,7 @@ TEST(Engine, DeterministicQueueBacklogAndFifoWaits) {
       for (int j = 0; j < A; ++j) add_problem(eng, t, 0, 0, 1, 0.5, 1, 0.5, 0.5);
     }
     eng.finish_environment();
-    Constants c;
+    Constants c = default_constants();
     c.deadline = 1000;
     c.periods = T;
     Policy pol{"m", Route::kManager, false, false, 0, 0, 0.35};
@@ -243,7 +243,7 @@ TEST(Engine, DeadlineExpiresWithoutAttention) {
   hand_env(eng, 6);
   for (int j = 0; j < 5; ++j) add_problem(eng, 0, 0, 0, 1, 0.5, 1, 0.5, 0.5);
   eng.finish_environment();
-  Constants c;
+  Constants c = default_constants();
   c.deadline = 2;
   c.periods = 6;
   const ModeResult r = eng.run_mode({"m", Route::kManager, false, false, 0, 0, 0.35}, c);
@@ -265,7 +265,7 @@ TEST(Engine, CoachingSessionsCompound) {
   const int n = 37;
   hand_env(eng, n);
   eng.finish_environment();
-  Constants c;
+  Constants c = default_constants();
   c.periods = n;
   c.eta_c = 0.03;
   c.eta_a = 0.05;
@@ -284,7 +284,7 @@ TEST(Engine, CoachingPicksLeastSkilledFirst) {
   eng.org().skill0 = k0;
   hand_env(eng, 1);
   eng.finish_environment();
-  Constants c;
+  Constants c = default_constants();
   c.periods = 1;
   const ModeResult r = eng.run_mode({"coach", Route::kWorker, false, false, 0.5, 0, 0.35}, c);
   EXPECT_EQ(r.coaching_acts, 2);
@@ -306,7 +306,7 @@ TEST(Engine, FullRecognitionConsultsMostSkilledTie) {
   cfg.params["turnover"] = k(0);
   cfg.params["turbulence"] = k(0);
   cfg.params["skill_other"] = DistSpec{DistSpec::Kind::kChoice, {0.1, 0.3, 0.5}};  // many ties
-  const ScenarioSpec sc = resolve_setup(cfg).scenarios[0];
+  const ScenarioSpec sc = resolve_setup(cfg).scenario(0);
   const Policy pol = policy(sc, "distributed");
   Engine eng;
   std::int64_t checked = 0;
@@ -349,7 +349,7 @@ TEST(Engine, ExceptionEscalatesExactlyBelowTheta) {
   auto cfg = small_config();
   cfg.params["turnover"] = k(0);
   cfg.params["turbulence"] = k(0);
-  const ScenarioSpec sc = resolve_setup(cfg).scenarios[0];
+  const ScenarioSpec sc = resolve_setup(cfg).scenario(0);
   const Policy pol = policy(sc, "exception");
   Engine eng;
   std::int64_t total = 0, below = 0, escalated = 0;
@@ -386,7 +386,7 @@ TEST(Engine, FullReachNoLossEqualSkillsEqualAccuracy) {
   cfg.params["turbulence"] = k(0);
   cfg.params["manager_capacity"] = k(1e6);
   cfg.params["worker_capacity"] = k(1e6);
-  const ScenarioSpec sc = resolve_setup(cfg).scenarios[0];
+  const ScenarioSpec sc = resolve_setup(cfg).scenario(0);
   Engine eng;
   for (std::uint64_t org = 0; org < 100; ++org) {
     eng.draw(sc, 3, org);
@@ -398,7 +398,7 @@ TEST(Engine, FullReachNoLossEqualSkillsEqualAccuracy) {
   // With default attention the decided sets differ; expected accuracies still agree.
   cfg.params["manager_capacity"] = DistSpec{DistSpec::Kind::kUniform, {8, 40}};
   cfg.params["worker_capacity"] = k(4);
-  const ScenarioSpec sd = resolve_setup(cfg).scenarios[0];
+  const ScenarioSpec sd = resolve_setup(cfg).scenario(0);
   double rc = 0, nc = 0, rd = 0, nd = 0;
   for (std::uint64_t org = 0; org < 300; ++org) {
     eng.draw(sd, 3, org);
@@ -418,7 +418,7 @@ TEST(Engine, FullReachNoLossEqualSkillsEqualAccuracy) {
 // of every organization bit-identical (org-level values and every agent's traits).
 TEST(Engine, ChangingOneParameterLeavesOthersIdentical) {
   const auto base_cfg = small_config();
-  const ScenarioSpec base = resolve_setup(base_cfg).scenarios[0];
+  const ScenarioSpec base = resolve_setup(base_cfg).scenario(0);
   struct Change {
     const char* name;
     DistSpec spec;
@@ -437,7 +437,7 @@ TEST(Engine, ChangingOneParameterLeavesOthersIdentical) {
   for (const auto& ch : changes) {
     auto cfg = base_cfg;
     cfg.params[ch.name] = ch.spec;
-    const ScenarioSpec alt = resolve_setup(cfg).scenarios[0];
+    const ScenarioSpec alt = resolve_setup(cfg).scenario(0);
     const std::string n = ch.name;
     for (std::uint64_t org = 0; org < 100; ++org) {
       a.draw(base, 1, org);
@@ -497,7 +497,7 @@ std::uint64_t env_hash(const Environment& e) {
 TEST(Engine, InvariantsOnRandomOrganizations) {
   auto cfg = small_config();
   cfg.params["shock_at"] = k(10);
-  const ScenarioSpec sc = resolve_setup(cfg).scenarios[0];
+  const ScenarioSpec sc = resolve_setup(cfg).scenario(0);
   Engine eng;
   const auto& defs = metric_defs();
   for (std::uint64_t org = 0; org < 1000; ++org) {
@@ -552,7 +552,7 @@ TEST(Engine, InvariantsOnRandomOrganizations) {
 
 // Determinism: an organization simulated twice, or after others, is bit-identical.
 TEST(Engine, DeterministicAcrossOrderAndRepeats) {
-  const ScenarioSpec sc = resolve_setup(small_config()).scenarios[0];
+  const ScenarioSpec sc = resolve_setup(small_config()).scenario(0);
   Engine e1;
   Engine e2;
   std::vector<std::vector<double>> first;
@@ -588,13 +588,13 @@ TEST(Engine, InfoReachNeverLowersDelegatedAccuracy) {
   Engine eng;
   int strict = 0;
   for (std::uint64_t org = 0; org < 1000; ++org) {
-    eng.draw(su.scenarios[0], 1, org);
+    eng.draw(su.scenario(0), 1, org);
     const ModeResult lo =
-        eng.run_mode(policy(su.scenarios[0], "delegated"), su.scenarios[0].constants);
+        eng.run_mode(policy(su.scenario(0), "delegated"), su.scenario(0).constants);
     const auto flo = eng.flags();
-    eng.draw(su.scenarios[1], 1, org);
+    eng.draw(su.scenario(1), 1, org);
     const ModeResult hi =
-        eng.run_mode(policy(su.scenarios[1], "delegated"), su.scenarios[1].constants);
+        eng.run_mode(policy(su.scenario(1), "delegated"), su.scenario(1).constants);
     ASSERT_EQ(lo.decided, hi.decided);
     for (std::size_t p = 0; p < flo.size(); ++p) {
       if ((flo[p] & kRight) != 0) {
@@ -620,14 +620,14 @@ TEST(Engine, ManagerCapacityNeverDelaysCentralizedDecisions) {
   Engine eng;
   int strict = 0;
   for (std::uint64_t org = 0; org < 1000; ++org) {
-    eng.draw(su.scenarios[0], 1, org);
+    eng.draw(su.scenario(0), 1, org);
     const ModeResult lo =
-        eng.run_mode(policy(su.scenarios[0], "centralized"), su.scenarios[0].constants);
+        eng.run_mode(policy(su.scenario(0), "centralized"), su.scenario(0).constants);
     const auto slo = eng.status();
     const auto wlo = eng.wait();
-    eng.draw(su.scenarios[1], 1, org);
+    eng.draw(su.scenario(1), 1, org);
     const ModeResult hi =
-        eng.run_mode(policy(su.scenarios[1], "centralized"), su.scenarios[1].constants);
+        eng.run_mode(policy(su.scenario(1), "centralized"), su.scenario(1).constants);
     ASSERT_GE(hi.decided, lo.decided);
     for (std::size_t p = 0; p < slo.size(); ++p) {
       if (slo[p] == kDecided) {
@@ -657,7 +657,7 @@ TEST(Engine, MeanLatencyCanRiseWithManagerCapacity) {
       for (int j = 0; j < 3; ++j) add_problem(eng, t, 2, 0, 1, 0.5, 1, 0.5, 0.5);
     }
     eng.finish_environment();
-    Constants c;
+    Constants c = default_constants();
     c.periods = T;
     c.deadline = 1;
     mean[c2] = eng.run_mode({"m", Route::kManager, false, false, 0, 0, 0.35}, c).metrics[3];
@@ -670,7 +670,7 @@ TEST(Engine, CoachingWithoutLearningEqualsDelegated) {
   auto cfg = small_config();
   cfg.params["eta_c"] = k(0);
   cfg.params["eta_a"] = k(0);
-  const ScenarioSpec sc = resolve_setup(cfg).scenarios[0];
+  const ScenarioSpec sc = resolve_setup(cfg).scenario(0);
   Engine eng;
   for (std::uint64_t org = 0; org < 1000; ++org) {
     eng.draw(sc, 1, org);

@@ -96,7 +96,8 @@ TEST(LeadershipFactory, ModeSectionsOverrideAndDefine) {
                entry("mode.fast", "peer", "true")};
   cfg.modes = {"distributed", "fast", "coaching"};
   const auto su = resolve_setup(cfg);
-  const auto& pol = su.scenarios[0].policies;
+  const ScenarioSpec sc0 = su.scenario(0);
+  const auto& pol = sc0.policies;
   ASSERT_EQ(pol.size(), 3u);
   EXPECT_EQ(pol[0].theta, 0.2);
   EXPECT_EQ(pol[0].teach_share, 0.25);
@@ -136,11 +137,11 @@ TEST(LeadershipFactory, SweepFixesParametersPerScenario) {
   cfg.sweep.push_back({"theta", "list(0.2,0.5)", {0.2, 0.5}});
   cfg.sweep.push_back({"info_reach", "linspace(0,1,3)", {0.0, 0.5, 1.0}});
   const auto su = resolve_setup(cfg);
-  ASSERT_EQ(su.scenarios.size(), 6u);
+  ASSERT_EQ(su.scenario_count(), 6u);
   // First axis slowest.
-  EXPECT_EQ(su.scenarios[4].policies[4].theta, 0.5);
-  EXPECT_EQ(su.scenarios[4].org[kInfoReach].value(), 0.5);
-  EXPECT_EQ(su.scenarios[1].policies[1].theta, 0.2);
+  EXPECT_EQ(su.scenario(4).policies[4].theta, 0.5);
+  EXPECT_EQ(su.scenario(4).org[kInfoReach].value(), 0.5);
+  EXPECT_EQ(su.scenario(1).policies[1].theta, 0.2);
 
   auto m = factory().create(cfg);
   auto sim = m->make_simulator();
@@ -160,8 +161,76 @@ TEST(LeadershipFactory, SweepFixesParametersPerScenario) {
   }
   cfg.sweep = {{"no_such", "list(1)", {1.0}}};
   EXPECT_NE(config_error(cfg).find("no_such"), std::string::npos);
-  cfg.sweep = {{"info_reach", "list(2)", {2.0}}};
-  EXPECT_NE(config_error(cfg).find("info_reach"), std::string::npos);
+  // Ranges are validated once, by config::resolve (create() trusts a resolved configuration):
+  // the path every run takes refuses a swept value outside the legal range.
+  const std::vector<config::ModelSchema> schemas = {factory().schema()};
+  std::string e;
+  try {
+    config::resolve({entry("sweep", "info_reach", "list(2)")}, schemas);
+  } catch (const ConfigError& err) {
+    e = err.what();
+  }
+  EXPECT_NE(e.find("info_reach"), std::string::npos) << e;
+}
+
+// The default text of every registry entry is the one copy of its default: it parses to
+// exactly the value the simulation uses (drawn specs, Constants fields, mode defaults).
+TEST(LeadershipFactory, EveryDefaultTextParsesToWhatTheSimulationUses) {
+  auto same = [](const DistSpec& a, const DistSpec& b) {
+    return a.kind == b.kind && a.args.size() == b.args.size() &&
+           std::memcmp(a.args.data(), b.args.data(), a.args.size() * sizeof(double)) == 0;
+  };
+  const auto su = resolve_setup(default_config());
+  ASSERT_EQ(su.scenario_count(), 1u);
+  const ScenarioSpec& sc = su.scenario(0);
+  // And resolve() of a configuration that sets nothing but the seed gives the same values.
+  const std::vector<config::ModelSchema> schemas = {factory().schema()};
+  const auto resolved = config::resolve({entry("run", "seed", "1")}, schemas);
+  const Constants dc = default_constants();
+  int int_fields = 0, double_fields = 0, policy_fields = 0;
+  for (const auto& e : param_table()) {
+    const DistSpec parsed = config::parse_dist(e.def.default_spec);
+    EXPECT_TRUE(same(parsed, e.default_value)) << e.def.name;
+    EXPECT_TRUE(same(parsed, resolved.params.at(e.def.name))) << e.def.name;
+    const auto idx = static_cast<std::size_t>(e.index);
+    switch (e.category) {
+      case ParamCategory::kOrg:
+        EXPECT_TRUE(same(parsed, sc.org.at(idx))) << e.def.name;
+        break;
+      case ParamCategory::kAgent:
+        EXPECT_TRUE(same(parsed, sc.agent.at(idx))) << e.def.name;
+        break;
+      case ParamCategory::kConstant: {
+        ASSERT_TRUE(parsed.is_constant()) << e.def.name;
+        const double v = parsed.value();
+        const int bound =
+            (e.int_field != nullptr) + (e.double_field != nullptr) + (e.policy_field != nullptr);
+        EXPECT_EQ(bound, 1) << e.def.name << " must fill exactly one field";
+        if (e.int_field != nullptr) {
+          ++int_fields;
+          EXPECT_EQ(static_cast<double>(sc.constants.*e.int_field), v) << e.def.name;
+          EXPECT_EQ(static_cast<double>(dc.*e.int_field), v) << e.def.name;
+        }
+        if (e.double_field != nullptr) {
+          ++double_fields;
+          EXPECT_EQ(sc.constants.*e.double_field, v) << e.def.name;
+          EXPECT_EQ(dc.*e.double_field, v) << e.def.name;
+        }
+        if (e.policy_field != nullptr) {
+          ++policy_fields;
+          // "distributed" leaves theta and both shares to the [model] values.
+          const Policy& distributed = sc.policies.back();
+          ASSERT_EQ(distributed.name, "distributed");
+          EXPECT_EQ(distributed.*e.policy_field, v) << e.def.name;
+        }
+        break;
+      }
+    }
+  }
+  // Every field of Constants is bound (4 int and 18 double fields), each by one entry.
+  EXPECT_EQ(int_fields, 4);
+  EXPECT_EQ(double_fields, 18);
+  EXPECT_EQ(policy_fields, 3);
 }
 
 class CountingSink : public TraceSink {

@@ -36,7 +36,7 @@ struct Hash {
 
 // Case c of the regression set: a scenario that drives one kind of path.
 inline ScenarioSpec make_case(int c) {
-  ScenarioSpec sc = resolve_setup(default_config()).scenarios.at(0);
+  ScenarioSpec sc = resolve_setup(default_config()).scenario(0);
   auto k = [](double v) { return DistSpec::constant(v); };
   switch (c) {
     case 0:  // default distributions

@@ -103,10 +103,45 @@ TEST(MarchFactory, RejectsOtherModesBaselinesAndSections) {
   cfg.extra = {{"mode.x", "theta", "1", "test.ini:3"}};
   EXPECT_THROW(f.create(cfg), ConfigError);
   cfg.extra = {};
-  cfg.params["p1"] = config::DistSpec{config::DistSpec::Kind::kUniform, {0.1, 0.2}};
-  EXPECT_THROW(f.create(cfg), ConfigError);
-  cfg.params["p1"] = config::DistSpec::constant(1.5);
-  EXPECT_THROW(f.create(cfg), ConfigError);
+  // Values are validated once, by config::resolve (create() trusts a resolved configuration):
+  // the path every run takes refuses a distribution, an out-of-range value and a fractional
+  // swept integer.
+  const std::vector<config::ModelSchema> models = {f.schema()};
+  auto resolve = [&](const std::string& section, const std::string& key, const std::string& value) {
+    config::resolve(
+        {{"run", "model", "march1991", "test.ini:1"}, {section, key, value, "test.ini:2"}}, models);
+  };
+  EXPECT_NO_THROW(resolve("model", "p1", "0.2"));
+  EXPECT_THROW(resolve("model", "p1", "uniform(0.1,0.2)"), ConfigError);
+  EXPECT_THROW(resolve("model", "p1", "1.5"), ConfigError);
+  EXPECT_THROW(resolve("sweep", "m", "list(2.5)"), ConfigError);
+}
+
+TEST(MarchFactory, DefaultTextsAreWhatTheSimulationUses) {
+  // Params holds no defaults: default_params() and a configuration that sets nothing both
+  // take the registry's default texts.
+  const Params d = default_params();
+  EXPECT_EQ(d.m, 30);
+  EXPECT_EQ(d.n, 50);
+  EXPECT_EQ(d.p1, 0.1);
+  EXPECT_EQ(d.p2, 0.5);
+  EXPECT_EQ(d.p3, 0.0);
+  EXPECT_EQ(d.p4, 0.0);
+  EXPECT_EQ(d.max_periods, 10000);
+  EXPECT_EQ(d.periods, 100);
+  config::ResolvedConfig cfg;
+  cfg.model = kModelName;
+  const auto model = march::factory().create(cfg);  // no params: every default
+  auto sim = model->make_simulator();
+  stats::OrgOutcome out;
+  sim->simulate(0, 0, out);
+  EXPECT_EQ(out.params, (std::vector<double>{30, 50, 0.1, 0.5, 0, 0}));
+  const std::vector<config::ModelSchema> models = {march::factory().schema()};
+  const auto resolved = config::resolve({{"run", "model", "march1991", "test.ini:1"}}, models);
+  for (const auto& def : march::factory().params()) {
+    EXPECT_EQ(resolved.params.at(def.name).value(), config::parse_dist(def.default_spec).value())
+        << def.name;
+  }
 }
 
 TEST(MarchFactory, ScenarioValuesAreRowMajorOverTheSweep) {
@@ -122,8 +157,8 @@ TEST(MarchFactory, ScenarioValuesAreRowMajorOverTheSweep) {
   EXPECT_GT(out.rng_blocks, 0U);
   sim->simulate(2, 0, out);
   EXPECT_EQ(out.params, (std::vector<double>{30, 50, 0.1, 0.9, 0, 0}));
-  cfg.sweep = {{"m", "list(2.5)", {2.5}}};
-  EXPECT_THROW(march::factory().create(cfg), ConfigError);
+  cfg.sweep = {{"mm", "list(2)", {2.0}}};
+  EXPECT_THROW(march::factory().create(cfg), ConfigError);  // not a parameter
 }
 
 TEST(MarchFactory, Figure1ConfigResolvesToTheP1ByP2Grid) {
@@ -181,10 +216,10 @@ TEST(MarchSimulator, RunsArePairedAcrossScenarios) {
   for (std::uint64_t k = 0; k < 10; ++k) {
     RecordingTrace a;
     RecordingTrace b;
-    Params pa;
+    Params pa = default_params();
     pa.p1 = 0.1;
     pa.p2 = 0.1;
-    Params pb;
+    Params pb = default_params();
     pb.p1 = 0.9;
     pb.p2 = 0.9;
     simulate_run(pa, 5, k, st, &a);
@@ -197,7 +232,7 @@ TEST(MarchSimulator, RunsArePairedAcrossScenarios) {
 
 TEST(MarchSimulator, StopsAtEquilibriumOrTheCapOrAfterFixedPeriods) {
   detail::State st;
-  Params p;
+  Params p = default_params();
   RecordingTrace trace;
   const RunResult r = simulate_run(p, 1, 0, st, &trace);
   EXPECT_FALSE(r.hit_cap);
@@ -244,7 +279,7 @@ struct Cell {
 Cell run_cell(double p1, double p2, int runs) {
   Cell c;
   detail::State st;
-  Params p;
+  Params p = default_params();
   p.p1 = p1;
   p.p2 = p2;
   for (int k = 0; k < runs; ++k) {

@@ -131,9 +131,303 @@ void check_name(const Entry& e, std::string_view name) {
   }
 }
 
-const std::vector<std::string> kRunKeys = {"model", "seed",     "orgs",      "block_size",
-                                           "modes", "baseline", "allow_huge"};
-const std::vector<std::string> kOutputKeys = {"path", "samples"};
+std::uint64_t parse_seed(const Entry& e) {
+  std::uint64_t v = 0;
+  const auto& s = e.value;
+  const auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (ec != std::errc() || ptr != s.data() + s.size() || s.front() == '-') {
+    fail(e, "run.seed = " + s + ": must be an unsigned 64-bit decimal integer");
+  }
+  return v;
+}
+
+std::vector<std::string> parse_modes(const Entry& e) {
+  std::vector<std::string> modes;
+  std::string_view rest = e.value;
+  for (;;) {
+    const auto comma = rest.find(',');
+    const auto name = trim(rest.substr(0, comma));
+    check_name(e, name);
+    if (std::find(modes.begin(), modes.end(), name) != modes.end()) {
+      fail(e, "run.modes = " + e.value + ": mode '" + std::string(name) + "' listed twice");
+    }
+    modes.emplace_back(name);
+    if (comma == std::string_view::npos) break;
+    rest.remove_prefix(comma + 1);
+  }
+  return modes;
+}
+
+std::int64_t parse_samples(const Entry& e) {
+  if (e.value == "all") return -1;
+  if (e.value == "none") return 0;
+  try {
+    return static_cast<std::int64_t>(integer_value(e, 0.0, kMaxOrgs));
+  } catch (const ConfigError&) {
+    fail(e, "output.samples = " + e.value + ": expected 'all', 'none' or an integer in [0, 1e+12]");
+  }
+}
+
+// A run-level key ([run], [output]): its ParamDef (for `leadsim params`), how an entry sets
+// its field of ResolvedConfig (parsing and validating the text), and its to_ini() text
+// ("" leaves the key out).
+struct RunKey {
+  ParamDef def;
+  void (*apply)(const Entry& e, ResolvedConfig& cfg);
+  std::string (*write)(const ResolvedConfig& cfg);
+};
+
+// Every run key, in to_ini() and `leadsim params` order; sections in order of appearance.
+const std::vector<RunKey>& run_keys() {
+  static const std::vector<RunKey> keys = {
+      {{"model", "run", "", "name", "model to simulate (leadsim params lists them)", 0, 0, false,
+        ParamKind::kConstant, "leadership"},
+       // find_schema() has set it from the last [run] model before any entry is applied.
+       [](const Entry&, ResolvedConfig&) {},
+       [](const ResolvedConfig& cfg) { return cfg.model; }},
+      {{"seed", "run", "", "1", "base seed: organization k of every scenario is keyed by (seed, k)",
+        0, 18446744073709551615.0, true, ParamKind::kConstant, "1"},
+       [](const Entry& e, ResolvedConfig& cfg) { cfg.seed = parse_seed(e); },
+       [](const ResolvedConfig& cfg) { return std::to_string(cfg.seed); }},
+      {{"orgs", "run", "n", "organizations", "organizations simulated per scenario", 1, kMaxOrgs,
+        true, ParamKind::kConstant, "1000"},
+       [](const Entry& e, ResolvedConfig& cfg) {
+         cfg.orgs = static_cast<std::uint64_t>(integer_value(e, 1.0, kMaxOrgs));
+       },
+       [](const ResolvedConfig& cfg) { return std::to_string(cfg.orgs); }},
+      {{"block_size", "run", "", "organizations",
+        "organizations per block: the unit of scheduling, reduction and checkpoints", 1,
+        kMaxBlockSize, true, ParamKind::kConstant, "64"},
+       [](const Entry& e, ResolvedConfig& cfg) {
+         cfg.block_size = static_cast<std::uint32_t>(integer_value(e, 1.0, kMaxBlockSize));
+       },
+       [](const ResolvedConfig& cfg) { return std::to_string(cfg.block_size); }},
+      {{"modes", "run", "", "names", "comma-separated modes to compare (empty: the model's)", 0, 0,
+        false, ParamKind::kConstant, ""},
+       [](const Entry& e, ResolvedConfig& cfg) { cfg.modes = parse_modes(e); },
+       [](const ResolvedConfig& cfg) { return join(cfg.modes, ", "); }},
+      {{"baseline", "run", "", "name", "mode that paired differences are taken against", 0, 0,
+        false, ParamKind::kConstant, ""},
+       [](const Entry& e, ResolvedConfig& cfg) {
+         check_name(e, e.value);
+         cfg.baseline = e.value;
+       },
+       [](const ResolvedConfig& cfg) { return cfg.baseline; }},
+      {{"allow_huge", "run", "", "bool",
+        "true lifts the up-front size limits (278 core-hours, 1 TB of records; RELIABILITY.md)", 0,
+        0, false, ParamKind::kConstant, "false"},
+       [](const Entry& e, ResolvedConfig& cfg) {
+         if (e.value != "true" && e.value != "false") {
+           fail(e, "run.allow_huge = " + e.value + ": expected 'true' or 'false'");
+         }
+         cfg.allow_huge = e.value == "true";
+       },
+       [](const ResolvedConfig& cfg) { return std::string(cfg.allow_huge ? "true" : ""); }},
+      // The results path is where a run writes, not what it computes: to_ini() leaves it out.
+      {{"path", "output", "", "file", "results file (HDF5)", 0, 0, false, ParamKind::kConstant,
+        "leadsim.h5"},
+       [](const Entry& e, ResolvedConfig& cfg) { cfg.output = e.value; },
+       [](const ResolvedConfig&) { return std::string(); }},
+      {{"samples", "output", "", "organizations",
+        "per-organization records kept per scenario: all, none or the first N", 0, kMaxOrgs, true,
+        ParamKind::kConstant, "none"},
+       [](const Entry& e, ResolvedConfig& cfg) { cfg.samples = parse_samples(e); },
+       [](const ResolvedConfig& cfg) {
+         return cfg.samples < 0    ? std::string("all")
+                : cfg.samples == 0 ? std::string("none")
+                                   : std::to_string(cfg.samples);
+       }},
+  };
+  return keys;
+}
+
+const RunKey* find_run_key(std::string_view name) {
+  for (const auto& k : run_keys()) {
+    if (k.def.name == name) return &k;
+  }
+  return nullptr;
+}
+
+std::vector<std::string> run_key_names(std::string_view section) {
+  std::vector<std::string> names;
+  for (const auto& k : run_keys()) {
+    if (k.def.section == section) names.push_back(k.def.name);
+  }
+  return names;
+}
+
+// The sections resolve() knows for a schema: the run keys' sections, [sweep], the parameters'
+// sections, and the model's own section prefixes.
+struct SchemaView {
+  const ModelSchema& schema;
+  std::vector<std::string> param_names;
+  std::vector<std::string> sections;
+
+  explicit SchemaView(const ModelSchema& m) : schema(m), sections({"run", "output", "sweep"}) {
+    for (const auto& d : *m.params) {
+      param_names.push_back(d.name);
+      if (std::find(sections.begin(), sections.end(), d.section) == sections.end()) {
+        sections.push_back(d.section);
+      }
+    }
+  }
+  const ParamDef* find_def(std::string_view name) const {
+    for (const auto& d : *schema.params) {
+      if (d.name == name) return &d;
+    }
+    return nullptr;
+  }
+  bool is_param_section(const std::string& section) const {
+    return section != "run" && section != "output" && section != "sweep" &&
+           std::find(sections.begin(), sections.end(), section) != sections.end();
+  }
+  bool is_extra_section(const std::string& section) const {
+    return std::any_of(schema.section_prefixes.begin(), schema.section_prefixes.end(),
+                       [&](const std::string& p) { return section.compare(0, p.size(), p) == 0; });
+  }
+  // Throws "'KEY' belongs in section [HOME]" when the key is known in another section.
+  void check_misplaced(const Entry& e) const {
+    std::string home;
+    if (const ParamDef* d = find_def(e.key)) {
+      home = d->section;
+    } else if (const RunKey* k = find_run_key(e.key)) {
+      home = k->def.section;
+    }
+    if (!home.empty() && home != e.section) {
+      fail(e, qualified(e) + ": '" + e.key + "' belongs in section [" + home + "]");
+    }
+  }
+};
+
+// Step 1: the model named by the last [run] model (default "leadership") among `models`.
+const ModelSchema& find_schema(const ConfigTree& tree, std::span<const ModelSchema> models,
+                               ResolvedConfig& cfg) {
+  // The model decides which parameter keys exist, so find it first (last setting wins).
+  const Entry* model_entry = nullptr;
+  for (const auto& e : tree) {
+    if (e.section == "run" && e.key == "model") model_entry = &e;
+  }
+  if (model_entry != nullptr) cfg.model = model_entry->value;
+  std::vector<std::string> model_names;
+  for (const auto& m : models) {
+    model_names.push_back(m.name);
+    if (m.name == cfg.model) return m;
+  }
+  const std::string msg =
+      "run.model = " + cfg.model + ": unknown model" + suggest(cfg.model, model_names) +
+      " (known: " + (model_names.empty() ? "none" : join(model_names, ", ")) + ")";
+  throw ConfigError((model_entry != nullptr ? model_entry->origin : "default") + ": " + msg);
+}
+
+// Step 2: a [run] or [output] entry through its row of run_keys().
+void apply_run_key(const Entry& e, const SchemaView& view, ResolvedConfig& cfg) {
+  const RunKey* k = find_run_key(e.key);
+  if (k != nullptr && k->def.section == e.section) {
+    k->apply(e, cfg);
+    return;
+  }
+  view.check_misplaced(e);
+  const std::vector<std::string> known = run_key_names(e.section);
+  fail(e, "unknown key '" + qualified(e) + "'" + suggest(e.key, known) + " (known in [" +
+              e.section + "]: " + join(known, ", ") + ")");
+}
+
+// Step 3: a parameter entry ([org], [model]...): parsed, validated, kept as canonical text.
+void apply_param(const Entry& e, const SchemaView& view,
+                 std::map<std::string, std::string>& set_text) {
+  const ParamDef* d = view.find_def(e.key);
+  if (d == nullptr) {
+    view.check_misplaced(e);
+    std::vector<std::string> here;
+    for (const auto& p : *view.schema.params) {
+      if (p.section == e.section) here.push_back(p.name);
+    }
+    fail(e, "unknown key '" + qualified(e) + "'" + suggest(e.key, here));
+  }
+  if (d->section != e.section) view.check_misplaced(e);
+  DistSpec spec;
+  try {
+    spec = parse_dist(e.value);
+  } catch (const ConfigError& err) {
+    fail(e, qualified(e) + ": " + err.what());
+  }
+  try {
+    validate(*d, spec, e.value);
+  } catch (const ConfigError& err) {
+    fail(e, err.what());
+  }
+  set_text[d->name] = spec.to_string();
+}
+
+// Step 4: a [sweep] entry: the axis values, each validated against the parameter's range
+// (the one place sweep values are checked), and the parameter's unit.
+void apply_sweep(const Entry& e, const SchemaView& view, ResolvedConfig& cfg) {
+  const ParamDef* d = view.find_def(e.key);
+  if (d == nullptr) {
+    fail(e, "sweep." + e.key + ": '" + e.key + "' is not a parameter of model '" + cfg.model + "'" +
+                suggest(e.key, view.param_names));
+  }
+  SweepAxis axis{e.key, e.value, {}, d->unit};
+  try {
+    axis.values = parse_axis(e.value);
+    for (double v : axis.values) validate(*d, DistSpec::constant(v), format_number(v));
+  } catch (const ConfigError& err) {
+    fail(e, "sweep." + e.key + " = " + e.value + ": " + err.what());
+  }
+  auto same = std::find_if(cfg.sweep.begin(), cfg.sweep.end(),
+                           [&](const SweepAxis& a) { return a.param == e.key; });
+  if (same == cfg.sweep.end()) {
+    cfg.sweep.push_back(std::move(axis));
+  } else {
+    *same = std::move(axis);  // a later source overrides, keeping the axis order
+  }
+}
+
+// An entry of a section that is neither a run-key, sweep nor parameter section: the model's
+// own (kept for it in `extra`) or an unknown section.
+void apply_extra(const Entry& e, const SchemaView& view, ResolvedConfig& cfg) {
+  if (!view.is_extra_section(e.section)) {
+    std::string known = join(view.sections, ", ");
+    for (const auto& p : view.schema.section_prefixes) known += ", " + p + "*";
+    const std::string near = closest(e.section, view.sections);
+    fail(e, "unknown section [" + e.section + "]" +
+                (near.empty() ? std::string() : " (did you mean [" + near + "]?)") +
+                " (known: " + known + ")");
+  }
+  cfg.extra.push_back(e);
+}
+
+// Step 5: what the entries say together: baseline among modes, the scenario count, then
+// every parameter (set or default) in registry order.
+void finish(const SchemaView& view, const std::map<std::string, std::string>& set_text,
+            ResolvedConfig& cfg) {
+  if (!cfg.baseline.empty() && !cfg.modes.empty() &&
+      std::find(cfg.modes.begin(), cfg.modes.end(), cfg.baseline) == cfg.modes.end()) {
+    throw ConfigError("run.baseline = " + cfg.baseline + ": not among run.modes (" +
+                      join(cfg.modes, ", ") + ")");
+  }
+  double scenarios = 1.0;
+  for (const auto& a : cfg.sweep) scenarios *= static_cast<double>(a.values.size());
+  if (scenarios > kMaxScenarios) {
+    throw ConfigError("[sweep]: " + format_number(scenarios) + " scenarios exceed the limit of " +
+                      format_number(kMaxScenarios));
+  }
+  for (const auto& d : *view.schema.params) {
+    const auto it = set_text.find(d.name);
+    const std::string& text = it != set_text.end() ? it->second : d.default_spec;
+    DistSpec spec;
+    try {
+      spec = parse_dist(text);
+      validate(d, spec, text);
+    } catch (const ConfigError& err) {
+      // Only a model's own registry can get here: its default is not a legal value.
+      throw ConfigError("model '" + cfg.model + "' default: " + err.what());
+    }
+    cfg.params[d.name] = spec;
+    cfg.param_text[d.name] = spec.to_string();
+    cfg.param_order.emplace_back(d.section, d.name);
+  }
+}
 
 }  // namespace
 
@@ -221,207 +515,20 @@ Entry parse_set(std::string_view arg) {
 
 ResolvedConfig resolve(const ConfigTree& tree, std::span<const ModelSchema> models) {
   ResolvedConfig cfg;
-
-  // The model decides which parameter keys exist, so find it first (last setting wins).
-  const Entry* model_entry = nullptr;
-  for (const auto& e : tree) {
-    if (e.section == "run" && e.key == "model") model_entry = &e;
-  }
-  if (model_entry != nullptr) cfg.model = model_entry->value;
-  const ModelSchema* schema = nullptr;
-  std::vector<std::string> model_names;
-  for (const auto& m : models) {
-    model_names.push_back(m.name);
-    if (m.name == cfg.model) schema = &m;
-  }
-  if (schema == nullptr) {
-    const std::string msg =
-        "run.model = " + cfg.model + ": unknown model" + suggest(cfg.model, model_names) +
-        " (known: " + (model_names.empty() ? "none" : join(model_names, ", ")) + ")";
-    throw ConfigError((model_entry != nullptr ? model_entry->origin : "default") + ": " + msg);
-  }
-
-  const auto& defs = *schema->params;
-  std::vector<std::string> param_names;
-  std::vector<std::string> sections = {"run", "output", "sweep"};
-  for (const auto& d : defs) {
-    param_names.push_back(d.name);
-    if (std::find(sections.begin(), sections.end(), d.section) == sections.end()) {
-      sections.push_back(d.section);
-    }
-  }
-  const auto& prefixes = schema->section_prefixes;
-  auto find_def = [&](std::string_view name) -> const ParamDef* {
-    for (const auto& d : defs) {
-      if (d.name == name) return &d;
-    }
-    return nullptr;
-  };
-  auto misplaced = [&](const Entry& e) {
-    std::string home;
-    if (const ParamDef* d = find_def(e.key)) {
-      home = d->section;
-    } else if (std::find(kRunKeys.begin(), kRunKeys.end(), e.key) != kRunKeys.end()) {
-      home = "run";
-    } else if (std::find(kOutputKeys.begin(), kOutputKeys.end(), e.key) != kOutputKeys.end()) {
-      home = "output";
-    }
-    if (!home.empty() && home != e.section) {
-      fail(e, qualified(e) + ": '" + e.key + "' belongs in section [" + home + "]");
-    }
-  };
-
+  const SchemaView view(find_schema(tree, models, cfg));
   std::map<std::string, std::string> set_text;  // param -> value as written
   for (const auto& e : tree) {
-    if (e.section == "run") {
-      if (e.key == "model") continue;
-      if (e.key == "seed") {
-        std::uint64_t v = 0;
-        const auto& s = e.value;
-        const auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-        if (ec != std::errc() || ptr != s.data() + s.size() || s.front() == '-') {
-          fail(e, "run.seed = " + s + ": must be an unsigned 64-bit decimal integer");
-        }
-        cfg.seed = v;
-      } else if (e.key == "orgs") {
-        cfg.orgs = static_cast<std::uint64_t>(integer_value(e, 1.0, kMaxOrgs));
-      } else if (e.key == "block_size") {
-        cfg.block_size = static_cast<std::uint32_t>(integer_value(e, 1.0, kMaxBlockSize));
-      } else if (e.key == "modes") {
-        std::vector<std::string> modes;
-        std::string_view rest = e.value;
-        for (;;) {
-          const auto comma = rest.find(',');
-          const auto name = trim(rest.substr(0, comma));
-          check_name(e, name);
-          if (std::find(modes.begin(), modes.end(), name) != modes.end()) {
-            fail(e, "run.modes = " + e.value + ": mode '" + std::string(name) + "' listed twice");
-          }
-          modes.emplace_back(name);
-          if (comma == std::string_view::npos) break;
-          rest.remove_prefix(comma + 1);
-        }
-        cfg.modes = std::move(modes);
-      } else if (e.key == "baseline") {
-        check_name(e, e.value);
-        cfg.baseline = e.value;
-      } else if (e.key == "allow_huge") {
-        if (e.value != "true" && e.value != "false") {
-          fail(e, "run.allow_huge = " + e.value + ": expected 'true' or 'false'");
-        }
-        cfg.allow_huge = e.value == "true";
-      } else {
-        misplaced(e);
-        fail(e, "unknown key '" + qualified(e) + "'" + suggest(e.key, kRunKeys) +
-                    " (known in [run]: " + join(kRunKeys, ", ") + ")");
-      }
-    } else if (e.section == "output") {
-      if (e.key == "path") {
-        cfg.output = e.value;
-      } else if (e.key == "samples") {
-        if (e.value == "all") {
-          cfg.samples = -1;
-        } else if (e.value == "none") {
-          cfg.samples = 0;
-        } else {
-          try {
-            cfg.samples = static_cast<std::int64_t>(integer_value(e, 0.0, kMaxOrgs));
-          } catch (const ConfigError&) {
-            fail(e, "output.samples = " + e.value +
-                        ": expected 'all', 'none' or an integer in [0, 1e+12]");
-          }
-        }
-      } else {
-        misplaced(e);
-        fail(e, "unknown key '" + qualified(e) + "'" + suggest(e.key, kOutputKeys) +
-                    " (known in [output]: " + join(kOutputKeys, ", ") + ")");
-      }
+    if (e.section == "run" || e.section == "output") {
+      apply_run_key(e, view, cfg);
     } else if (e.section == "sweep") {
-      const ParamDef* d = find_def(e.key);
-      if (d == nullptr) {
-        fail(e, "sweep." + e.key + ": '" + e.key + "' is not a parameter of model '" + cfg.model +
-                    "'" + suggest(e.key, param_names));
-      }
-      SweepAxis axis{e.key, e.value, {}};
-      try {
-        axis.values = parse_axis(e.value);
-        for (double v : axis.values) validate(*d, DistSpec::constant(v), format_number(v));
-      } catch (const ConfigError& err) {
-        fail(e, "sweep." + e.key + " = " + e.value + ": " + err.what());
-      }
-      auto same = std::find_if(cfg.sweep.begin(), cfg.sweep.end(),
-                               [&](const SweepAxis& a) { return a.param == e.key; });
-      if (same == cfg.sweep.end()) {
-        cfg.sweep.push_back(std::move(axis));
-      } else {
-        *same = std::move(axis);  // a later source overrides, keeping the axis order
-      }
-    } else if (std::find(sections.begin(), sections.end(), e.section) != sections.end()) {
-      const ParamDef* d = find_def(e.key);
-      if (d == nullptr) {
-        misplaced(e);
-        std::vector<std::string> here;
-        for (const auto& p : defs) {
-          if (p.section == e.section) here.push_back(p.name);
-        }
-        fail(e, "unknown key '" + qualified(e) + "'" + suggest(e.key, here));
-      }
-      if (d->section != e.section) misplaced(e);
-      DistSpec spec;
-      try {
-        spec = parse_dist(e.value);
-      } catch (const ConfigError& err) {
-        fail(e, qualified(e) + ": " + err.what());
-      }
-      try {
-        validate(*d, spec, e.value);
-      } catch (const ConfigError& err) {
-        fail(e, err.what());
-      }
-      set_text[d->name] = spec.to_string();
+      apply_sweep(e, view, cfg);
+    } else if (view.is_param_section(e.section)) {
+      apply_param(e, view, set_text);
     } else {
-      const bool extra = std::any_of(prefixes.begin(), prefixes.end(), [&](const std::string& p) {
-        return e.section.compare(0, p.size(), p) == 0;
-      });
-      if (!extra) {
-        std::string known = join(sections, ", ");
-        for (const auto& p : prefixes) known += ", " + p + "*";
-        const std::string near = closest(e.section, sections);
-        fail(e, "unknown section [" + e.section + "]" +
-                    (near.empty() ? std::string() : " (did you mean [" + near + "]?)") +
-                    " (known: " + known + ")");
-      }
-      cfg.extra.push_back(e);
+      apply_extra(e, view, cfg);
     }
   }
-
-  if (!cfg.baseline.empty() && !cfg.modes.empty() &&
-      std::find(cfg.modes.begin(), cfg.modes.end(), cfg.baseline) == cfg.modes.end()) {
-    throw ConfigError("run.baseline = " + cfg.baseline + ": not among run.modes (" +
-                      join(cfg.modes, ", ") + ")");
-  }
-  double scenarios = 1.0;
-  for (const auto& a : cfg.sweep) scenarios *= static_cast<double>(a.values.size());
-  if (scenarios > kMaxScenarios) {
-    throw ConfigError("[sweep]: " + format_number(scenarios) + " scenarios exceed the limit of " +
-                      format_number(kMaxScenarios));
-  }
-
-  for (const auto& d : defs) {
-    const auto it = set_text.find(d.name);
-    const std::string& text = it != set_text.end() ? it->second : d.default_spec;
-    DistSpec spec;
-    try {
-      spec = parse_dist(text);
-      validate(d, spec, text);
-    } catch (const ConfigError& err) {
-      // Only a model's own registry can get here: its default is not a legal value.
-      throw ConfigError("model '" + cfg.model + "' default: " + err.what());
-    }
-    cfg.params[d.name] = spec;
-    cfg.param_text[d.name] = spec.to_string();
-    cfg.param_order.emplace_back(d.section, d.name);
-  }
+  finish(view, set_text, cfg);
   check_work(cfg);
   return cfg;
 }
@@ -471,19 +578,17 @@ void check_work(const ResolvedConfig& cfg) {
 }
 
 std::string ResolvedConfig::to_ini() const {
-  std::string s = "[run]\n";
-  s += "model = " + model + "\n";
-  s += "seed = " + std::to_string(seed) + "\n";
-  s += "orgs = " + std::to_string(orgs) + "\n";
-  s += "block_size = " + std::to_string(block_size) + "\n";
-  if (!modes.empty()) s += "modes = " + join(modes, ", ") + "\n";
-  if (!baseline.empty()) s += "baseline = " + baseline + "\n";
-  if (allow_huge) s += "allow_huge = true\n";
-  s += "\n[output]\nsamples = ";
-  s += samples < 0    ? std::string("all")
-       : samples == 0 ? std::string("none")
-                      : std::to_string(samples);
-  s += "\n";
+  std::string s;
+  std::string run_section;
+  for (const auto& k : run_keys()) {
+    const std::string value = k.write(*this);
+    if (value.empty()) continue;
+    if (k.def.section != run_section) {
+      run_section = k.def.section;
+      s += (s.empty() ? "[" : "\n[") + run_section + "]\n";
+    }
+    s += k.def.name + " = " + value + "\n";
+  }
 
   std::vector<std::string> sections;  // in registry order of first appearance
   for (const auto& [section, name] : param_order) {
@@ -540,29 +645,11 @@ std::vector<double> ResolvedConfig::scenario_values(std::uint64_t s) const {
 }
 
 const std::vector<ParamDef>& run_params() {
-  static const std::vector<ParamDef> defs = {
-      {"model", "run", "", "name", "model to simulate (leadsim params lists them)", 0, 0, false,
-       ParamKind::kConstant, "leadership"},
-      {"seed", "run", "", "1", "base seed: organization k of every scenario is keyed by (seed, k)",
-       0, 18446744073709551615.0, true, ParamKind::kConstant, "1"},
-      {"orgs", "run", "n", "organizations", "organizations simulated per scenario", 1, kMaxOrgs,
-       true, ParamKind::kConstant, "1000"},
-      {"block_size", "run", "", "organizations",
-       "organizations per block: the unit of scheduling, reduction and checkpoints", 1,
-       kMaxBlockSize, true, ParamKind::kConstant, "64"},
-      {"modes", "run", "", "names", "comma-separated modes to compare (empty: the model's)", 0, 0,
-       false, ParamKind::kConstant, ""},
-      {"baseline", "run", "", "name", "mode that paired differences are taken against", 0, 0, false,
-       ParamKind::kConstant, ""},
-      {"allow_huge", "run", "", "bool",
-       "true lifts the up-front size limits (278 core-hours, 1 TB of records; RELIABILITY.md)", 0,
-       0, false, ParamKind::kConstant, "false"},
-      {"path", "output", "", "file", "results file (HDF5)", 0, 0, false, ParamKind::kConstant,
-       "leadsim.h5"},
-      {"samples", "output", "", "organizations",
-       "per-organization records kept per scenario: all, none or the first N", 0, kMaxOrgs, true,
-       ParamKind::kConstant, "none"},
-  };
+  static const std::vector<ParamDef> defs = [] {
+    std::vector<ParamDef> d;
+    for (const auto& k : run_keys()) d.push_back(k.def);
+    return d;
+  }();
   return defs;
 }
 

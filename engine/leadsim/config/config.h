@@ -40,6 +40,7 @@ struct SweepAxis {
   std::string param;  // registry name
   std::string text;   // "linspace(0,1,11)"
   std::vector<double> values;
+  std::string unit = {};  // the parameter's ParamDef::unit, filled by resolve()
 };
 
 struct ResolvedConfig {

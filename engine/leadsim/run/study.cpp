@@ -48,7 +48,10 @@ io::ResultsMeta make_meta(const config::ResolvedConfig& cfg, const port::Model& 
   meta.record_fields = model.record_fields();
   meta.scenarios = cfg.scenario_count();
   meta.samples = cfg.samples;
-  for (const auto& axis : cfg.sweep) meta.sweep_params.push_back(axis.param);
+  for (const auto& axis : cfg.sweep) {
+    meta.sweep_params.push_back(axis.param);
+    meta.sweep_units.push_back(axis.unit.empty() ? "unspecified" : axis.unit);
+  }
   meta.scenario_values.assign(cfg.sweep.size(), std::vector<double>(meta.scenarios));
   for (std::uint64_t s = 0; s < meta.scenarios; ++s) {
     const std::vector<double> v = cfg.scenario_values(s);

@@ -26,17 +26,6 @@ using port::OrgOutcome;
 using port::Simulator;
 using port::TraceSink;
 
-// A mode as configured: unset optional fields follow the scenario's [model] values.
-struct ModeDef {
-  std::string name;
-  Route route = Route::kWorker;
-  bool supervise = false;
-  bool peer = false;
-  std::optional<double> coach_share;
-  std::optional<double> teach_share;
-  std::optional<double> theta;
-};
-
 std::vector<ModeDef> builtin_modes() {
   return {
       {"centralized", Route::kManager, true, false, 0.0, 0.0, std::nullopt},
@@ -87,67 +76,10 @@ std::string join(const std::vector<ModeDef>& modes) {
   return s;
 }
 
-Constants make_constants(const std::array<double, kNumConstParams>& v) {
-  auto i = [&v](ConstParam p) {
-    return static_cast<int>(std::lround(v[static_cast<std::size_t>(p)]));
-  };
-  auto d = [&v](ConstParam p) { return v[static_cast<std::size_t>(p)]; };
-  Constants c;
-  c.periods = i(kPeriods);
-  c.psi0 = d(kPsi0);
-  c.rho0 = d(kRho0);
-  c.misalign_penalty = d(kMisalignPenalty);
-  c.delay_discount = d(kDelayDiscount);
-  c.deadline = i(kDeadline);
-  c.consult_cost = d(kConsultCost);
-  c.coach_cost = d(kCoachCost);
-  c.teach_cost = d(kTeachCost);
-  c.peer_coach_cost = d(kPeerCoachCost);
-  c.supervision_cost = d(kSupervisionCost);
-  c.learn_rate = d(kLearnRate);
-  c.eta_c = d(kEtaC);
-  c.eta_a = d(kEtaA);
-  c.eta_psi = d(kEtaPsi);
-  c.eta_rho = d(kEtaRho);
-  c.eta_p = d(kEtaP);
-  c.team_preference = d(kTeamPreference);
-  c.problem_concentration = d(kProblemConcentration);
-  c.shock_at = i(kShockAt);
-  c.shock_length = i(kShockLength);
-  c.shock_share = d(kShockShare);
-  return c;
-}
-
-}  // namespace
-
-config::ResolvedConfig default_config() {
-  config::ResolvedConfig cfg;
-  for (const auto& e : param_table()) {
-    cfg.params[e.def.name] = e.default_value;
-    cfg.param_text[e.def.name] = e.def.default_spec;
-  }
-  return cfg;
-}
-
-ModelSetup resolve_setup(const config::ResolvedConfig& cfg) {
-  ModelSetup out;
-  out.seed = cfg.seed;
-  const auto& table = param_table();
-
-  // Base specs.
-  std::vector<config::DistSpec> base;
-  base.reserve(table.size());
-  for (const auto& e : table) {
-    auto it = cfg.params.find(e.def.name);
-    base.push_back(it != cfg.params.end() ? it->second : e.default_value);
-    if (e.category == ParamCategory::kConstant && !base.back().is_constant()) {
-      throw ConfigError(e.def.section + "." + e.def.name + ": a model constant takes a number");
-    }
-  }
-
-  // Modes: built-ins, then [mode.NAME] overrides and definitions.
+// The built-in modes, then the [mode.NAME] sections' overrides and definitions.
+std::vector<ModeDef> known_modes(const std::vector<config::Entry>& extra) {
   std::vector<ModeDef> known = builtin_modes();
-  for (const auto& en : cfg.extra) {
+  for (const auto& en : extra) {
     if (en.section.rfind("mode.", 0) != 0) {
       throw ConfigError(where(en) + ": the leadership model owns no section " + en.section);
     }
@@ -190,6 +122,63 @@ ModelSetup resolve_setup(const config::ResolvedConfig& cfg) {
                         " (known: route, supervise, peer, coach_share, teach_share, theta)");
     }
   }
+  return known;
+}
+
+// Scenario values in registry order -> the drawn specs, constants and policies they fill.
+void fill_scenario(const std::vector<config::DistSpec>& spec, const std::vector<ModeDef>& modes,
+                   ScenarioSpec& sc) {
+  const auto& table = param_table();
+  sc.policies.clear();
+  Policy defaults;  // the [model] theta and shares, for the modes that leave them unset
+  for (std::size_t q = 0; q < table.size(); ++q) {
+    const ParamEntry& e = table[q];
+    const auto idx = static_cast<std::size_t>(e.index);
+    switch (e.category) {
+      case ParamCategory::kOrg:
+        sc.org[idx] = spec[q];
+        break;
+      case ParamCategory::kAgent:
+        sc.agent[idx] = spec[q];
+        break;
+      case ParamCategory::kConstant:
+        set_constant(e, spec[q].value(), sc.constants);
+        if (e.policy_field != nullptr) defaults.*e.policy_field = spec[q].value();
+        break;
+    }
+  }
+  for (const auto& md : modes) {
+    Policy p;
+    p.name = md.name;
+    p.route = md.route;
+    p.supervise = md.supervise;
+    p.peer = md.peer;
+    p.coach_share = md.coach_share.value_or(defaults.coach_share);
+    p.teach_share = md.teach_share.value_or(defaults.teach_share);
+    p.theta = md.theta.value_or(defaults.theta);
+    if (p.coach_share + p.teach_share > 1.0) {
+      throw ConfigError("mode." + md.name + ": coach_share + teach_share = " +
+                        std::to_string(p.coach_share + p.teach_share) + " exceeds 1");
+    }
+    sc.policies.push_back(std::move(p));
+  }
+}
+
+}  // namespace
+
+config::ResolvedConfig default_config() {
+  config::ResolvedConfig cfg;
+  for (const auto& e : param_table()) {
+    cfg.params[e.def.name] = e.default_value;
+    cfg.param_text[e.def.name] = e.def.default_spec;
+  }
+  return cfg;
+}
+
+ModelSetup resolve_setup(const config::ResolvedConfig& cfg) {
+  ModelSetup out;
+  out.seed = cfg.seed;
+  const std::vector<ModeDef> known = known_modes(cfg.extra);
   std::vector<ModeDef> selected;
   if (cfg.modes.empty()) {
     selected = builtin_modes();
@@ -245,68 +234,39 @@ ModelSetup resolve_setup(const config::ResolvedConfig& cfg) {
     out.baseline = cfg.baseline;
   }
 
-  // Sweep axes.
-  std::vector<const ParamEntry*> axis_param;
-  std::uint64_t count = 1;
+  out.modes = std::move(selected);
+
+  // Registry values (the defaults where a hand-built configuration leaves a parameter out);
+  // per scenario the swept ones become constants. resolve() has validated every value.
+  const auto& table = param_table();
+  out.values.reserve(table.size());
+  for (const auto& e : table) {
+    auto it = cfg.params.find(e.def.name);
+    out.values.push_back(it != cfg.params.end() ? it->second : e.default_value);
+  }
   for (const auto& ax : cfg.sweep) {
     const ParamEntry* pe = find_param(ax.param);
     if (pe == nullptr) throw ConfigError("sweep." + ax.param + ": unknown parameter");
-    if (ax.values.empty()) throw ConfigError("sweep." + ax.param + ": no values");
-    for (double x : ax.values) {
-      if (!(x >= pe->def.lo && x <= pe->def.hi) || (pe->def.integer && x != std::round(x))) {
-        throw ConfigError("sweep." + ax.param + " = " + ax.text + ": value " + std::to_string(x) +
-                          " leaves the legal range of " + pe->def.section + "." + pe->def.name);
-      }
-    }
-    axis_param.push_back(pe);
-    count *= ax.values.size();
+    out.axis_pos.push_back(static_cast<std::size_t>(pe - table.data()));
   }
-
-  out.scenarios.resize(count);
-  for (std::uint64_t s = 0; s < count; ++s) {
-    std::vector<config::DistSpec> spec = base;
-    // Row-major over the axes, first axis slowest (ResolvedConfig::scenario_values).
-    std::uint64_t rest = s;
-    for (std::size_t a = cfg.sweep.size(); a-- > 0;) {
-      const auto n = cfg.sweep[a].values.size();
-      const double x = cfg.sweep[a].values[rest % n];
-      rest /= n;
-      spec[static_cast<std::size_t>(axis_param[a] - table.data())] = config::DistSpec::constant(x);
-    }
-    ScenarioSpec& sc = out.scenarios[s];
-    std::array<double, kNumConstParams> cv{};
-    for (std::size_t q = 0; q < table.size(); ++q) {
-      const auto idx = static_cast<std::size_t>(table[q].index);
-      switch (table[q].category) {
-        case ParamCategory::kOrg:
-          sc.org[idx] = spec[q];
-          break;
-        case ParamCategory::kAgent:
-          sc.agent[idx] = spec[q];
-          break;
-        case ParamCategory::kConstant:
-          cv[idx] = spec[q].value();
-          break;
-      }
-    }
-    sc.constants = make_constants(cv);
-    for (const auto& md : selected) {
-      Policy p;
-      p.name = md.name;
-      p.route = md.route;
-      p.supervise = md.supervise;
-      p.peer = md.peer;
-      p.coach_share = md.coach_share.value_or(cv[kCoachShare]);
-      p.teach_share = md.teach_share.value_or(cv[kTeachShare]);
-      p.theta = md.theta.value_or(cv[kTheta]);
-      if (p.coach_share + p.teach_share > 1.0) {
-        throw ConfigError("mode." + md.name + ": coach_share + teach_share = " +
-                          std::to_string(p.coach_share + p.teach_share) + " exceeds 1");
-      }
-      sc.policies.push_back(std::move(p));
-    }
-  }
+  out.grid.sweep = cfg.sweep;
+  // Every scenario's modes must be valid (coach_share + teach_share <= 1): build each once.
+  ScenarioSpec scratch;
+  for (std::uint64_t s = 0; s < out.scenario_count(); ++s) out.fill(s, scratch);
   return out;
+}
+
+void ModelSetup::fill(std::uint64_t s, ScenarioSpec& out) const {
+  std::vector<config::DistSpec> spec = values;
+  const std::vector<double> v = grid.scenario_values(s);
+  for (std::size_t a = 0; a < v.size(); ++a) spec[axis_pos[a]] = config::DistSpec::constant(v[a]);
+  fill_scenario(spec, modes, out);
+}
+
+ScenarioSpec ModelSetup::scenario(std::uint64_t s) const {
+  ScenarioSpec sc;
+  fill(s, sc);
+  return sc;
 }
 
 namespace {
@@ -325,6 +285,8 @@ class LeadershipSimulator final : public Simulator {
  private:
   const LeadershipModel& model_;
   Engine engine_;
+  ScenarioSpec spec_;  // of scenario spec_of_, rebuilt when the scenario changes
+  std::uint64_t spec_of_ = ~std::uint64_t{0};
 };
 
 class LeadershipModel final : public Model {
@@ -356,11 +318,16 @@ class LeadershipModel final : public Model {
 void LeadershipSimulator::simulate(std::uint64_t scenario, std::uint64_t org, OrgOutcome& out,
                                    TraceSink* trace) {
   const ModelSetup& su = model_.setup();
-  if (scenario >= su.scenarios.size()) {
+  if (scenario >= su.scenario_count()) {
     throw SimulationError("leadership: scenario " + std::to_string(scenario) + " out of range",
                           scenario, org, "");
   }
-  const ScenarioSpec& sc = su.scenarios[scenario];
+  if (scenario != spec_of_) {
+    spec_of_ = ~std::uint64_t{0};
+    su.fill(scenario, spec_);
+    spec_of_ = scenario;
+  }
+  const ScenarioSpec& sc = spec_;
   try {
     out.rng_blocks = engine_.draw(sc, su.seed, org);
     const Organization& o = engine_.org();

@@ -15,6 +15,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -27,13 +28,35 @@ namespace leadsim::leadership {
 // The factory named "leadership". A static object; thread-safe.
 const port::ModelFactory& factory();
 
-// What create() derives from a configuration: one ScenarioSpec per scenario (swept
-// parameters fixed as constants), the run's modes and baseline. Throws ConfigError.
+// A mode as configured: unset optional fields follow the scenario's [model] values.
+struct ModeDef {
+  std::string name;
+  Route route = Route::kWorker;
+  bool supervise = false;
+  bool peer = false;
+  std::optional<double> coach_share;
+  std::optional<double> teach_share;
+  std::optional<double> theta;
+};
+
+// What create() derives from a configuration: the run's modes and baseline, and what any
+// scenario's ScenarioSpec is built from (every registry value, the sweep). Nothing is kept
+// per scenario: scenario(s) builds the spec from ResolvedConfig::scenario_values(s).
 struct ModelSetup {
   std::uint64_t seed = 1;
-  std::vector<ScenarioSpec> scenarios;
   std::vector<std::string> variants;
   std::string baseline;
+  std::vector<ModeDef> modes;            // the run's, in variants order
+  std::vector<config::DistSpec> values;  // every parameter, in param_table() order
+  std::vector<std::size_t> axis_pos;     // param_table() position of each sweep axis
+  config::ResolvedConfig grid;           // only `sweep` is set: scenario_count/values
+
+  std::uint64_t scenario_count() const { return grid.scenario_count(); }
+  // Scenario s's specs, constants and policies (swept parameters fixed as constants).
+  // Throws std::out_of_range when s >= scenario_count(), ConfigError for a mode whose
+  // coach_share + teach_share exceeds 1 (resolve_setup checks every scenario).
+  ScenarioSpec scenario(std::uint64_t s) const;
+  void fill(std::uint64_t s, ScenarioSpec& out) const;  // the same, reusing out's buffers
 };
 ModelSetup resolve_setup(const config::ResolvedConfig& cfg);
 

@@ -67,11 +67,22 @@ enum ConstParam : int {
 
 enum class ParamCategory { kOrg, kAgent, kConstant };
 
+struct Constants;  // sim.h
+struct Policy;     // sim.h
+
+// A registry entry: the parameter declared once (ParamDef: name, symbol, unit, range, default
+// text, meaning) and bound to what it fills. The default text is the only written copy of the
+// default; default_value is parsed from it.
 struct ParamEntry {
   config::ParamDef def;
-  config::DistSpec default_value;  // the same value as def.default_spec, built without parsing
+  config::DistSpec default_value;  // parse_dist(def.default_spec)
   ParamCategory category;
   int index;  // OrgParam, AgentParam or ConstParam
+  // Section "model" only: the field the constant fills, exactly one of the three. The mode
+  // defaults theta, coach_share and teach_share fill Policy (a mode may override them).
+  int Constants::*int_field = nullptr;  // rounded to the nearest integer
+  double Constants::*double_field = nullptr;
+  double Policy::*policy_field = nullptr;
 };
 
 // Every parameter, in registry order: the §2 table order (section "org"), then the model
@@ -83,5 +94,12 @@ const std::vector<config::ParamDef>& param_defs();
 
 // The entry named `name`, or nullptr.
 const ParamEntry* find_param(const std::string& name);
+
+// Sets the Constants field that `e` is bound to (nothing for a Policy-bound or non-constant
+// entry). Integer fields take the value rounded to the nearest integer.
+void set_constant(const ParamEntry& e, double value, Constants& c);
+
+// Every Constants field at its registry default: Constants holds no defaults of its own.
+Constants default_constants();
 
 }  // namespace leadsim::leadership

@@ -44,40 +44,42 @@ struct Policy {
   bool peer = false;         // consultation, peer coaching, round-robin serving (§11.8)
   double coach_share = 0.0;  // χ: share of a level-1 manager's C spent coaching
   double teach_share = 0.0;  // π: share spent teaching peer practice
-  double theta = 0.35;       // θ for exception routing and consultation
+  double theta = 0.0;        // θ for exception routing and consultation
 };
 
 // The model constants of section "model" except theta and the shares (which live in Policy).
+// No defaults here: the values come only from the registry (params.cpp binds each entry to its
+// field; default_constants() or the factory fill them). Value-initialize before filling.
 struct Constants {
-  int periods = 60;
-  double psi0 = 0.05;
-  double rho0 = 0.2;
-  double misalign_penalty = 0.5;
-  double delay_discount = 0.1;
-  int deadline = 8;
-  double consult_cost = 0.5;
-  double coach_cost = 1.0;
-  double teach_cost = 1.0;
-  double peer_coach_cost = 0.5;
-  double supervision_cost = 0.25;
-  double learn_rate = 0.02;
-  double eta_c = 0.03;
-  double eta_a = 0.03;
-  double eta_psi = 0.05;
-  double eta_rho = 0.05;
-  double eta_p = 0.05;
-  double team_preference = 3.0;
-  double problem_concentration = 10.0;
-  int shock_at = -1;
-  int shock_length = 5;
-  double shock_share = 0.5;
+  int periods;
+  double psi0;
+  double rho0;
+  double misalign_penalty;
+  double delay_discount;
+  int deadline;
+  double consult_cost;
+  double coach_cost;
+  double teach_cost;
+  double peer_coach_cost;
+  double supervision_cost;
+  double learn_rate;
+  double eta_c;
+  double eta_a;
+  double eta_psi;
+  double eta_rho;
+  double eta_p;
+  double team_preference;
+  double problem_concentration;
+  int shock_at;
+  int shock_length;
+  double shock_share;
 };
 
 // Everything one scenario fixes: the specs of the drawn parameters, constants, modes.
 struct ScenarioSpec {
   std::array<config::DistSpec, kNumOrgParams> org;
   std::array<config::DistSpec, kNumAgentParams> agent;
-  Constants constants;
+  Constants constants{};
   std::vector<Policy> policies;
 };
 

@@ -24,87 +24,114 @@ using port::TraceSink;
 using config::ParamDef;
 using config::ParamKind;
 
-// Registry order is also the order of Slot.
-enum Slot : std::size_t { kM, kN, kP1, kP2, kP3, kP4, kMaxPeriods, kPeriods, kSlots };
+// A parameter declared once (ParamDef: name, symbol, unit, range, default text, meaning) and
+// bound to the Params field it fills (exactly one of the three).
+struct MarchParam {
+  ParamDef def;
+  int Params::*int_field = nullptr;
+  double Params::*double_field = nullptr;
+  std::int64_t Params::*long_field = nullptr;
+};
+
+MarchParam bind(ParamDef def, int Params::*field) {
+  return {std::move(def), field, nullptr, nullptr};
+}
+MarchParam bind(ParamDef def, double Params::*field) {
+  return {std::move(def), nullptr, field, nullptr};
+}
+MarchParam bind(ParamDef def, std::int64_t Params::*field) {
+  return {std::move(def), nullptr, nullptr, field};
+}
+
+const std::vector<MarchParam>& registry() {
+  static const std::vector<MarchParam> table = {
+      bind({"m", "model", "m", "dimensions", "dimensions of reality", 1, 100000, true,
+            ParamKind::kConstant, "30"},
+           &Params::m),
+      bind({"n", "model", "n", "individuals", "members of the organization", 1, 100000, true,
+            ParamKind::kConstant, "50"},
+           &Params::n),
+      bind({"p1", "model", "p1", "probability/dimension/period",
+            "socialization: chance a belief moves one step toward a non-zero code", 0, 1, false,
+            ParamKind::kConstant, "0.1"},
+           &Params::p1),
+      bind({"p2", "model", "p2", "probability",
+            "code learning: the code adopts a majority view of "
+            "the superior group with probability 1-(1-p2)^k",
+            0, 1, false, ParamKind::kConstant, "0.5"},
+           &Params::p2),
+      bind({"p3", "model", "p3", "probability/individual/period",
+            "turnover: an individual is replaced by a fresh one", 0, 1, false, ParamKind::kConstant,
+            "0"},
+           &Params::p3),
+      bind({"p4", "model", "p4", "probability/dimension/period",
+            "turbulence: a dimension of reality flips", 0, 1, false, ParamKind::kConstant, "0"},
+           &Params::p4),
+      bind({"max_periods", "model", "", "periods",
+            "cap on a run to equilibrium (p3 = p4 = 0); capped runs report hit_cap = 1", 1, 1e7,
+            true, ParamKind::kConstant, "10000"},
+           &Params::max_periods),
+      bind({"periods", "model", "", "periods", "run length when p3 > 0 or p4 > 0", 1, 1e7, true,
+            ParamKind::kConstant, "100"},
+           &Params::periods),
+  };
+  return table;
+}
 
 const std::vector<ParamDef>& march_params() {
-  static const std::vector<ParamDef> defs = {
-      {"m", "model", "m", "dimensions", "dimensions of reality", 1, 100000, true,
-       ParamKind::kConstant, "30"},
-      {"n", "model", "n", "individuals", "members of the organization", 1, 100000, true,
-       ParamKind::kConstant, "50"},
-      {"p1", "model", "p1", "probability/dimension/period",
-       "socialization: chance a belief moves one step toward a non-zero code", 0, 1, false,
-       ParamKind::kConstant, "0.1"},
-      {"p2", "model", "p2", "probability",
-       "code learning: the code adopts a majority view of "
-       "the superior group with probability 1-(1-p2)^k",
-       0, 1, false, ParamKind::kConstant, "0.5"},
-      {"p3", "model", "p3", "probability/individual/period",
-       "turnover: an individual is replaced by a fresh one", 0, 1, false, ParamKind::kConstant,
-       "0"},
-      {"p4", "model", "p4", "probability/dimension/period",
-       "turbulence: a dimension of reality flips", 0, 1, false, ParamKind::kConstant, "0"},
-      {"max_periods", "model", "", "periods",
-       "cap on a run to equilibrium (p3 = p4 = 0); capped runs report hit_cap = 1", 1, 1e7, true,
-       ParamKind::kConstant, "10000"},
-      {"periods", "model", "", "periods", "run length when p3 > 0 or p4 > 0", 1, 1e7, true,
-       ParamKind::kConstant, "100"},
-  };
+  static const std::vector<ParamDef> defs = [] {
+    std::vector<ParamDef> d;
+    for (const auto& p : registry()) d.push_back(p.def);
+    return d;
+  }();
   return defs;
 }
 
-Params to_params(const std::vector<double>& v) {
-  Params p;
-  p.m = static_cast<int>(v[kM]);
-  p.n = static_cast<int>(v[kN]);
-  p.p1 = v[kP1];
-  p.p2 = v[kP2];
-  p.p3 = v[kP3];
-  p.p4 = v[kP4];
-  p.max_periods = static_cast<std::int64_t>(v[kMaxPeriods]);
-  p.periods = static_cast<std::int64_t>(v[kPeriods]);
-  return p;
+void set_field(const MarchParam& q, double v, Params& p) {
+  if (q.int_field != nullptr) p.*q.int_field = static_cast<int>(v);
+  if (q.double_field != nullptr) p.*q.double_field = v;
+  if (q.long_field != nullptr) p.*q.long_field = static_cast<std::int64_t>(v);
 }
 
-void check_value(const ParamDef& def, double x, const std::string& where) {
-  if (!(x >= def.lo && x <= def.hi) || (def.integer && x != std::floor(x))) {
-    throw ConfigError(where + ": " + def.section + "." + def.name + " = " + std::to_string(x) +
-                      " is not " + (def.integer ? "an integer " : "a number ") + "in [" +
-                      std::to_string(def.lo) + ", " + std::to_string(def.hi) + "]");
+// The values of every parameter, in registry order: the configuration's (validated by
+// config::resolve) or, where a hand-built configuration leaves one out, its default text.
+std::vector<double> base_values(const config::ResolvedConfig& cfg) {
+  std::vector<double> v;
+  for (const auto& q : registry()) {
+    const auto it = cfg.params.find(q.def.name);
+    v.push_back(it == cfg.params.end() ? config::parse_dist(q.def.default_spec).value()
+                                       : it->second.value());
   }
+  return v;
+}
+
+Params to_params(const std::vector<double>& v) {
+  Params p{};
+  for (std::size_t i = 0; i < registry().size(); ++i) set_field(registry()[i], v[i], p);
+  return p;
 }
 
 class MarchModel final : public Model {
  public:
   explicit MarchModel(const config::ResolvedConfig& cfg) : seed_(cfg.seed) {
-    const auto& defs = march_params();
-    base_.assign(kSlots, 0.0);
-    for (std::size_t i = 0; i < kSlots; ++i) {
-      const auto it = cfg.params.find(defs[i].name);
-      if (it == cfg.params.end()) {
-        base_[i] = std::stod(defs[i].default_spec);  // defaults are plain numbers
-      } else if (!it->second.is_constant()) {
-        const auto text = cfg.param_text.find(defs[i].name);
-        throw ConfigError("model." + defs[i].name + " = " +
-                          (text == cfg.param_text.end() ? std::string("?") : text->second) +
-                          ": march1991 parameters are constants (sweep them instead)");
-      } else {
-        base_[i] = it->second.value();
-      }
-      check_value(defs[i], base_[i], "march1991");
-    }
+    // Each scenario's Params, once: the base values with the scenario's swept values
+    // (ResolvedConfig::scenario_values: row-major, first axis slowest).
+    const std::vector<double> base = base_values(cfg);
+    std::vector<std::size_t> slot;  // registry position of each sweep axis' parameter
     for (const auto& axis : cfg.sweep) {
-      std::size_t slot = kSlots;
-      for (std::size_t i = 0; i < kSlots; ++i) {
-        if (defs[i].name == axis.param) slot = i;
-      }
-      if (slot == kSlots) {
+      std::size_t i = 0;
+      while (i < registry().size() && registry()[i].def.name != axis.param) ++i;
+      if (i == registry().size()) {
         throw ConfigError("sweep." + axis.param + ": not a march1991 parameter");
       }
-      if (axis.values.empty()) throw ConfigError("sweep." + axis.param + ": no values");
-      for (double x : axis.values) check_value(defs[slot], x, "sweep." + axis.param);
-      axes_.push_back({slot, axis.values});
+      slot.push_back(i);
+    }
+    scenarios_.resize(cfg.scenario_count());
+    for (std::uint64_t s = 0; s < scenarios_.size(); ++s) {
+      std::vector<double> v = base;
+      const std::vector<double> x = cfg.scenario_values(s);
+      for (std::size_t a = 0; a < x.size(); ++a) v[slot[a]] = x[a];
+      scenarios_[s] = to_params(v);
     }
     metrics_ = {
         {"knowledge", "1", "code's net score sum_d code*reality / m at the end", -1.0, 1.0, 40,
@@ -135,27 +162,12 @@ class MarchModel final : public Model {
   std::string event_unit() const override { return "individual-periods"; }
   std::unique_ptr<Simulator> make_simulator() const override;
 
-  // Parameters of scenario s: the sweep is row-major with the first axis slowest, as
-  // config::ResolvedConfig::scenario_values() defines it.
-  Params scenario_params(std::uint64_t s) const {
-    std::vector<double> v = base_;
-    for (std::size_t a = axes_.size(); a-- > 0;) {
-      const std::uint64_t len = axes_[a].values.size();
-      v[axes_[a].slot] = axes_[a].values[s % len];
-      s /= len;
-    }
-    return to_params(v);
-  }
+  const Params& scenario_params(std::uint64_t s) const { return scenarios_.at(s); }
   std::uint64_t seed() const { return seed_; }
 
  private:
-  struct Axis {
-    std::size_t slot;
-    std::vector<double> values;
-  };
   std::uint64_t seed_;
-  std::vector<double> base_;
-  std::vector<Axis> axes_;
+  std::vector<Params> scenarios_;
   std::vector<MetricDef> metrics_;
   std::vector<FieldDef> fields_;
   std::vector<std::string> variants_;
@@ -167,7 +179,7 @@ class MarchSimulator final : public Simulator {
 
   void simulate(std::uint64_t scenario, std::uint64_t org, OrgOutcome& out,
                 TraceSink* trace) override {
-    const Params p = model_.scenario_params(scenario);
+    const Params& p = model_.scenario_params(scenario);
     const RunResult r = simulate_run(p, model_.seed(), org, state_, trace);
     out.params = {static_cast<double>(p.m), static_cast<double>(p.n), p.p1, p.p2, p.p3, p.p4};
     out.metrics = {r.knowledge, r.code_correct, static_cast<double>(r.periods),
@@ -215,6 +227,14 @@ class MarchFactory final : public ModelFactory {
 };
 
 }  // namespace
+
+Params default_params() {
+  Params p{};
+  for (const auto& q : registry()) {
+    set_field(q, config::parse_dist(q.def.default_spec).value(), p);
+  }
+  return p;
+}
 
 const ModelFactory& factory() {
   static const MarchFactory factory;

@@ -9,11 +9,15 @@
 // OrgOutcome.events = periods x n (individual-periods).
 #pragma once
 
+#include "leadsim/models/march/model.h"
 #include "leadsim/port/model.h"
 
 namespace leadsim::march {
 
 // The factory named "march1991". A static object; thread-safe.
 const port::ModelFactory& factory();
+
+// Params at the registry's defaults (the default texts parsed): Params holds none of its own.
+Params default_params();
 
 }  // namespace leadsim::march

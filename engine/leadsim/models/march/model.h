@@ -70,15 +70,16 @@ enum class StreamId : std::uint32_t {
   kCodeLearning = 7,    // sub = period
 };
 
+// No defaults here: the values come from the registry (factory.cpp; default_params()).
 struct Params {
-  int m = 30;                        // dimensions of reality
-  int n = 50;                        // individuals
-  double p1 = 0.1;                   // socialization rate
-  double p2 = 0.5;                   // code learning rate
-  double p3 = 0.0;                   // turnover per individual per period
-  double p4 = 0.0;                   // turbulence per dimension per period
-  std::int64_t max_periods = 10000;  // cap on the run to equilibrium (p3 = p4 = 0)
-  std::int64_t periods = 100;        // run length when p3 > 0 or p4 > 0
+  int m;                     // dimensions of reality
+  int n;                     // individuals
+  double p1;                 // socialization rate
+  double p2;                 // code learning rate
+  double p3;                 // turnover per individual per period
+  double p4;                 // turbulence per dimension per period
+  std::int64_t max_periods;  // cap on the run to equilibrium (p3 = p4 = 0)
+  std::int64_t periods;      // run length when p3 > 0 or p4 > 0
   bool fixed_length() const { return p3 > 0.0 || p4 > 0.0; }
 };
 
