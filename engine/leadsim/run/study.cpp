@@ -11,6 +11,7 @@
 
 #include "leadsim/core/error.h"
 #include "leadsim/io/results.h"
+#include "leadsim/io/results_file.h"
 #include "leadsim/io/state.h"
 #include "leadsim/port/model.h"
 #include "leadsim/rng/philox.h"
@@ -270,13 +271,13 @@ StudyResult Study::finalize() {
   state.item_first = item_first_;
   state.item_end = item_end_;
   state.items_total = plan_.size();
-  write_results_file(output_, opt_.force, partial_ + "/result.h5", meta_, *stats_, state,
-                     [&](io::ResultsWriter& writer) {
-                       const std::uint64_t rows = spool_->rows();
-                       for (std::uint64_t r = 0; r < rows; r += kSpoolChunkRows) {
-                         writer.append(spool_->read(r, std::min(kSpoolChunkRows, rows - r)));
-                       }
-                     });
+  io::write_results_file(output_, opt_.force, partial_ + "/result.h5", meta_, *stats_, state,
+                         [&](io::ResultsWriter& writer) {
+                           const std::uint64_t rows = spool_->rows();
+                           for (std::uint64_t r = 0; r < rows; r += kSpoolChunkRows) {
+                             writer.append(spool_->read(r, std::min(kSpoolChunkRows, rows - r)));
+                           }
+                         });
   spool_.reset();
   std::error_code ec;
   fs::remove_all(partial_, ec);
