@@ -40,9 +40,7 @@ void check_target(const std::string& path, bool force) {
     throw IoError("output directory " + in_quotes(dir.string()) + " is not writable");
   }
   if (fs::is_directory(p, ec)) throw IoError(in_quotes(path) + " is a directory");
-  if (fs::exists(fs::symlink_status(p, ec)) && !force) {
-    throw IoError(in_quotes(path) + " exists; use --force to overwrite");
-  }
+  if (fs::exists(fs::symlink_status(p, ec)) && !force) throw OutputExists(path);
 }
 
 }  // namespace
@@ -108,9 +106,7 @@ void SafeFile::remove() noexcept {
 
 void rename_onto(const std::string& from, const std::string& to, bool force) {
   std::error_code ec;
-  if (!force && fs::exists(fs::symlink_status(to, ec))) {
-    throw IoError(in_quotes(to) + " exists; use --force to overwrite");
-  }
+  if (!force && fs::exists(fs::symlink_status(to, ec))) throw OutputExists(to);
   if (std::rename(from.c_str(), to.c_str()) != 0) {
     const int err = errno;
     throw IoError("cannot rename " + in_quotes(from) + " to " + in_quotes(to) + ": " +

@@ -12,7 +12,7 @@ class SafeFile {
  public:
   // Checks that `path` may be created: its directory exists and is writable, `path` is not a
   // directory and, unless `force`, does not exist. The temporary name is "<path>.tmp.<pid>";
-  // nothing is created yet. Throws IoError naming what is wrong.
+  // nothing is created yet. Throws IoError (OutputExists for an existing path).
   SafeFile(std::string path, bool force);
   // Removes the temporary file unless committed.
   ~SafeFile();
@@ -48,7 +48,7 @@ class SafeFile {
 };
 
 // Renames the complete file `from` onto `to` (same file system), refusing an existing `to`
-// unless `force`. Throws IoError.
+// unless `force` (OutputExists). Throws IoError.
 void rename_onto(const std::string& from, const std::string& to, bool force);
 
 }  // namespace leadsim::io

@@ -194,9 +194,9 @@ Merge::Merge(const MergeOptions& opt) : impl_(std::make_unique<Impl>()) {
   }
   if (at < res.items_total) res.missing.emplace_back(at, res.items_total);
   if (!res.missing.empty() && !opt.allow_partial) {
-    throw ConfigError("merge: the inputs do not cover work items " + ranges_text(res.missing) +
-                      " of " + std::to_string(res.items_total) +
-                      " (pass --allow-partial to write a partial result)");
+    throw MissingWorkItems("merge: the inputs do not cover work items " + ranges_text(res.missing) +
+                               " of " + std::to_string(res.items_total),
+                           res.missing, res.items_total);
   }
 }
 

@@ -44,9 +44,11 @@ struct MergeResult {
 // The constructor checks that the inputs come from one study (identical config text, seed,
 // model, format version, block size, work-item count) and that their item ranges are
 // disjoint and, unless allow_partial, complete. Throws ConfigError (no inputs, output among
-// the inputs, mismatched, overlapping or missing items: the message lists them), FormatError
-// (an input without state or unreadable). write() throws FormatError when `cfg` is not the
-// inputs' configuration, IoError on output problems (checked before reading any records).
+// the inputs, mismatched or overlapping items; MissingWorkItems when items are missing
+// without allow_partial; the message lists them), FormatError (an input without state or
+// unreadable). write() throws FormatError when `cfg` is not the inputs' configuration,
+// IoError on output problems (checked before reading any records; OutputExists without
+// force).
 class Merge {
  public:
   explicit Merge(const MergeOptions& opt);

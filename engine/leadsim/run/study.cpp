@@ -123,9 +123,10 @@ class Study {
 
 void Study::prepare() {
   if (opt_.shard_count == 0 || opt_.shard_index >= opt_.shard_count) {
-    throw ConfigError("--shard " + std::to_string(opt_.shard_index) + "/" +
-                      std::to_string(opt_.shard_count) + ": the shard index must be below the " +
-                      "shard count");
+    throw OptionValueError(
+        RequestOption::shard,
+        std::to_string(opt_.shard_index) + "/" + std::to_string(opt_.shard_count),
+        "the shard index must be below the shard count");
   }
   std::tie(item_first_, item_end_) = plan_.shard(opt_.shard_index, opt_.shard_count);
 
@@ -152,9 +153,7 @@ void Study::resume() {
   std::error_code ec;
   have_ckpt_ = fs::exists(ckpt_path_, ec);
   if (have_ckpt_ && !opt_.resume) {
-    throw ConfigError("a checkpoint of an earlier run exists at '" + ckpt_path_ +
-                      "'; pass --resume to continue it, or remove '" + partial_ +
-                      "' to start afresh");
+    throw CheckpointExists(ckpt_path_, partial_);
   }
   if (fs::exists(partial_, ec) && !fs::is_directory(partial_, ec)) {
     throw IoError("'" + partial_ + "' exists and is not a directory");
@@ -256,11 +255,10 @@ void Study::simulate() {
   save_checkpoint(report_.next_item, prior_events_ + report_.events,
                   prior_rng_ + report_.rng_blocks);
   if (report_.cancelled) {
-    std::string msg = "stopped after work item " + std::to_string(report_.next_item) + " of [" +
-                      std::to_string(item_first_) + ", " + std::to_string(item_end_) +
-                      "); checkpoint written to '" + ckpt_path_ + "'";
-    if (!opt_.resume_command.empty()) msg += "; resume with: " + opt_.resume_command;
-    throw Interrupted(msg);
+    throw Interrupted("stopped after work item " + std::to_string(report_.next_item) + " of [" +
+                          std::to_string(item_first_) + ", " + std::to_string(item_end_) +
+                          "); checkpoint written to '" + ckpt_path_ + "'",
+                      ckpt_path_);
   }
 }
 
@@ -310,13 +308,15 @@ StudyResult run_study(const port::Model& model, const config::ResolvedConfig& cf
 stats::OrgOutcome replay_org(const port::Model& model, const config::ResolvedConfig& cfg,
                              std::uint64_t scenario, std::uint64_t org, port::TraceSink* trace) {
   if (scenario >= cfg.scenario_count()) {
-    throw ConfigError("--scenario " + std::to_string(scenario) + ": the run has " +
-                      std::to_string(cfg.scenario_count()) + " scenarios (0.." +
-                      std::to_string(cfg.scenario_count() - 1) + ")");
+    throw OptionValueError(RequestOption::scenario, std::to_string(scenario),
+                           "the run has " + std::to_string(cfg.scenario_count()) +
+                               " scenarios (0.." + std::to_string(cfg.scenario_count() - 1) + ")");
   }
   if (org >= cfg.orgs) {
-    throw ConfigError("--org " + std::to_string(org) + ": the run has " + std::to_string(cfg.orgs) +
-                      " organizations per scenario (0.." + std::to_string(cfg.orgs - 1) + ")");
+    throw OptionValueError(RequestOption::org, std::to_string(org),
+                           "the run has " + std::to_string(cfg.orgs) +
+                               " organizations per scenario (0.." + std::to_string(cfg.orgs - 1) +
+                               ")");
   }
   const auto sim = model.make_simulator();
   stats::OrgOutcome out;
