@@ -46,29 +46,79 @@ void print_error(std::string_view message) {
   std::cerr << "leadsim: error: " << line << '\n';
 }
 
+std::string flag_of(RequestOption option) {
+  switch (option) {
+    case RequestOption::none:
+      break;
+    case RequestOption::shard:
+      return "--shard";
+    case RequestOption::scenario:
+      return "--scenario";
+    case RequestOption::org:
+      return "--org";
+    case RequestOption::resume:
+      return "--resume";
+    case RequestOption::force:
+      return "--force";
+    case RequestOption::allow_partial:
+      return "--allow-partial";
+  }
+  return "";
+}
+
+std::string replay_command(std::uint64_t scenario, std::uint64_t org) {
+  return "leadsim replay <results.h5 or config.ini> " + flag_of(RequestOption::scenario) + " " +
+         std::to_string(scenario) + " " + flag_of(RequestOption::org) + " " + std::to_string(org);
+}
+
+std::string user_message(const std::exception& e) {
+  if (const auto* v = dynamic_cast<const OptionValueError*>(&e)) {
+    return flag_of(v->option()) + " " + v->value() + ": " + v->problem();
+  }
+  if (const auto* c = dynamic_cast<const CheckpointExists*>(&e)) {
+    return "a checkpoint of an earlier run exists at '" + c->checkpoint() + "'; pass " +
+           flag_of(c->option()) + " to continue it, or remove '" + c->partial_dir() +
+           "' to start afresh";
+  }
+  if (const auto* o = dynamic_cast<const OutputExists*>(&e)) {
+    return "'" + o->path() + "' exists; use " + flag_of(o->option()) + " to overwrite";
+  }
+  if (const auto* m = dynamic_cast<const MissingWorkItems*>(&e)) {
+    return std::string(m->what()) + " (pass " + flag_of(m->option()) +
+           " to write a partial result)";
+  }
+  if (const auto* s = dynamic_cast<const SimulationError*>(&e)) {
+    if (s->kind() == SimulationError::Kind::run_failure) {
+      return std::string(s->what()) +
+             "; reproduce with: " + replay_command(s->scenario(), s->org());
+    }
+  }
+  return e.what();
+}
+
 int run_guarded(const std::function<int()>& fn) {
   try {
     return fn();
   } catch (const Interrupted& e) {
-    std::cerr << "leadsim: interrupted: " << e.what() << '\n';
+    std::cerr << "leadsim: interrupted: " << user_message(e) << '\n';
     return kExitInterrupted;
   } catch (const ConfigError& e) {
-    print_error(e.what());
+    print_error(user_message(e));
     return kExitUsage;
   } catch (const po::error& e) {
     print_error(e.what());
     return kExitUsage;
   } catch (const SimulationError& e) {
-    print_error(e.what());
+    print_error(user_message(e));
     return kExitFailure;
   } catch (const IoError& e) {  // includes FormatError
-    print_error(e.what());
+    print_error(user_message(e));
     return kExitFailure;
   } catch (const std::bad_alloc&) {
     print_error("out of memory");
     return kExitFailure;
   } catch (const std::exception& e) {
-    print_error(e.what());
+    print_error(user_message(e));
     return kExitFailure;
   }
 }

@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "leadsim/config/config.h"
+#include "leadsim/core/error.h"
 
 namespace leadsim::cli {
 
@@ -55,8 +56,20 @@ const std::vector<Subcommand>& subcommands();
 std::string exit_codes_help();
 
 // Calls fn and maps what it throws to an exit code, printing one line
-// "leadsim: error: <message>" on stderr (exit codes above).
+// "leadsim: error: <user_message>" on stderr (exit codes above).
 int run_guarded(const std::function<int()>& fn);
+
+// The command-line flag of an engine request option ("--shard", "--allow-partial"; "" for
+// none).
+std::string flag_of(RequestOption option);
+
+// "leadsim replay <results.h5 or config.ini> --scenario S --org K".
+std::string replay_command(std::uint64_t scenario, std::uint64_t org);
+
+// What the user reads for an exception: the engine's typed errors in the tool's terms (the
+// flag of the request option concerned, the replay command of a failed organization); any
+// other exception's what().
+std::string user_message(const std::exception& e);
 void print_error(std::string_view message);
 
 // Parses a subcommand's arguments. Throws po::error (exit 2 through run_guarded).

@@ -160,7 +160,7 @@ int cmd_replay(const Args& args, const std::string& /*command_line*/) {
                               std::to_string(out.metrics.size()) +
                               " metric values; the model declares " + std::to_string(P) + " and " +
                               std::to_string(M * K),
-                          s, k, "");
+                          s, k, "", SimulationError::Kind::malformed_outcome);
   }
 
   std::cout << "organization " << k << " of scenario " << s << " (" << path << ", seed "
@@ -206,7 +206,7 @@ int cmd_replay(const Args& args, const std::string& /*command_line*/) {
       throw SimulationError("replay differs from the file in field " + fields[p].name +
                                 ": replay " + bits_text(out.params[p]) + ", file " +
                                 bits_text(rec.params[p]),
-                            s, k, "");
+                            s, k, "", SimulationError::Kind::replay_mismatch);
     }
   }
   for (std::size_t m = 0; m < M; ++m) {
@@ -216,7 +216,7 @@ int cmd_replay(const Args& args, const std::string& /*command_line*/) {
         throw SimulationError("replay differs from the file in metric " + metrics[q].name +
                                   " of mode " + modes[m] + ": replay " + bits_text(out.metrics[i]) +
                                   ", file " + bits_text(rec.metrics[i]),
-                              s, k, modes[m]);
+                              s, k, modes[m], SimulationError::Kind::replay_mismatch);
       }
     }
   }

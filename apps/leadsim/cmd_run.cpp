@@ -381,8 +381,6 @@ int cmd_run(const Args& args, const std::string& command_line) {
   opt.shard_count = shard.count;
   opt.resume = vm["resume"].as<bool>();
   opt.checkpoint_interval_s = checkpoint_interval;
-  opt.resume_command = command_line;
-  if (!opt.resume) opt.resume_command += " --resume";
   opt.on_notice = [&progress](const std::string& line) {
     progress.finish();
     std::cerr << "leadsim: " << line << '\n' << std::flush;
@@ -396,6 +394,13 @@ int cmd_run(const Args& args, const std::string& command_line) {
   run::StudyResult result;
   try {
     result = run_study_entry(*model, cfg, opt);  // run::run_study, or the MPI run under mpirun
+  } catch (const Interrupted& e) {
+    progress.finish();
+    if (e.checkpoint().empty()) throw;
+    // The command that continues the run: this one, with --resume.
+    std::string again = command_line;
+    if (!opt.resume) again += " " + flag_of(RequestOption::resume);
+    throw Interrupted(std::string(e.what()) + "; resume with: " + again);
   } catch (...) {
     progress.finish();
     throw;

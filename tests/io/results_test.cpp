@@ -393,7 +393,14 @@ TEST_F(ResultsFileTest, RefusesExistingFileWithoutForce) {
   const std::string path = file("out.h5");
   { std::ofstream(path) << "keep me"; }
   EXPECT_EQ(error_of([&] { ResultsWriter w(path, false, syn.meta); }),
-            "'" + path + "' exists; use --force to overwrite");
+            "'" + path + "' exists and overwriting it was not requested");
+  try {
+    const ResultsWriter w(path, false, syn.meta);
+    ADD_FAILURE() << "expected OutputExists";
+  } catch (const OutputExists& e) {
+    EXPECT_EQ(e.path(), path);
+    EXPECT_EQ(e.option(), RequestOption::force);
+  }
   std::ifstream in(path);
   std::string text;
   std::getline(in, text);

@@ -9,12 +9,16 @@
 #include <chrono>
 #include <cmath>
 #include <cstring>
+#include <filesystem>
+#include <fstream>
 #include <functional>
 #include <mutex>
 #include <thread>
 
+#include "leadsim/core/error.h"
 #include "leadsim/rng/distributions.h"
 #include "leadsim/rng/philox.h"
+#include "leadsim/run/study.h"
 
 namespace leadsim::run {
 namespace {
@@ -315,8 +319,81 @@ TEST(Runner, FailureNamesScenarioOrganizationAndReplay) {
     EXPECT_EQ(e.org(), 42u);
     EXPECT_NE(what.find("scenario 1, organization 42: invariant broken"), std::string::npos)
         << what;
-    EXPECT_NE(what.find("leadsim replay"), std::string::npos) << what;
+    // The coordinates replay it (the app names the replay command); no command line here.
+    EXPECT_EQ(e.kind(), SimulationError::Kind::run_failure);
+    EXPECT_EQ(what.find("--"), std::string::npos) << what;
   }
+}
+
+// The engine's errors about a request name its option and carry what failed, in messages
+// without command-line flags (the app spells them).
+TEST(Study, ErrorsNameTheRequestOption) {
+  namespace fs = std::filesystem;
+  const auto cfg = toy_config(20, 4);
+  const ToyModel model(cfg.seed);
+  const fs::path dir = fs::path(LEADSIM_BINARY_DIR) / "run_test_tmp" / "study_errors";
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  StudyOptions opt;
+  opt.output = (dir / "out.h5").string();
+  const std::string partial = partial_dir(opt.output);
+  const auto no_flag = [](const std::exception& e) {
+    EXPECT_EQ(std::string(e.what()).find("--"), std::string::npos) << e.what();
+  };
+
+  opt.shard_index = 2;
+  opt.shard_count = 2;
+  try {
+    run_study(model, cfg, opt);
+    ADD_FAILURE() << "expected OptionValueError";
+  } catch (const OptionValueError& e) {
+    EXPECT_EQ(e.option(), RequestOption::shard);
+    EXPECT_EQ(e.value(), "2/2");
+    no_flag(e);
+  }
+  opt.shard_index = 0;
+  opt.shard_count = 1;
+
+  fs::create_directory(partial);
+  { std::ofstream(partial + "/checkpoint.bin") << "x"; }
+  try {
+    run_study(model, cfg, opt);
+    ADD_FAILURE() << "expected CheckpointExists";
+  } catch (const CheckpointExists& e) {
+    EXPECT_EQ(e.option(), RequestOption::resume);
+    EXPECT_EQ(e.checkpoint(), partial + "/checkpoint.bin");
+    EXPECT_EQ(e.partial_dir(), partial);
+    no_flag(e);
+  }
+  fs::remove_all(partial);
+
+  run_study(model, cfg, opt);
+  try {
+    run_study(model, cfg, opt);
+    ADD_FAILURE() << "expected OutputExists";
+  } catch (const OutputExists& e) {
+    EXPECT_EQ(e.option(), RequestOption::force);
+    EXPECT_EQ(e.path(), opt.output);
+    no_flag(e);
+  }
+
+  try {
+    replay_org(model, cfg, 3, 0, nullptr);
+    ADD_FAILURE() << "expected OptionValueError";
+  } catch (const OptionValueError& e) {
+    EXPECT_EQ(e.option(), RequestOption::scenario);
+    EXPECT_EQ(e.value(), "3");
+    no_flag(e);
+  }
+  try {
+    replay_org(model, cfg, 0, 20, nullptr);
+    ADD_FAILURE() << "expected OptionValueError";
+  } catch (const OptionValueError& e) {
+    EXPECT_EQ(e.option(), RequestOption::org);
+    EXPECT_EQ(e.value(), "20");
+    no_flag(e);
+  }
+  fs::remove_all(dir);
 }
 
 }  // namespace

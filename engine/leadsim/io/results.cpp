@@ -1,29 +1,20 @@
-// ResultsWriter: the layout is described in docs/RESULTS.md and schema.h.
+// ResultsWriter: the layout is described in docs/RESULTS.md and schema.h. The file itself is
+// made safely by SafeFile (temporary name, space reservation, rename, removal).
 #include "leadsim/io/results.h"
 
-#include <fcntl.h>
-#include <linux/falloc.h>
-#include <sys/mman.h>
-#include <sys/resource.h>
-#include <unistd.h>
-
-#include <cerrno>
 #include <cmath>
-#include <cstdio>
 #include <cstring>
-#include <filesystem>
 #include <optional>
 #include <stdexcept>
-#include <system_error>
 
 #include "leadsim/core/error.h"
 #include "leadsim/core/provenance.h"
 #include "leadsim/io/h5_util.h"
+#include "leadsim/io/safe_file.h"
 #include "leadsim/io/schema.h"
 
 namespace leadsim::io {
 
-namespace fs = std::filesystem;
 using namespace detail;
 
 namespace {
@@ -50,27 +41,6 @@ std::string hdf5_version_string() {
   return std::to_string(maj) + "." + std::to_string(min) + "." + std::to_string(rel);
 }
 
-// Checks that `path` may be created; throws IoError with the CLI-facing message otherwise.
-void check_target(const std::string& path, bool force) {
-  const fs::path p(path);
-  fs::path dir = p.parent_path();
-  if (dir.empty()) dir = ".";
-  std::error_code ec;
-  if (!fs::exists(dir, ec)) {
-    throw IoError("output directory " + in_quotes(dir.string()) + " does not exist");
-  }
-  if (!fs::is_directory(dir, ec)) {
-    throw IoError("output directory " + in_quotes(dir.string()) + " is not a directory");
-  }
-  if (::access(dir.c_str(), W_OK | X_OK) != 0) {
-    throw IoError("output directory " + in_quotes(dir.string()) + " is not writable");
-  }
-  if (fs::is_directory(p, ec)) throw IoError(in_quotes(path) + " is a directory");
-  if (fs::exists(fs::symlink_status(p, ec)) && !force) {
-    throw IoError(in_quotes(path) + " exists; use --force to overwrite");
-  }
-}
-
 // Value at the centre of each histogram bin (geometric centre for log bins).
 std::vector<double> bin_centres(const std::vector<double>& edges, bool log_bins) {
   std::vector<double> c;
@@ -84,10 +54,9 @@ std::vector<double> bin_centres(const std::vector<double>& edges, bool log_bins)
 
 struct ResultsWriter::Impl {
   std::string path;
-  std::string temp;
   ResultsMeta meta;
+  std::optional<SafeFile> safe;  // before `file`: outlives it
   std::optional<H5::H5File> file;
-  bool created = false;
   bool committed = false;
   bool summary_written = false;
 
@@ -105,9 +74,6 @@ struct ResultsWriter::Impl {
   H5::DataSet org_scale, rec_scenario;
   std::vector<H5::DataSet> rec_params, rec_metrics;
   std::vector<double> scratch;
-
-  std::uint64_t reserved_end = 0;
-  bool reserve_supported = true;
 
   std::uint64_t S() const { return meta.scenarios; }
   std::uint64_t M() const { return meta.modes.size(); }
@@ -136,29 +102,21 @@ struct ResultsWriter::Impl {
   }
 
   ~Impl() {
-    if (created && !committed) abandon();
+    if (safe && !committed) abandon();
   }
 
   // Closes an uncommitted file and removes it. Closing flushes HDF5's caches; when the disk
   // is full that flush fails, and HDF5 1.10 then leaves a half-freed file id that crashes at
-  // library shutdown. The file is being thrown away, so its descriptor is first pointed at
+  // library shutdown. The file is being thrown away, so its descriptor is first diverted to
   // an anonymous in-memory file (sec2 driver): the flush succeeds, nothing reaches the disk.
   void abandon() noexcept {
-    const int fd = file_fd();
-    if (fd >= 0) {
-      const int sink = ::memfd_create("leadsim-abandoned", MFD_CLOEXEC);
-      if (sink >= 0) {
-        ::dup2(sink, fd);
-        ::close(sink);
-      }
-    }
+    SafeFile::divert(file_fd());
     try {
       close_all();
     } catch (...) {
       // Removal below still runs; the error that made us abandon the file is already thrown.
     }
-    std::error_code ec;
-    fs::remove(temp, ec);
+    safe->remove();
   }
 
   // The sec2 driver's file descriptor, or -1.
@@ -177,7 +135,7 @@ struct ResultsWriter::Impl {
   // released in commit(). File systems without fallocate (some NFS) go unguarded.
   void reserve(std::uint64_t bytes) {
     const int fd = file_fd();
-    if (fd < 0 || !reserve_supported) return;
+    if (fd < 0) return;
     hsize_t size = 0;
     size_t max_mdc = 0, min_clean = 0, cur_mdc = 0;
     int entries = 0;
@@ -188,23 +146,7 @@ struct ResultsWriter::Impl {
     constexpr std::uint64_t kMiB = 1u << 20;
     const std::uint64_t datasets = 2 + rec_params.size() + rec_metrics.size();
     const std::uint64_t end = size + bytes + cur_mdc + (datasets + 1) * kMiB;
-    if (end <= reserved_end) return;
-    // fallocate with KEEP_SIZE is not subject to the file-size limit (ulimit -f); check it.
-    rlimit limit{};
-    if (::getrlimit(RLIMIT_FSIZE, &limit) == 0 && limit.rlim_cur != RLIM_INFINITY &&
-        end > limit.rlim_cur) {
-      throw IoError(in_quotes(path) + ": cannot write the file: " + errno_text(EFBIG));
-    }
-    if (::fallocate(fd, FALLOC_FL_KEEP_SIZE, static_cast<off_t>(reserved_end),
-                    static_cast<off_t>(end - reserved_end)) != 0) {
-      const int err = errno;
-      if (err == ENOSPC || err == EFBIG || err == EDQUOT) {
-        throw IoError(in_quotes(path) + ": cannot write the file: " + errno_text(err));
-      }
-      reserve_supported = false;
-      return;
-    }
-    reserved_end = end;
+    safe->reserve(fd, end);
   }
 
   void validate_meta() const {
@@ -567,11 +509,10 @@ ResultsWriter::ResultsWriter(const std::string& path, bool force, const ResultsM
   im.field_links = link_names(names, {});
   im.param_links = link_names(meta.sweep_params, kReservedInScenarioGroups);
 
-  check_target(path, force);
-  im.temp = path + ".tmp." + std::to_string(::getpid());
+  im.safe.emplace(path, force);  // from here on the destructor removes the temporary file
   try {
-    im.created = true;  // from here on the destructor removes the temporary file
-    im.file.emplace(im.temp, H5F_ACC_TRUNC, H5::FileCreatPropList::DEFAULT, file_access());
+    im.file.emplace(im.safe->temp_path(), H5F_ACC_TRUNC, H5::FileCreatPropList::DEFAULT,
+                    file_access());
     im.reserve(4u << 20);
     im.write_header();
     if (meta.samples != 0) im.create_records();
@@ -616,21 +557,12 @@ void ResultsWriter::commit() {
   } catch (const H5::Exception& e) {
     im.fail("closing the file", e);
   }
-  // Truncating to the current size releases blocks reserved past the end of file (a hole
-  // punched beyond EOF does not, on ext4).
-  std::error_code ec;
-  const auto size = fs::file_size(im.temp, ec);
-  if (!ec && im.reserved_end > size) ::truncate(im.temp.c_str(), static_cast<off_t>(size));
-  if (std::rename(im.temp.c_str(), im.path.c_str()) != 0) {
-    const int err = errno;
-    throw IoError("cannot rename " + in_quotes(im.temp) + " to " + in_quotes(im.path) + ": " +
-                  errno_text(err));
-  }
+  im.safe->commit();
   im.committed = true;
 }
 
 const std::string& ResultsWriter::temp_path() const {
-  return impl_->temp;
+  return impl_->safe->temp_path();
 }
 
 }  // namespace leadsim::io

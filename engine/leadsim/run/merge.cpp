@@ -4,8 +4,6 @@
 
 #include <algorithm>
 #include <chrono>
-#include <cstdio>
-#include <cstring>
 #include <filesystem>
 #include <memory>
 #include <stdexcept>
@@ -87,33 +85,6 @@ std::string ranges_text(const std::vector<Range>& ranges) {
     s.push_back(')');
   }
   return s;
-}
-
-void write_results_file(const std::string& output, bool force, const std::string& staging,
-                        const io::ResultsMeta& meta, const stats::RunStats& stats,
-                        io::ResultsState state,
-                        const std::function<void(io::ResultsWriter&)>& write_records) {
-  std::error_code ec;
-  try {
-    {
-      io::ResultsWriter writer(staging, /*force=*/true, meta);
-      if (meta.samples != 0) write_records(writer);
-      writer.write_summary(stats.summarize());
-      writer.commit();
-    }
-    state.run_stats = stats.serialize();
-    io::write_state(staging, state);
-    if (!force && fs::exists(fs::symlink_status(output, ec))) {
-      throw IoError("'" + output + "' exists; use --force to overwrite");
-    }
-    if (std::rename(staging.c_str(), output.c_str()) != 0) {
-      const int err = errno;
-      throw IoError("cannot rename '" + staging + "' to '" + output + "': " + errno_text(err));
-    }
-  } catch (...) {
-    fs::remove(staging, ec);
-    throw;
-  }
 }
 
 struct Merge::Impl {
@@ -223,9 +194,9 @@ Merge::Merge(const MergeOptions& opt) : impl_(std::make_unique<Impl>()) {
   }
   if (at < res.items_total) res.missing.emplace_back(at, res.items_total);
   if (!res.missing.empty() && !opt.allow_partial) {
-    throw ConfigError("merge: the inputs do not cover work items " + ranges_text(res.missing) +
-                      " of " + std::to_string(res.items_total) +
-                      " (pass --allow-partial to write a partial result)");
+    throw MissingWorkItems("merge: the inputs do not cover work items " + ranges_text(res.missing) +
+                               " of " + std::to_string(res.items_total),
+                           res.missing, res.items_total);
   }
 }
 
@@ -258,27 +229,27 @@ MergeResult Merge::write(const config::ResolvedConfig& cfg, const port::Model& m
   state.items_total = res.items_total;
   state.missing_items = res.missing;
   const std::string staging = opt.output + ".merge." + std::to_string(::getpid());
-  write_results_file(opt.output, opt.force, staging, meta, *merged, state,
-                     [&](io::ResultsWriter& writer) {
-                       for (const Segment& sg : segs) {
-                         const Input& in = inputs[sg.input];
-                         const io::ResultsReader r(in.path);
-                         std::uint64_t a = 0, b = r.record_count();
-                         // An input with holes holds several segments: find this one's rows.
-                         if (in.covered.size() > 1) {
-                           const WorkItem w0 = plan.item(sg.items.first);
-                           a = lower_bound_row(r, w0.scenario, w0.first_org);
-                           if (sg.items.second < plan.size()) {
-                             const WorkItem w1 = plan.item(sg.items.second);
-                             b = lower_bound_row(r, w1.scenario, w1.first_org);
+  io::write_results_file(opt.output, opt.force, staging, meta, *merged, state,
+                         [&](io::ResultsWriter& writer) {
+                           for (const Segment& sg : segs) {
+                             const Input& in = inputs[sg.input];
+                             const io::ResultsReader r(in.path);
+                             std::uint64_t a = 0, b = r.record_count();
+                             // An input with holes holds several segments: find this one's rows.
+                             if (in.covered.size() > 1) {
+                               const WorkItem w0 = plan.item(sg.items.first);
+                               a = lower_bound_row(r, w0.scenario, w0.first_org);
+                               if (sg.items.second < plan.size()) {
+                                 const WorkItem w1 = plan.item(sg.items.second);
+                                 b = lower_bound_row(r, w1.scenario, w1.first_org);
+                               }
+                             }
+                             for (std::uint64_t row = a; row < b; row += kChunkRows) {
+                               writer.append(r.read_records(row, std::min(kChunkRows, b - row)));
+                             }
+                             res.records += b - a;
                            }
-                         }
-                         for (std::uint64_t row = a; row < b; row += kChunkRows) {
-                           writer.append(r.read_records(row, std::min(kChunkRows, b - row)));
-                         }
-                         res.records += b - a;
-                       }
-                     });
+                         });
   res.output = opt.output;
   res.inputs = inputs.size();
   res.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - impl_->t0).count();

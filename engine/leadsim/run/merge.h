@@ -1,11 +1,9 @@
-// Merging shard results files into one (leadsim merge), and the final-file writer shared with
-// run_study. A merged file's datasets are identical, value for value, to those of the same
-// study run in one process (statistics are merged exactly; records are concatenated in
-// work-item order, streamed in chunks).
+// Merging shard results files into one (leadsim merge). A merged file's datasets are
+// identical, value for value, to those of the same study run in one process (statistics are
+// merged exactly; records are concatenated in work-item order, streamed in chunks).
 #pragma once
 
 #include <cstdint>
-#include <functional>
 #include <memory>
 #include <string>
 #include <utility>
@@ -13,6 +11,7 @@
 
 #include "leadsim/config/config.h"
 #include "leadsim/io/results.h"
+#include "leadsim/io/results_file.h"
 #include "leadsim/io/state.h"
 #include "leadsim/port/model.h"
 #include "leadsim/stats/run_stats.h"
@@ -45,9 +44,11 @@ struct MergeResult {
 // The constructor checks that the inputs come from one study (identical config text, seed,
 // model, format version, block size, work-item count) and that their item ranges are
 // disjoint and, unless allow_partial, complete. Throws ConfigError (no inputs, output among
-// the inputs, mismatched, overlapping or missing items: the message lists them), FormatError
-// (an input without state or unreadable). write() throws FormatError when `cfg` is not the
-// inputs' configuration, IoError on output problems (checked before reading any records).
+// the inputs, mismatched or overlapping items; MissingWorkItems when items are missing
+// without allow_partial; the message lists them), FormatError (an input without state or
+// unreadable). write() throws FormatError when `cfg` is not the inputs' configuration,
+// IoError on output problems (checked before reading any records; OutputExists without
+// force).
 class Merge {
  public:
   explicit Merge(const MergeOptions& opt);
@@ -67,13 +68,7 @@ class Merge {
 // "[0, 10) [20, 30)": item ranges as text.
 std::string ranges_text(const std::vector<std::pair<std::uint64_t, std::uint64_t>>& ranges);
 
-// Writes a complete results file at `output` through `staging` (a path on the same file
-// system, created with ResultsWriter and removed on failure): meta, records from
-// write_records, the summary of `stats`, and `state` (with stats.serialize()), then renames
-// it onto `output` (refusing an existing output unless force). Throws IoError.
-void write_results_file(const std::string& output, bool force, const std::string& staging,
-                        const io::ResultsMeta& meta, const stats::RunStats& stats,
-                        io::ResultsState state,
-                        const std::function<void(io::ResultsWriter&)>& write_records);
+// The final-file writer lives in io (results_file.h); run_study and the MPI run call it here.
+using io::write_results_file;
 
 }  // namespace leadsim::run

@@ -88,11 +88,6 @@ class Edge {
   Handoff& h_;
 };
 
-std::string replay_hint(std::uint64_t scenario, std::uint64_t org) {
-  return "reproduce with: leadsim replay <results.h5 or config.ini> --scenario " +
-         std::to_string(scenario) + " --org " + std::to_string(org);
-}
-
 }  // namespace
 
 RunReport run(const port::Model& model, const config::ResolvedConfig& cfg, const RunOptions& opt,
@@ -168,8 +163,8 @@ RunReport run(const port::Model& model, const config::ResolvedConfig& cfg, const
     if (slot->error) {
       throw SimulationError("simulation failed in scenario " + std::to_string(w.scenario) +
                                 ", organization " + std::to_string(slot->error_org) + ": " +
-                                slot->error_what + "; " + replay_hint(w.scenario, slot->error_org),
-                            w.scenario, slot->error_org, "");
+                                slot->error_what,
+                            w.scenario, slot->error_org, "", SimulationError::Kind::run_failure);
     }
     for (std::uint64_t k = w.first_org; k < w.end_org; ++k) {
       const stats::OrgOutcome& out = slot->outcomes[k - w.first_org];
@@ -177,7 +172,7 @@ RunReport run(const port::Model& model, const config::ResolvedConfig& cfg, const
         throw SimulationError("model returned a malformed outcome in scenario " +
                                   std::to_string(w.scenario) + ", organization " +
                                   std::to_string(k),
-                              w.scenario, k, "");
+                              w.scenario, k, "", SimulationError::Kind::malformed_outcome);
       }
       stats.add(w.scenario, out.metrics);
       if (records != nullptr && keep_record(cfg.samples, k)) {

@@ -92,7 +92,8 @@ inline bool keep_record(std::int64_t samples, std::uint64_t org) {
 // Runs work items [opt.first_item, opt.end_item) and adds their outcomes into `stats`
 // (which must have been made for this model and configuration). Records of kept
 // organizations go to `records` (may be null). On an exception in an organization, throws
-// SimulationError naming scenario, organization and the replay command.
+// SimulationError (Kind::run_failure) naming scenario and organization, the coordinates that
+// replay it; an outcome of the wrong shape is Kind::malformed_outcome.
 RunReport run(const port::Model& model, const config::ResolvedConfig& cfg, const RunOptions& opt,
               stats::RunStats& stats, RecordSink* records);
 

@@ -4,11 +4,14 @@
 #include <chrono>
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <string>
 #include <system_error>
+#include <tuple>
 
 #include "leadsim/core/error.h"
 #include "leadsim/io/results.h"
+#include "leadsim/io/results_file.h"
 #include "leadsim/io/state.h"
 #include "leadsim/port/model.h"
 #include "leadsim/rng/philox.h"
@@ -79,187 +82,244 @@ std::string checkpoint_difference(const Checkpoint& c, const Checkpoint& want) {
   return "";
 }
 
-}  // namespace
+// A study in four phases that share this state: prepare (shard, output check, paths),
+// resume (a checkpoint's statistics and spool, or a fresh start), simulate (with periodic
+// checkpoints) and finalize (the results file, then the partial directory removed).
+class Study {
+ public:
+  Study(const port::Model& model, const config::ResolvedConfig& cfg, const StudyOptions& opt)
+      : model_(model),
+        cfg_(cfg),
+        opt_(opt),
+        output_(opt.output.empty() ? cfg.output : opt.output),
+        meta_(make_meta(cfg, model, opt.command_line)),
+        plan_(cfg.scenario_count(), cfg.orgs, cfg.block_size) {}
 
-StudyResult run_study(const port::Model& model, const config::ResolvedConfig& cfg,
-                      const StudyOptions& opt) {
-  const std::string output = opt.output.empty() ? cfg.output : opt.output;
-  const io::ResultsMeta meta = make_meta(cfg, model, opt.command_line);
-  const WorkPlan plan(cfg.scenario_count(), cfg.orgs, cfg.block_size);
-  if (opt.shard_count == 0 || opt.shard_index >= opt.shard_count) {
-    throw ConfigError("--shard " + std::to_string(opt.shard_index) + "/" +
-                      std::to_string(opt.shard_count) + ": the shard index must be below the " +
-                      "shard count");
+  void prepare();
+  void resume();
+  void simulate();
+  StudyResult finalize();
+
+ private:
+  void start_fresh();
+  void save_checkpoint(std::uint64_t next_item, std::uint64_t events, std::uint64_t rng_blocks);
+
+  const port::Model& model_;
+  const config::ResolvedConfig& cfg_;
+  const StudyOptions& opt_;
+  const std::string output_;
+  const io::ResultsMeta meta_;
+  const WorkPlan plan_;
+  std::uint64_t item_first_ = 0, item_end_ = 0;  // the shard's work items
+  std::string partial_, ckpt_path_, spool_path_;
+  Checkpoint base_;  // the identity every checkpoint of this study carries
+
+  bool have_ckpt_ = false;  // resumed from a checkpoint
+  std::optional<stats::RunStats> stats_;
+  std::unique_ptr<Spool> spool_;
+  std::uint64_t first_ = 0, prior_events_ = 0, prior_rng_ = 0;
+
+  Checkpoint ck_;
+  RunReport report_;
+  StudyResult result_;
+};
+
+void Study::prepare() {
+  if (opt_.shard_count == 0 || opt_.shard_index >= opt_.shard_count) {
+    throw OptionValueError(
+        RequestOption::shard,
+        std::to_string(opt_.shard_index) + "/" + std::to_string(opt_.shard_count),
+        "the shard index must be below the shard count");
   }
-  const auto [item_first, item_end] = plan.shard(opt.shard_index, opt.shard_count);
+  std::tie(item_first_, item_end_) = plan_.shard(opt_.shard_index, opt_.shard_count);
 
   // Everything about the output location is checked before any simulation starts, by the
   // results writer itself: creating and abandoning the file under its temporary name checks
   // the location, the permissions and (by reserving space) that there is room for a file.
-  { const io::ResultsWriter probe(output, opt.force, meta); }
-  const std::string partial = partial_dir(output);
-  const std::string ckpt_path = partial + "/checkpoint.bin";
-  const std::string spool_path = partial + "/records.bin";
+  { const io::ResultsWriter probe(output_, opt_.force, meta_); }
+  partial_ = partial_dir(output_);
+  ckpt_path_ = partial_ + "/checkpoint.bin";
+  spool_path_ = partial_ + "/records.bin";
 
-  Checkpoint base;
-  base.config_ini = meta.config_ini;
-  base.model = cfg.model;
-  base.seed = cfg.seed;
-  base.shard_index = opt.shard_index;
-  base.shard_count = opt.shard_count;
-  base.item_first = item_first;
-  base.item_end = item_end;
-  base.items_total = plan.size();
-  base.next_item = item_first;
+  base_.config_ini = meta_.config_ini;
+  base_.model = cfg_.model;
+  base_.seed = cfg_.seed;
+  base_.shard_index = opt_.shard_index;
+  base_.shard_count = opt_.shard_count;
+  base_.item_first = item_first_;
+  base_.item_end = item_end_;
+  base_.items_total = plan_.size();
+  base_.next_item = item_first_;
+}
 
+void Study::resume() {
   std::error_code ec;
-  const bool have_ckpt = fs::exists(ckpt_path, ec);
-  if (have_ckpt && !opt.resume) {
-    throw ConfigError("a checkpoint of an earlier run exists at '" + ckpt_path +
-                      "'; pass --resume to continue it, or remove '" + partial +
-                      "' to start afresh");
+  have_ckpt_ = fs::exists(ckpt_path_, ec);
+  if (have_ckpt_ && !opt_.resume) {
+    throw CheckpointExists(ckpt_path_, partial_);
   }
-  if (fs::exists(partial, ec) && !fs::is_directory(partial, ec)) {
-    throw IoError("'" + partial + "' exists and is not a directory");
+  if (fs::exists(partial_, ec) && !fs::is_directory(partial_, ec)) {
+    throw IoError("'" + partial_ + "' exists and is not a directory");
   }
 
-  const std::size_t P = meta.record_fields.size();
-  const std::size_t MK = meta.modes.size() * meta.metrics.size();
-  stats::RunStats stats(meta.scenarios, meta.modes.size(), meta.metrics,
-                        index_of(meta.modes, meta.baseline_mode));
-  std::unique_ptr<Spool> spool;
-  std::uint64_t first = item_first, prior_events = 0, prior_rng = 0;
-  if (have_ckpt) {
-    const Checkpoint ck = read_checkpoint(ckpt_path);
-    const std::string diff = checkpoint_difference(ck, base);
-    if (!diff.empty()) {
-      throw ConfigError("checkpoint '" + ckpt_path + "' is from another configuration (" + diff +
-                        "); remove '" + partial + "' or rerun with the original options");
-    }
-    try {
-      stats = stats::RunStats::deserialize(ck.stats);
-    } catch (const FormatError& e) {
-      throw FormatError("checkpoint '" + ckpt_path + "': " + e.what());
-    }
-    if (stats.scenarios() != meta.scenarios || stats.modes() != meta.modes.size() ||
-        stats.metrics().size() != meta.metrics.size()) {
-      throw FormatError("checkpoint '" + ckpt_path + "': statistics of another shape");
-    }
-    spool = std::make_unique<Spool>(spool_path, P, MK, static_cast<std::int64_t>(ck.spool_rows));
-    first = ck.next_item;
-    prior_events = ck.events;
-    prior_rng = ck.rng_blocks;
-    if (opt.on_notice) {
-      opt.on_notice("resuming from checkpoint '" + ckpt_path + "' at work item " +
-                    std::to_string(first) + " of [" + std::to_string(item_first) + ", " +
-                    std::to_string(item_end) + ")");
-    }
-  } else {
-    if (opt.resume && opt.on_notice) {
-      opt.on_notice("no checkpoint at '" + ckpt_path + "'; starting from the beginning");
-    }
-    // A partial directory without a checkpoint holds nothing that can be trusted.
-    fs::create_directory(partial, ec);
-    if (ec) throw IoError("cannot create '" + partial + "': " + ec.message());
-    spool = std::make_unique<Spool>(spool_path, P, MK, -1);
+  const std::size_t P = meta_.record_fields.size();
+  const std::size_t MK = meta_.modes.size() * meta_.metrics.size();
+  stats_.emplace(meta_.scenarios, meta_.modes.size(), meta_.metrics,
+                 index_of(meta_.modes, meta_.baseline_mode));
+  first_ = item_first_;
+  if (!have_ckpt_) {
+    start_fresh();
+    return;
   }
+  const Checkpoint ck = read_checkpoint(ckpt_path_);
+  const std::string diff = checkpoint_difference(ck, base_);
+  if (!diff.empty()) {
+    throw ConfigError("checkpoint '" + ckpt_path_ + "' is from another configuration (" + diff +
+                      "); remove '" + partial_ + "' or rerun with the original options");
+  }
+  try {
+    stats_ = stats::RunStats::deserialize(ck.stats);
+  } catch (const FormatError& e) {
+    throw FormatError("checkpoint '" + ckpt_path_ + "': " + e.what());
+  }
+  if (stats_->scenarios() != meta_.scenarios || stats_->modes() != meta_.modes.size() ||
+      stats_->metrics().size() != meta_.metrics.size()) {
+    throw FormatError("checkpoint '" + ckpt_path_ + "': statistics of another shape");
+  }
+  spool_ = std::make_unique<Spool>(spool_path_, P, MK, static_cast<std::int64_t>(ck.spool_rows));
+  first_ = ck.next_item;
+  prior_events_ = ck.events;
+  prior_rng_ = ck.rng_blocks;
+  if (opt_.on_notice) {
+    opt_.on_notice("resuming from checkpoint '" + ckpt_path_ + "' at work item " +
+                   std::to_string(first_) + " of [" + std::to_string(item_first_) + ", " +
+                   std::to_string(item_end_) + ")");
+  }
+}
 
-  StudyResult result;
-  Checkpoint ck = base;
-  std::uint64_t events_before = prior_events, rng_before = prior_rng;
-  const auto save = [&](std::uint64_t next_item, std::uint64_t events, std::uint64_t rng) {
-    spool->sync();
-    ck.next_item = next_item;
-    ck.spool_rows = spool->rows();
-    ck.events = events;
-    ck.rng_blocks = rng;
-    ck.stats = stats.serialize();
-    write_checkpoint(ckpt_path, ck);
-    ++result.checkpoints;
-  };
+void Study::start_fresh() {
+  if (opt_.resume && opt_.on_notice) {
+    opt_.on_notice("no checkpoint at '" + ckpt_path_ + "'; starting from the beginning");
+  }
+  // A partial directory without a checkpoint holds nothing that can be trusted.
+  std::error_code ec;
+  fs::create_directory(partial_, ec);
+  if (ec) throw IoError("cannot create '" + partial_ + "': " + ec.message());
+  const std::size_t P = meta_.record_fields.size();
+  const std::size_t MK = meta_.modes.size() * meta_.metrics.size();
+  spool_ = std::make_unique<Spool>(spool_path_, P, MK, -1);
+}
 
+void Study::save_checkpoint(std::uint64_t next_item, std::uint64_t events,
+                            std::uint64_t rng_blocks) {
+  spool_->sync();
+  ck_.next_item = next_item;
+  ck_.spool_rows = spool_->rows();
+  ck_.events = events;
+  ck_.rng_blocks = rng_blocks;
+  ck_.stats = stats_->serialize();
+  write_checkpoint(ckpt_path_, ck_);
+  ++result_.checkpoints;
+}
+
+void Study::simulate() {
+  ck_ = base_;
   using Clock = std::chrono::steady_clock;
   auto last_ckpt = Clock::now();
   RunOptions ro;
-  ro.threads = opt.threads;
-  ro.first_item = first;
-  ro.end_item = item_end;
-  ro.on_progress = opt.on_progress;
-  ro.progress_interval_s = opt.progress_interval_s;
-  ro.cancel = opt.cancel;
-  if (opt.checkpoint_interval_s > 0) {
+  ro.threads = opt_.threads;
+  ro.first_item = first_;
+  ro.end_item = item_end_;
+  ro.on_progress = opt_.on_progress;
+  ro.progress_interval_s = opt_.progress_interval_s;
+  ro.cancel = opt_.cancel;
+  if (opt_.checkpoint_interval_s > 0) {
     ro.on_item_done = [&](std::uint64_t next_item) {
       const auto now = Clock::now();
-      if (std::chrono::duration<double>(now - last_ckpt).count() < opt.checkpoint_interval_s) {
+      if (std::chrono::duration<double>(now - last_ckpt).count() < opt_.checkpoint_interval_s) {
         return;
       }
       // Event counters of the items in flight are not known here; they only feed reports.
-      save(next_item, events_before, rng_before);
+      save_checkpoint(next_item, prior_events_, prior_rng_);
       last_ckpt = Clock::now();
     };
   }
-  RunReport report;
   try {
-    report = run(model, cfg, ro, stats, cfg.samples != 0 ? spool.get() : nullptr);
+    report_ = run(model_, cfg_, ro, *stats_, cfg_.samples != 0 ? spool_.get() : nullptr);
   } catch (...) {
     // A fresh run that failed before its first checkpoint leaves nothing worth resuming.
-    if (!have_ckpt && result.checkpoints == 0) {
-      spool.reset();
-      fs::remove_all(partial, ec);
+    if (!have_ckpt_ && result_.checkpoints == 0) {
+      spool_.reset();
+      std::error_code ec;
+      fs::remove_all(partial_, ec);
     }
     throw;
   }
-  events_before = prior_events + report.events;
-  rng_before = prior_rng + report.rng_blocks;
-  save(report.next_item, events_before, rng_before);
-  if (report.cancelled) {
-    std::string msg = "stopped after work item " + std::to_string(report.next_item) + " of [" +
-                      std::to_string(item_first) + ", " + std::to_string(item_end) +
-                      "); checkpoint written to '" + ckpt_path + "'";
-    if (!opt.resume_command.empty()) msg += "; resume with: " + opt.resume_command;
-    throw Interrupted(msg);
+  save_checkpoint(report_.next_item, prior_events_ + report_.events,
+                  prior_rng_ + report_.rng_blocks);
+  if (report_.cancelled) {
+    throw Interrupted("stopped after work item " + std::to_string(report_.next_item) + " of [" +
+                          std::to_string(item_first_) + ", " + std::to_string(item_end_) +
+                          "); checkpoint written to '" + ckpt_path_ + "'",
+                      ckpt_path_);
   }
+}
 
+StudyResult Study::finalize() {
   io::ResultsState state;
-  state.shard_index = opt.shard_index;
-  state.shard_count = opt.shard_count;
-  state.item_first = item_first;
-  state.item_end = item_end;
-  state.items_total = plan.size();
-  write_results_file(output, opt.force, partial + "/result.h5", meta, stats, state,
-                     [&](io::ResultsWriter& writer) {
-                       const std::uint64_t rows = spool->rows();
-                       for (std::uint64_t r = 0; r < rows; r += kSpoolChunkRows) {
-                         writer.append(spool->read(r, std::min(kSpoolChunkRows, rows - r)));
-                       }
-                     });
-  spool.reset();
-  fs::remove_all(partial, ec);
+  state.shard_index = opt_.shard_index;
+  state.shard_count = opt_.shard_count;
+  state.item_first = item_first_;
+  state.item_end = item_end_;
+  state.items_total = plan_.size();
+  io::write_results_file(output_, opt_.force, partial_ + "/result.h5", meta_, *stats_, state,
+                         [&](io::ResultsWriter& writer) {
+                           const std::uint64_t rows = spool_->rows();
+                           for (std::uint64_t r = 0; r < rows; r += kSpoolChunkRows) {
+                             writer.append(spool_->read(r, std::min(kSpoolChunkRows, rows - r)));
+                           }
+                         });
+  spool_.reset();
+  std::error_code ec;
+  fs::remove_all(partial_, ec);
 
-  result.summary = stats.summarize();
-  result.output = output;
-  result.report = report;
-  result.modes = meta.modes;
-  for (const auto& m : meta.metrics) result.metrics.push_back(m.name);
-  result.baseline = meta.baseline_mode;
-  result.event_unit = model.event_unit();
-  result.item_first = item_first;
-  result.item_end = item_end;
-  result.items_total = plan.size();
-  result.resumed_at = first;
-  return result;
+  result_.summary = stats_->summarize();
+  result_.output = output_;
+  result_.report = report_;
+  result_.modes = meta_.modes;
+  for (const auto& m : meta_.metrics) result_.metrics.push_back(m.name);
+  result_.baseline = meta_.baseline_mode;
+  result_.event_unit = model_.event_unit();
+  result_.item_first = item_first_;
+  result_.item_end = item_end_;
+  result_.items_total = plan_.size();
+  result_.resumed_at = first_;
+  return std::move(result_);
+}
+
+}  // namespace
+
+StudyResult run_study(const port::Model& model, const config::ResolvedConfig& cfg,
+                      const StudyOptions& opt) {
+  Study study(model, cfg, opt);
+  study.prepare();
+  study.resume();
+  study.simulate();
+  return study.finalize();
 }
 
 stats::OrgOutcome replay_org(const port::Model& model, const config::ResolvedConfig& cfg,
                              std::uint64_t scenario, std::uint64_t org, port::TraceSink* trace) {
   if (scenario >= cfg.scenario_count()) {
-    throw ConfigError("--scenario " + std::to_string(scenario) + ": the run has " +
-                      std::to_string(cfg.scenario_count()) + " scenarios (0.." +
-                      std::to_string(cfg.scenario_count() - 1) + ")");
+    throw OptionValueError(RequestOption::scenario, std::to_string(scenario),
+                           "the run has " + std::to_string(cfg.scenario_count()) +
+                               " scenarios (0.." + std::to_string(cfg.scenario_count() - 1) + ")");
   }
   if (org >= cfg.orgs) {
-    throw ConfigError("--org " + std::to_string(org) + ": the run has " + std::to_string(cfg.orgs) +
-                      " organizations per scenario (0.." + std::to_string(cfg.orgs - 1) + ")");
+    throw OptionValueError(RequestOption::org, std::to_string(org),
+                           "the run has " + std::to_string(cfg.orgs) +
+                               " organizations per scenario (0.." + std::to_string(cfg.orgs - 1) +
+                               ")");
   }
   const auto sim = model.make_simulator();
   stats::OrgOutcome out;

@@ -29,16 +29,15 @@ struct StudyOptions {
   std::function<void(const Progress&)> on_progress;
   double progress_interval_s = 1.0;
   const std::atomic<bool>* cancel = nullptr;
-  // Shard shard_index of shard_count (WorkPlan::shard). ConfigError unless index < count.
+  // Shard shard_index of shard_count (WorkPlan::shard). OptionValueError (shard) unless
+  // index < count.
   std::uint64_t shard_index = 0;
   std::uint64_t shard_count = 1;
   // Continue from "<OUT>.partial/checkpoint.bin" (a fresh start, announced through on_notice,
-  // when there is none). Without resume an existing checkpoint is a ConfigError.
+  // when there is none). Without resume an existing checkpoint is a CheckpointExists error.
   bool resume = false;
   // Seconds between periodic checkpoints (fractions allowed); 0: only on cancel and at the end.
   double checkpoint_interval_s = 60.0;
-  // Appended to the Interrupted message as "resume with: <resume_command>" when not empty.
-  std::string resume_command;
   // One-line notices for the user (fresh start despite resume, resumed at item N).
   std::function<void(const std::string&)> on_notice;
 };
@@ -59,14 +58,16 @@ struct StudyResult {
 };
 
 // Runs the study of `cfg` with `model` (built from cfg, once, by the caller) and writes the
-// results file. Throws ConfigError (bad configuration, bad
-// shard, checkpoint present without resume or from another configuration), IoError (output
-// problems, checked before any simulation starts), FormatError (corrupt checkpoint or spool),
-// SimulationError, Interrupted (cancelled: checkpoint written, no file under the final name).
+// results file. Throws ConfigError (bad configuration; OptionValueError: bad shard;
+// CheckpointExists: checkpoint present without resume; from another configuration), IoError
+// (output problems, checked before any simulation starts; OutputExists without force),
+// FormatError (corrupt checkpoint or spool), SimulationError, Interrupted (cancelled:
+// checkpoint written and named by Interrupted::checkpoint(), no file under the final name).
 StudyResult run_study(const port::Model& model, const config::ResolvedConfig& cfg,
                       const StudyOptions& opt);
 
-// Re-simulates one organization of a configuration (replay). `trace` may be null.
+// Re-simulates one organization of a configuration (replay). `trace` may be null. Throws
+// OptionValueError (scenario, org) for coordinates outside the configuration.
 stats::OrgOutcome replay_org(const port::Model& model, const config::ResolvedConfig& cfg,
                              std::uint64_t scenario, std::uint64_t org, port::TraceSink* trace);
 

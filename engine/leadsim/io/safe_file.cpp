@@ -1,0 +1,117 @@
+#include "leadsim/io/safe_file.h"
+
+#include <fcntl.h>
+#include <linux/falloc.h>
+#include <sys/mman.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <filesystem>
+#include <system_error>
+#include <utility>
+
+#include "leadsim/core/error.h"
+
+namespace leadsim::io {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string in_quotes(const std::string& s) {
+  return "'" + s + "'";
+}
+
+// Checks that `path` may be created; throws IoError otherwise.
+void check_target(const std::string& path, bool force) {
+  const fs::path p(path);
+  fs::path dir = p.parent_path();
+  if (dir.empty()) dir = ".";
+  std::error_code ec;
+  if (!fs::exists(dir, ec)) {
+    throw IoError("output directory " + in_quotes(dir.string()) + " does not exist");
+  }
+  if (!fs::is_directory(dir, ec)) {
+    throw IoError("output directory " + in_quotes(dir.string()) + " is not a directory");
+  }
+  if (::access(dir.c_str(), W_OK | X_OK) != 0) {
+    throw IoError("output directory " + in_quotes(dir.string()) + " is not writable");
+  }
+  if (fs::is_directory(p, ec)) throw IoError(in_quotes(path) + " is a directory");
+  if (fs::exists(fs::symlink_status(p, ec)) && !force) throw OutputExists(path);
+}
+
+}  // namespace
+
+SafeFile::SafeFile(std::string path, bool force) : path_(std::move(path)) {
+  check_target(path_, force);
+  temp_ = path_ + ".tmp." + std::to_string(::getpid());
+}
+
+SafeFile::~SafeFile() {
+  remove();
+}
+
+void SafeFile::reserve(int fd, std::uint64_t end) {
+  if (fd < 0 || !reserve_supported_ || end <= reserved_end_) return;
+  // fallocate with KEEP_SIZE is not subject to the file-size limit (ulimit -f); check it.
+  rlimit limit{};
+  if (::getrlimit(RLIMIT_FSIZE, &limit) == 0 && limit.rlim_cur != RLIM_INFINITY &&
+      end > limit.rlim_cur) {
+    throw IoError(in_quotes(path_) + ": cannot write the file: " + errno_text(EFBIG));
+  }
+  if (::fallocate(fd, FALLOC_FL_KEEP_SIZE, static_cast<off_t>(reserved_end_),
+                  static_cast<off_t>(end - reserved_end_)) != 0) {
+    const int err = errno;
+    if (err == ENOSPC || err == EFBIG || err == EDQUOT) {
+      throw IoError(in_quotes(path_) + ": cannot write the file: " + errno_text(err));
+    }
+    reserve_supported_ = false;
+    return;
+  }
+  reserved_end_ = end;
+}
+
+void SafeFile::divert(int fd) noexcept {
+  if (fd < 0) return;
+  const int sink = ::memfd_create("leadsim-abandoned", MFD_CLOEXEC);
+  if (sink >= 0) {
+    ::dup2(sink, fd);
+    ::close(sink);
+  }
+}
+
+void SafeFile::commit() {
+  if (committed_) return;
+  // Truncating to the current size releases blocks reserved past the end of file (a hole
+  // punched beyond EOF does not, on ext4).
+  std::error_code ec;
+  const auto size = fs::file_size(temp_, ec);
+  if (!ec && reserved_end_ > size) ::truncate(temp_.c_str(), static_cast<off_t>(size));
+  if (std::rename(temp_.c_str(), path_.c_str()) != 0) {
+    const int err = errno;
+    throw IoError("cannot rename " + in_quotes(temp_) + " to " + in_quotes(path_) + ": " +
+                  errno_text(err));
+  }
+  committed_ = true;
+}
+
+void SafeFile::remove() noexcept {
+  if (committed_) return;
+  std::error_code ec;
+  fs::remove(temp_, ec);
+}
+
+void rename_onto(const std::string& from, const std::string& to, bool force) {
+  std::error_code ec;
+  if (!force && fs::exists(fs::symlink_status(to, ec))) throw OutputExists(to);
+  if (std::rename(from.c_str(), to.c_str()) != 0) {
+    const int err = errno;
+    throw IoError("cannot rename " + in_quotes(from) + " to " + in_quotes(to) + ": " +
+                  errno_text(err));
+  }
+}
+
+}  // namespace leadsim::io
