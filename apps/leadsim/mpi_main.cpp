@@ -58,6 +58,11 @@ run::StudyResult run_study_entry(const port::Model& model, const config::Resolve
     // One rank (mpirun -n 1, or srun of a single task with PMI) is an ordinary run, with
     // --shard, --resume and checkpoints.
     if (size == 1) return run::run_study(model, cfg, opt);
+    if (opt.shard_count != 1 || opt.shard_index != 0 || opt.resume) {
+      throw ConfigError(
+          "--shard and --resume do not apply under mpirun: the ranks split the work among "
+          "themselves, and MPI runs keep no checkpoint");
+    }
     g_primary = rank == 0;
     run::StudyOptions ranked = opt;
     if (!g_primary) {

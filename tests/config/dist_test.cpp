@@ -148,5 +148,31 @@ TEST(DistSpecAxis, BadAxes) {
   EXPECT_NE(msg.find("did you mean 'list'?"), std::string::npos) << msg;
 }
 
+// A list as long as the limit parses (in linear time: copying the whole text for every number
+// made 10^6 values take hours, past any test timeout), and an error in it quotes an excerpt
+// of the text, not all of it.
+TEST(SweepAxisParse, LongListsParseAndErrorsQuoteAnExcerpt) {
+  std::string text = "list(";
+  for (std::size_t i = 0; i < kMaxAxisPoints; ++i) {
+    if (i > 0) text.push_back(',');
+    text.append(std::to_string(i % 1000));
+  }
+  const std::string bad = text.substr(0, text.size() / 2) + ",x)";
+  text += ")";
+  const auto v = parse_axis(text);
+  ASSERT_EQ(v.size(), kMaxAxisPoints);
+  EXPECT_EQ(v[999], 999.0);
+  EXPECT_EQ(v.back(), static_cast<double>((kMaxAxisPoints - 1) % 1000));
+  try {
+    (void)parse_axis(bad);
+    FAIL() << "no error for a non-number";
+  } catch (const ConfigError& e) {
+    const std::string msg = e.what();
+    EXPECT_LT(msg.size(), 2 * kExcerptChars) << msg.substr(0, 400);
+    EXPECT_NE(msg.find("'x' is not a number"), std::string::npos) << msg.substr(0, 400);
+    EXPECT_NE(msg.find(" characters)"), std::string::npos) << msg.substr(0, 400);
+  }
+}
+
 }  // namespace
 }  // namespace leadsim::config

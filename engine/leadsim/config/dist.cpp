@@ -16,7 +16,6 @@ namespace {
 
 // Integers beyond 2^53 are not exactly representable: int_* bounds and counts stop there.
 constexpr double kMaxExactInteger = 9007199254740992.0;
-constexpr std::size_t kMaxAxisPoints = 1000000;
 
 struct Call {
   std::string_view name;  // empty for a bare constant
@@ -125,9 +124,11 @@ std::string_view trim(std::string_view s) {
 }
 
 double parse_number(std::string_view token, std::string_view context) {
-  const std::string quoted(context.empty() ? token : context);
+  // The context (a whole list, perhaps) is copied only into an error message: copying it for
+  // every number made parsing a list quadratic in its length.
+  const auto quoted = [&] { return excerpt(context.empty() ? token : context); };
   std::string_view t = trim(token);
-  if (t.empty()) throw ConfigError(quoted + ": expected a number, got nothing");
+  if (t.empty()) throw ConfigError(quoted() + ": expected a number, got nothing");
   std::string_view digits = t;
   // from_chars rejects a leading '+', which people write ("+0.5"); allow one.
   if (digits.front() == '+' && digits.size() > 1 && digits[1] != '-') digits.remove_prefix(1);
@@ -135,13 +136,13 @@ double parse_number(std::string_view token, std::string_view context) {
   const auto [ptr, ec] =
       std::from_chars(digits.data(), digits.data() + digits.size(), v, std::chars_format::general);
   if (ec == std::errc::result_out_of_range) {
-    throw ConfigError(quoted + ": '" + std::string(t) + "' is out of the range of a double");
+    throw ConfigError(quoted() + ": '" + excerpt(t) + "' is out of the range of a double");
   }
   if (ec != std::errc() || ptr != digits.data() + digits.size()) {
-    throw ConfigError(quoted + ": '" + std::string(t) + "' is not a number");
+    throw ConfigError(quoted() + ": '" + excerpt(t) + "' is not a number");
   }
   if (!std::isfinite(v)) {
-    throw ConfigError(quoted + ": '" + std::string(t) + "' is not a finite number");
+    throw ConfigError(quoted() + ": '" + excerpt(t) + "' is not a finite number");
   }
   return v;
 }
@@ -200,7 +201,7 @@ std::string DistSpec::to_string() const {
 
 DistSpec parse_dist(std::string_view text) {
   const std::string_view t = trim(text);
-  const std::string quoted = t.empty() ? std::string("''") : std::string(t);
+  const std::string quoted = t.empty() ? std::string("''") : excerpt(t);
   if (t.empty()) throw ConfigError("'': empty value (expected a number or a distribution)");
   const Call call = split_call(t, quoted);
   if (call.name.empty()) return DistSpec::constant(parse_number(t, quoted));
@@ -258,7 +259,7 @@ DistSpec parse_dist(std::string_view text) {
 
 std::vector<double> parse_axis(std::string_view text) {
   const std::string_view t = trim(text);
-  const std::string quoted = t.empty() ? std::string("''") : std::string(t);
+  const std::string quoted = t.empty() ? std::string("''") : excerpt(t);
   if (t.empty()) throw ConfigError("'': empty sweep axis (expected linspace(a,b,n) or list(...))");
   const Call call = split_call(t, quoted);
   if (call.name == "list") {

@@ -12,6 +12,7 @@
 #pragma once
 
 #include <cmath>
+#include <cstddef>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -97,6 +98,9 @@ std::string format_number(double v);
 
 // s without leading and trailing ASCII whitespace.
 std::string_view trim(std::string_view s);
+
+// The most values one sweep axis may have (list or linspace).
+inline constexpr std::size_t kMaxAxisPoints = 1000000;
 
 // A sweep axis: "linspace(a,b,n)" (n >= 2 points, a and b included; n = 1 gives a) or
 // "list(v1,v2,...)". Throws ConfigError on bad syntax or an empty list. linspace values are

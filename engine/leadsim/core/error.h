@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -145,6 +146,11 @@ class SimulationError : public Error {
 
 // The text of an errno value, like std::strerror but thread-safe.
 std::string errno_text(int err);
+
+// `text` as it may appear in a message: whole up to kExcerptChars characters, else its first
+// kExcerptChars and "… (N characters)", so that an error never echoes a huge input.
+inline constexpr std::size_t kExcerptChars = 200;
+std::string excerpt(std::string_view text);
 
 // The run was cancelled (signal). When a checkpoint was written, checkpoint() names it and
 // option() is resume: the run continues from it.

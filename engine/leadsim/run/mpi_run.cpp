@@ -191,8 +191,9 @@ StudyResult run_study_mpi(const port::Model& model, const config::ResolvedConfig
   // The same options on every rank, so every rank throws here alike (no collective yet).
   if (opt.shard_count != 1 || opt.shard_index != 0 || opt.resume) {
     throw ConfigError(
-        "--shard and --resume do not apply under mpirun: the ranks split the work among "
-        "themselves, and MPI runs keep no checkpoint");
+        "a shard or a resume does not apply to an MPI run: the ranks split the work among "
+        "themselves, and MPI runs keep no checkpoint",
+        opt.resume ? RequestOption::resume : RequestOption::shard);
   }
   const std::string output = opt.output.empty() ? cfg.output : opt.output;
   const io::ResultsMeta meta = make_meta(cfg, model, opt.command_line);
