@@ -324,7 +324,7 @@ class LeadershipSimulator final : public Simulator {
 
  private:
   const LeadershipModel& model_;
-  Engine engine_;
+  OrgSimulator engine_;
 };
 
 class LeadershipModel final : public Model {

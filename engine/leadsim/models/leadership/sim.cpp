@@ -179,7 +179,7 @@ const std::vector<std::string>& trace_columns() {
 // ---------------------------------------------------------------------------------------
 // Drawing an organization and its environment.
 
-std::uint64_t Engine::draw(const ScenarioSpec& spec, std::uint64_t seed, std::uint64_t org) {
+std::uint64_t OrgSimulator::draw(const ScenarioSpec& spec, std::uint64_t seed, std::uint64_t org) {
   seed_ = seed;
   org_id_ = org;
   blocks_ = 0;
@@ -208,7 +208,7 @@ std::uint64_t Engine::draw(const ScenarioSpec& spec, std::uint64_t seed, std::ui
   return blocks_;
 }
 
-void Engine::build_hierarchy() {
+void OrgSimulator::build_hierarchy() {
   Organization& o = org_;
   if (o.workers < 1 || o.span < 2 || o.domains < 1 || o.domains > 64) {
     throw SimulationError("leadership: organization outside the legal ranges (workers " +
@@ -236,7 +236,7 @@ void Engine::build_hierarchy() {
   o.levels = static_cast<int>(o.level_offset.size()) - 2;
 }
 
-void Engine::draw_structure(const ScenarioSpec& spec) {
+void OrgSimulator::draw_structure(const ScenarioSpec& spec) {
   Organization& o = org_;
   const int W = o.workers;
   const int D = o.domains;
@@ -335,7 +335,7 @@ void Engine::draw_structure(const ScenarioSpec& spec) {
   o.tie_begin[static_cast<std::size_t>(W)] = static_cast<int>(o.ties.size());
 }
 
-void Engine::draw_environment(const ScenarioSpec& spec) {
+void OrgSimulator::draw_environment(const ScenarioSpec& spec) {
   const Organization& o = org_;
   Environment& e = env_;
   const Constants& c = spec.constants;
@@ -527,7 +527,7 @@ void Engine::draw_environment(const ScenarioSpec& spec) {
   }
 }
 
-void Engine::finish_environment() {
+void OrgSimulator::finish_environment() {
   ++env_generation_;  // a new environment: no recorded schedule applies to it
   const Organization& o = org_;
   Environment& e = env_;
@@ -601,7 +601,7 @@ void Engine::finish_environment() {
 // A tie of worker i for domain d (§5, §11.9): with probability ρ the most skilled tie in d
 // (teammates first, then cross ties, lowest index on equal skill), else a random tie with
 // teammates `tau` times as likely as a cross tie. -1 (and no draw) if i has no ties.
-inline int Engine::choose_tie(int i, int d, double rho, double tau, Stream& rs) {
+inline int OrgSimulator::choose_tie(int i, int d, double rho, double tau, Stream& rs) {
   const Organization& o = org_;
   const int D = o.domains;
   // Team bounds from run_mode's table: an integer division per call costs more than the scan.
@@ -654,7 +654,7 @@ inline int Engine::choose_tie(int i, int d, double rho, double tau, Stream& rs) 
   return cross[r];
 }
 
-ModeResult Engine::run_mode(const Policy& pol, const Constants& c, TraceSink* trace) {
+ModeResult OrgSimulator::run_mode(const Policy& pol, const Constants& c, TraceSink* trace) {
   // One instantiation per (detail, route, peer): each keeps only its own paths, which frees
   // registers in the decision loops.
   auto go = [&]<bool kD>(std::bool_constant<kD>) {
@@ -675,7 +675,7 @@ ModeResult Engine::run_mode(const Policy& pol, const Constants& c, TraceSink* tr
 }
 
 template <bool kDetail, Route kRoute, bool kPeerMode>
-ModeResult Engine::run_mode_impl(const Policy& pol, const Constants& c, TraceSink* trace) {
+ModeResult OrgSimulator::run_mode_impl(const Policy& pol, const Constants& c, TraceSink* trace) {
   const Organization& o = org_;
   const Environment& e = env_;
   const int W = o.workers;

@@ -5,11 +5,11 @@
 //
 // Data layout: structure of arrays. An organization (Organization) and its shared
 // environment (Environment: problems, turnover, replacements, turbulence, shock) are drawn
-// once; every mode then runs over them (Engine::run_mode). All buffers live in the Engine
-// and are reused across organizations; run_mode allocates nothing once the buffers have
-// grown to the largest organization seen.
+// once; every mode then runs over them (OrgSimulator::run_mode). All buffers live in the
+// OrgSimulator and are reused across organizations; run_mode allocates nothing once the buffers
+// have grown to the largest organization seen.
 //
-// Thread safety: an Engine is single-threaded state; make one per thread.
+// Thread safety: an OrgSimulator is single-threaded state; make one per thread.
 #pragma once
 
 #include <array>
@@ -118,7 +118,7 @@ struct Environment {
   UninitVector<std::uint8_t> domain;
   UninitVector<std::uint8_t> scope;  // ℓ_p in 1..L
   UninitVector<double> w, v, u, a;   // local weight, importance, correctness and alignment draws
-  // Derived by Engine::finish_environment():
+  // Derived by OrgSimulator::finish_environment():
   UninitVector<double> cw;   // c_W = w + (1-w) ι
   UninitVector<double> cm;   // c_M of the level-ℓ_p manager = w (1-δ)^ℓ + (1-w)
   UninitVector<int> target;  // the level-ℓ_p manager's index
@@ -160,7 +160,7 @@ const std::vector<MetricDef>& metric_defs();
 // Columns of a trace row.
 const std::vector<std::string>& trace_columns();
 
-class Engine {
+class OrgSimulator {
  public:
   // Draws organization `org` of a scenario: parameters, structure, agents, ties and the
   // environment (MODEL.md §1-§3, §11.1-§11.3). Returns the Philox blocks drawn.
