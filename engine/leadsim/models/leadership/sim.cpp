@@ -131,51 +131,6 @@ std::span<const std::pair<double, int>> select_lowest(std::vector<std::pair<doub
 
 }  // namespace
 
-const std::vector<MetricDef>& metric_defs() {
-  static const std::vector<MetricDef> defs = {
-      {"value", "share", "realized value / Σ importance of all problems that arrived", 0, 1, 50,
-       false},
-      {"accuracy", "share", "right decisions / decisions made", 0, 1, 50, false},
-      {"alignment", "share", "aligned decisions / decisions made", 0, 1, 50, false},
-      {"latency", "periods", "mean wait of decisions made", 1e-3, 1e2, 50, true},
-      {"expired", "share", "problems expired or still waiting at T / problems arrived", 0, 1, 50,
-       false},
-      {"manager_util", "share",
-       "manager attention used (deciding, supervising, coaching, teaching) / available", 0, 1, 50,
-       false},
-      {"worker_util", "share",
-       "worker attention used (deciding, helping, peer coaching) / available", 0, 1, 50, false},
-      {"skill_final", "skill", "mean home-domain skill k_i[h_i] at T", 0, 1, 50, false},
-      {"skill_gain", "skill", "skill_final - mean home-domain skill at period 0", -1, 1, 50, false},
-      {"alignment_final", "share", "mean worker alignment α_i at T", 0, 1, 50, false},
-      {"peer_share", "share",
-       "coaching and help acts by workers / all coaching and help acts (0 if none)", 0, 1, 50,
-       false},
-      {"value_late", "share", "value of problems arriving in the last quarter of periods", 0, 1, 50,
-       false},
-      {"resilience", "ratio", "value during the shock / value in the equal window before it", 1e-2,
-       1e2, 50, true},
-  };
-  return defs;
-}
-
-const std::vector<std::string>& trace_columns() {
-  static const std::vector<std::string> cols = {"period",
-                                                "arrived",
-                                                "decided",
-                                                "right",
-                                                "aligned",
-                                                "value",
-                                                "expired",
-                                                "queued",
-                                                "mean_skill",
-                                                "mean_alignment",
-                                                "coaching_acts",
-                                                "help_acts",
-                                                "peer_coaching_acts"};
-  return cols;
-}
-
 // ---------------------------------------------------------------------------------------
 // Drawing an organization and its environment.
 
@@ -1164,19 +1119,20 @@ ModeResult OrgSimulator::run_mode_impl(const Policy& pol, const Constants& c, Tr
         ma += al[i];
       }
       auto& row = trace_row_;
-      row[0] = t;
-      row[1] = pe - pb;
-      row[2] = static_cast<double>(p_decided);
-      row[3] = static_cast<double>(p_right);
-      row[4] = static_cast<double>(p_aligned);
-      row[5] = p_value;
-      row[6] = static_cast<double>(p_expired);
-      row[7] = static_cast<double>(queued);
-      row[8] = ms / static_cast<double>(W);
-      row[9] = ma / static_cast<double>(W);
-      row[10] = static_cast<double>(p_coach);
-      row[11] = static_cast<double>(p_help);
-      row[12] = static_cast<double>(p_peer);
+      auto set = [&row](TraceColumn col, double x) { row[index_of(col)] = x; };
+      set(TraceColumn::kPeriod, t);
+      set(TraceColumn::kArrived, pe - pb);
+      set(TraceColumn::kDecided, static_cast<double>(p_decided));
+      set(TraceColumn::kRight, static_cast<double>(p_right));
+      set(TraceColumn::kAligned, static_cast<double>(p_aligned));
+      set(TraceColumn::kValue, p_value);
+      set(TraceColumn::kExpired, static_cast<double>(p_expired));
+      set(TraceColumn::kQueued, static_cast<double>(queued));
+      set(TraceColumn::kMeanSkill, ms / static_cast<double>(W));
+      set(TraceColumn::kMeanAlignment, ma / static_cast<double>(W));
+      set(TraceColumn::kCoachingActs, static_cast<double>(p_coach));
+      set(TraceColumn::kHelpActs, static_cast<double>(p_help));
+      set(TraceColumn::kPeerCoachingActs, static_cast<double>(p_peer));
       trace->row(std::span<const double>(row));
     }
   }
@@ -1195,45 +1151,25 @@ ModeResult OrgSimulator::run_mode_impl(const Policy& pol, const Constants& c, Tr
                           0, org_id_, pol.name);
   }
 
-  // Metrics (§8, §11.14-§11.16).
-  auto ratio = [](double a, double b) { return b > 0.0 ? a / b : kNaN; };
-  const double dec = static_cast<double>(r.decided);
-  auto& mt = r.metrics;
-  mt[0] = ratio(value_sum, e.total_importance);
-  mt[1] = ratio(static_cast<double>(r.right), dec);
-  mt[2] = ratio(static_cast<double>(r.aligned), dec);
-  mt[3] = ratio(wait_sum, dec);
-  mt[4] = ratio(static_cast<double>(r.expired + r.waiting), static_cast<double>(r.arrived));
-  mt[5] = ratio(r.manager_used, r.manager_available);
-  mt[6] = ratio(r.worker_used, K * static_cast<double>(W) * static_cast<double>(T));
-  double s0 = 0.0, s1 = 0.0, a1 = 0.0;
-  for (std::size_t i = 0; i < Wz; ++i) {
-    const std::size_t at = i * Dz + static_cast<std::size_t>(o.home[i]);
-    s0 += o.skill0[at];
-    s1 += k[at];
-    a1 += al[i];
-  }
-  mt[7] = s1 / static_cast<double>(W);
-  mt[8] = mt[7] - s0 / static_cast<double>(W);
-  mt[9] = a1 / static_cast<double>(W);
-  const double worker_acts = static_cast<double>(r.help_acts + r.peer_coaching_acts);
-  const double all_acts = worker_acts + static_cast<double>(r.coaching_acts);
-  mt[10] = all_acts > 0.0 ? worker_acts / all_acts : 0.0;
-  auto window = [&](int b, int en) {
-    double val = 0.0, imp = 0.0;
-    for (int t = std::max(0, b); t < std::min(en, T); ++t) {
-      val += value_by_period_[static_cast<std::size_t>(t)];
-      imp += e.importance_by_period[static_cast<std::size_t>(t)];
-    }
-    return ratio(val, imp);
-  };
-  mt[11] = window(T - std::max(1, T / 4), T);
-  mt[12] = kNaN;
-  if (e.shock_end > e.shock_begin) {
-    const double before = window(e.shock_begin - c.shock_length, e.shock_begin);
-    const double during = window(e.shock_begin, e.shock_end);
-    if (before > 0.0) mt[12] = during / before;
-  }
+  // Metrics (§9.1, §11.14-§11.16).
+  MetricInputs in;
+  in.value_sum = value_sum;
+  in.wait_sum = wait_sum;
+  in.worker_capacity = K;
+  in.workers = W;
+  in.periods = T;
+  in.shock_length = c.shock_length;
+  in.shock_begin = e.shock_begin;
+  in.shock_end = e.shock_end;
+  in.total_importance = e.total_importance;
+  in.value_by_period = value_by_period_.data();
+  in.importance_by_period = e.importance_by_period.data();
+  in.home = o.home.data();
+  in.domains = D;
+  in.skill0 = o.skill0.data();
+  in.skill = k;
+  in.alignment = al;
+  finish_metrics(r, in);
   return r;
 }
 

@@ -19,6 +19,7 @@
 
 #include "leadsim/config/dist.h"
 #include "leadsim/core/uninit_vector.h"
+#include "leadsim/models/leadership/metrics.h"
 #include "leadsim/models/leadership/params.h"
 #include "leadsim/port/model.h"
 #include "leadsim/rng/beta_table.h"
@@ -27,7 +28,6 @@
 namespace leadsim::leadership {
 
 using port::TraceSink;
-using stats::MetricDef;
 
 // Who decides a problem (MODEL.md §5).
 enum class Route : std::uint8_t {
@@ -141,24 +141,6 @@ struct Environment {
 // Outcome status of one problem after a mode ran.
 enum ProblemStatus : std::uint8_t { kWaiting = 0, kDecided = 1, kExpired = 2 };
 enum ProblemFlag : std::uint8_t { kRight = 1, kAligned = 2, kEscalated = 4, kHelped = 8 };
-
-inline constexpr int kNumMetrics = 13;
-
-// Counts and metrics of one mode on one organization.
-struct ModeResult {
-  std::array<double, kNumMetrics> metrics{};  // metric_names() order
-  std::int64_t arrived = 0, decided = 0, expired = 0, waiting = 0;
-  std::int64_t right = 0, aligned = 0, escalated = 0;
-  std::int64_t consult_attempts = 0, help_acts = 0, coaching_acts = 0, teaching_acts = 0,
-               peer_coaching_acts = 0;
-  double manager_used = 0.0, manager_available = 0.0, worker_used = 0.0;
-  std::uint64_t rng_blocks = 0;  // blocks of the mode's own streams
-};
-
-// The §8 metrics in order, with histogram bins.
-const std::vector<MetricDef>& metric_defs();
-// Columns of a trace row.
-const std::vector<std::string>& trace_columns();
 
 class OrgSimulator {
  public:
