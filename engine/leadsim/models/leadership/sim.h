@@ -184,8 +184,14 @@ class OrgSimulator {
   const std::vector<double>& rho() const { return rho_; }
 
  private:
-  void draw_structure(const ScenarioSpec& spec);
+  // The steps of draw() (draw.cpp).
+  void draw_agents(const ScenarioSpec& spec);
+  void draw_ties();
   void draw_environment(const ScenarioSpec& spec);
+  void draw_problems(const Constants& c);
+  void draw_turnover(const ScenarioSpec& spec);
+  void draw_turbulence();
+  void draw_shock(const Constants& c);
   [[gnu::always_inline]] inline int choose_tie(int i, int d, double rho, double tau,
                                                rng::Stream& rs);
   template <bool kDetail, Route kRoute, bool kPeerMode>
