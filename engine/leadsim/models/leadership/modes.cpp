@@ -1,5 +1,7 @@
-// Running one mode over an organization and its environment (MODEL.md §4.2, §8.2-§8.12;
-// spec §11.4-§11.12): the period steps in §11.6's order, then the metrics (metrics.cpp).
+// The period steps of a mode's run (MODEL.md §4.2, §8.2-§8.12; spec §11.4-§11.12), in
+// §11.6's order: expire, arrive_and_route, managers_serve (with supervision), workers_serve
+// (FIFO, replay or round-robin with consultation), coach_and_teach (coach, teach), peer_coach,
+// turnover, turbulence. The run's frame (state, period order, metrics) is in mode_run.h.
 #include <algorithm>
 #include <bit>
 #include <cmath>
@@ -12,6 +14,7 @@
 #include <vector>
 
 #include "leadsim/core/error.h"
+#include "leadsim/models/leadership/mode_run.h"
 #include "leadsim/models/leadership/sim.h"
 #include "leadsim/models/leadership/streams.h"
 #include "leadsim/rng/beta_table.h"
@@ -23,23 +26,12 @@ namespace {
 
 using rng::Stream;
 
-constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
-
 // c ? a : b by bit masks: a data-dependent choice that the compiler cannot turn back into a
 // branch (which the predictor would miss whenever the choice is a coin flip).
 inline double mask_select(bool c, double a, double b) {
   const std::uint64_t mask = 0 - static_cast<std::uint64_t>(c);
   return std::bit_cast<double>((std::bit_cast<std::uint64_t>(a) & mask) |
                                (std::bit_cast<std::uint64_t>(b) & ~mask));
-}
-
-// Sessions a level-1 manager holds: min(team, ⌊share·C / cost⌋) (§11.10).
-int sessions(int team, double share, double capacity, double cost) {
-  const double budget = share * capacity;
-  if (!(budget > 0.0) || team <= 0) return 0;
-  if (!(cost > 0.0)) return team;
-  const double n = std::floor(budget / cost);
-  return n >= static_cast<double>(team) ? team : static_cast<int>(n);
 }
 
 // The n smallest of the first `size` pairs of v (n < size), moved to its front in any order.
@@ -141,548 +133,402 @@ ModeResult OrgSimulator::run_mode(const Policy& pol, const Constants& c, TraceSi
   return detail_ ? go(std::true_type{}) : go(std::false_type{});
 }
 
+// Step 1 for one decider's queue (workers 0..W-1, then managers W..W+M-1).
+template <bool kDetail, Route kRoute, bool kPeerMode>
+void ModeRun<kDetail, kRoute, kPeerMode>::expire(int decider) {
+  if (!sweep_) return;
+  int h = head_[decider];
+  const int end = tail_[decider];
+  while (h < end && arrival_[queue_[h]] <= cutoff_) {
+    if constexpr (kDetail) status_[queue_[h]] = kExpired;
+    ++h;
+  }
+  period_.expired += h - head_[decider];
+  if constexpr (!kPeerMode) open_[cutoff_] -= h - head_[decider];
+  head_[decider] = h;
+}
+
+// Step 2: period t's problems, in worker-index then draw order, join the back of their
+// decider's queue (§8.3). `exception` escalates on the worker's current skill.
+template <bool kDetail, Route kRoute, bool kPeerMode>
+void ModeRun<kDetail, kRoute, kPeerMode>::arrive_and_route(int begin, int end) {
+  switch (kRoute) {
+    case Route::kWorker:
+      for (int p = begin; p < end; ++p) queue_[tail_[worker_[p]]++] = p;
+      break;
+    case Route::kManager:
+      for (int p = begin; p < end; ++p) queue_[tail_[W + target_[p]]++] = p;
+      break;
+    case Route::kException:
+      for (int p = begin; p < end; ++p) {
+        const int i = worker_[p];
+        if (skill_[static_cast<std::size_t>(i) * Dz + domain_[p]] * reach_worker_[p] < pol_.theta) {
+          if constexpr (kDetail) flags_[p] = kEscalated;
+          ++r_.escalated;
+          queue_[tail_[W + target_[p]]++] = p;
+        } else {
+          queue_[tail_[i]++] = p;
+        }
+      }
+      break;
+  }
+}
+
+// What every decision adds to the period's sums, whoever decides.
+template <bool kDetail, Route kRoute, bool kPeerMode>
+void ModeRun<kDetail, kRoute, kPeerMode>::book(int arrival, int wait, double value, bool right) {
+  value_by_period_[arrival] += value;
+  if constexpr (!kPeerMode) --open_[arrival];
+  period_.value += value;
+  period_.right += right ? 1 : 0;
+  wait_sum_ += wait;
+}
+
+// A manager's decision (§8.2): k·c = g_m c_M, and managers have A = 1 (always aligned).
+template <bool kDetail, Route kRoute, bool kPeerMode>
+void ModeRun<kDetail, kRoute, kPeerMode>::decide_manager(int p, double manager_skill) {
+  const int arrival = arrival_[p];
+  const int wait = t_ - arrival;
+  const double kc = manager_skill * reach_manager_[p];
+  const bool right = right_draw_[p] < 0.5 + 0.5 * kc;
+  // Branch-free: right is a coin.
+  const double value = importance_[p] * value_factor_[right ? 3 : 0] * discount_[wait];
+  if constexpr (kDetail) {
+    status_[p] = kDecided;
+    flags_[p] = static_cast<std::uint8_t>(flags_[p] | kAligned | (right ? kRight : 0));
+    wait_[p] = wait;
+    kc_[p] = kc;
+  }
+  book(arrival, wait, value, right);
+}
+
+// Step 3 (§8.5): each present manager in index order, all levels, supervises (if the policy
+// does) and then decides from its queue head while its budget allows.
+template <bool kDetail, Route kRoute, bool kPeerMode>
+void ModeRun<kDetail, kRoute, kPeerMode>::managers_serve() {
+  const int present = M - (shock_now_ ? e_.absent_count : 0);
+  r_.manager_available += C * static_cast<double>(present);
+  if (kRoute == Route::kWorker && !pol_.supervise) return;
+  for (int m = 0; m < M; ++m) {
+    if constexpr (kRoute != Route::kWorker) expire(W + m);
+    if (shock_now_ && m < n1 && e_.absent[static_cast<std::size_t>(m)] != 0) continue;
+    double left = decide_budget_;
+    if (pol_.supervise) {
+      const int reports = o_.reports[static_cast<std::size_t>(m)];
+      for (int j = 0; j < reports && left >= c_.supervision_cost; ++j) {
+        left -= c_.supervision_cost;
+        r_.manager_used += c_.supervision_cost;
+      }
+    }
+    if constexpr (kRoute == Route::kWorker) continue;
+    // Each decision costs exactly 1 and x - 1 is exact for x >= 1, so ⌊left⌋ is the
+    // number of decisions "remaining >= 1" allows.
+    const int x = W + m;
+    const int waiting = tail_[x] - head_[x];
+    const double whole_left = std::floor(left);
+    const int n = whole_left >= static_cast<double>(waiting)
+                      ? waiting
+                      : std::max(0, static_cast<int>(whole_left));
+    // Managers decide in place (a decision list measured slower here: their queues are
+    // long, so the loop's exit is a small share of the work).
+    const double g = manager_skill_[m];
+    for (int h = head_[x], end = head_[x] + n; h < end; ++h) decide_manager(queue_[h], g);
+    head_[x] += n;
+    period_.decided += n;
+    period_.aligned += n;
+    r_.manager_used += n;
+  }
+}
+
+// A worker's decision (§8.2, §8.7): with kConsult (peer modes) a worker with k·c_W < θ
+// consults a tie, which pays consult_cost if it can and lends its skill; the worker learns
+// from a more skilled helper.
+template <bool kDetail, Route kRoute, bool kPeerMode>
+template <bool kConsult>
+void ModeRun<kDetail, kRoute, kPeerMode>::decide_worker(int i, int p, Stream& rs) {
+  const int d = domain_[p];
+  const std::size_t own_at = static_cast<std::size_t>(i) * Dz + static_cast<std::size_t>(d);
+  const double own = skill_[own_at];
+  const double reach = reach_worker_[p];
+  double keff = own;
+  int helper = -1;
+  double helper_skill = 0.0;
+  if (kConsult && own * reach < pol_.theta) {
+    const int tie = sim_.choose_tie(i, d, rho_[i], c_.team_preference, rs);
+    if (tie >= 0) {
+      ++r_.consult_attempts;
+      if (attention_left_[tie] >= c_.consult_cost) {
+        attention_left_[tie] -= c_.consult_cost;
+        r_.worker_used += c_.consult_cost;
+        ++period_.help;
+        helper = tie;
+        helper_skill = skill_[static_cast<std::size_t>(helper) * Dz + static_cast<std::size_t>(d)];
+        keff = helper_skill > own ? helper_skill : own;
+      }
+    }
+  }
+  const double kc = keff * reach;
+  const bool right = right_draw_[p] < 0.5 + 0.5 * kc;
+  // A = α_i^ℓ as the product ((α·α)·α)···: the first two factors through selects (a
+  // multiplication by 1 is exact), so the usual scopes 1 to 3 take no branch.
+  const double a = alignment_[i];
+  const int scope = scope_[p];
+  double A = a;
+  A *= mask_select(scope > 1, a, 1.0);
+  A *= mask_select(scope > 2, a, 1.0);
+  for (int l = 3; l < scope; ++l) A *= a;
+  const bool aligned = aligned_draw_[p] < A;
+  const int arrival = arrival_[p];
+  const int wait = t_ - arrival;
+  // (v · factor) · disc with factor 0, 1 - penalty or 1: the same product as
+  // right ? v · (aligned ? 1 : 1 - penalty) · disc : 0, without data-dependent branches.
+  const double value =
+      importance_[p] * value_factor_[(right ? 2 : 0) | (aligned ? 1 : 0)] * discount_[wait];
+  if constexpr (kDetail) {
+    status_[p] = kDecided;
+    flags_[p] = static_cast<std::uint8_t>(flags_[p] | (right ? kRight : 0) |
+                                          (aligned ? kAligned : 0) | (helper >= 0 ? kHelped : 0));
+    wait_[p] = wait;
+    kc_[p] = kc;
+    helper_[p] = helper;
+  }
+  book(arrival, wait, value, right);
+  period_.aligned += aligned ? 1 : 0;
+  ++period_.decided;
+  if (kConsult && helper >= 0) {
+    skill_[own_at] = own + c_.learn_rate * (helper_skill > own ? helper_skill - own : 0.0);
+  }
+}
+
+// Moves the first n problems of a decider's queue to dst; `copy` > 0 is a fixed trip count
+// >= n (0: copy exactly n).
+template <bool kDetail, Route kRoute, bool kPeerMode>
+void ModeRun<kDetail, kRoute, kPeerMode>::take(int decider, int n, int copy, int* dst) {
+  const int* src = queue_ + head_[decider];
+  if (copy > 0) {
+    for (int j = 0; j < copy; ++j) dst[j] = src[j];
+  } else {
+    for (int j = 0; j < n; ++j) dst[j] = src[j];
+  }
+  head_[decider] += n;
+}
+
+// Step 4 (§8.6): every worker's attention resets to K; unless only managers decide, workers
+// serve round-robin with consultation in peer modes, else each decides min(queue, ⌊K⌋) in
+// index order (or replays the recorded schedule).
+template <bool kDetail, Route kRoute, bool kPeerMode>
+void ModeRun<kDetail, kRoute, kPeerMode>::workers_serve(Stream& rs) {
+  // Attention left is read by consultation, the rounds and peer coaching: only peer modes
+  // keep it.
+  if constexpr (kPeerMode) {
+    for (std::size_t i = 0; i < Wz; ++i) attention_left_[i] = K;
+  }
+  if constexpr (kRoute == Route::kManager) return;  // (peer coaching still reads the reset)
+  if constexpr (kPeerMode) {
+    workers_round_robin(rs);
+  } else if (replay_) {
+    workers_replay(rs);
+  } else {
+    workers_fifo(rs);
+  }
+}
+
+// Round-robin (§11.8): one decision per worker per round, in index order.
+template <bool kDetail, Route kRoute, bool kPeerMode>
+void ModeRun<kDetail, kRoute, kPeerMode>::workers_round_robin(Stream& rs) {
+  int* active = sim_.active_.data();
+  double* left = attention_left_;
+  std::size_t n_active = 0;
+  for (int i = 0; i < W; ++i) {
+    expire(i);
+    if (head_[i] < tail_[i] && left[i] >= 1.0) active[n_active++] = i;
+  }
+  while (n_active > 0) {
+    std::size_t kept = 0;
+    for (std::size_t a = 0; a < n_active; ++a) {
+      const int i = active[a];
+      if (!(left[i] >= 1.0) || head_[i] >= tail_[i]) continue;
+      decide_worker<true>(i, queue_[head_[i]++], rs);
+      left[i] -= 1.0;
+      r_.worker_used += 1.0;
+      active[kept] = i;  // kept only if it can decide again (no branch to predict)
+      kept += left[i] >= 1.0 && head_[i] < tail_[i] ? 1 : 0;
+    }
+    n_active = kept;
+  }
+}
+
+// The recorded schedule's decisions of this period (no arrivals, expiry or queues).
+template <bool kDetail, Route kRoute, bool kPeerMode>
+void ModeRun<kDetail, kRoute, kPeerMode>::workers_replay(Stream& rs) {
+  const auto& schedule = sim_.schedule_;
+  const int begin = schedule.begin[static_cast<std::size_t>(t_)];
+  const int end = schedule.begin[static_cast<std::size_t>(t_) + 1];
+  const int* list = schedule.list.data();
+  // worker_used only ever adds whole decisions here: exact in any grouping.
+  r_.worker_used += end - begin;
+  period_.expired = schedule.expired[static_cast<std::size_t>(t_)];
+  for (int j = begin; j < end; ++j) decide_worker<false>(worker_[list[j]], list[j], rs);
+}
+
+// Each worker in index order takes min(queue, ⌊K⌋) problems into the period's decision list
+// (the recording when this run records), then the list is decided in order.
+template <bool kDetail, Route kRoute, bool kPeerMode>
+void ModeRun<kDetail, kRoute, kPeerMode>::workers_fifo(Stream& rs) {
+  auto& schedule = sim_.schedule_;
+  const int at = record_ ? schedule.begin[static_cast<std::size_t>(t_)] : 0;
+  int* list = schedule.list.data() + at;
+  int n_list = 0;
+  for (int i = 0; i < W; ++i) {
+    expire(i);
+    const int waiting = tail_[i] - head_[i];
+    const int n = whole_k_ >= static_cast<double>(waiting)
+                      ? waiting
+                      : std::max(0, static_cast<int>(whole_k_));
+    take(i, n, fixed_copy_, list + n_list);
+    n_list += n;
+    r_.worker_used += n;
+  }
+  for (int j = 0; j < n_list; ++j) {
+    const int p = list[j];
+    decide_worker<false>(worker_[p], p, rs);
+  }
+  if (record_) {
+    schedule.begin[static_cast<std::size_t>(t_) + 1] = at + n_list;
+    schedule.expired[static_cast<std::size_t>(t_)] = period_.expired;
+  }
+}
+
+// Step 5 (§8.8, §8.9, §11.10): each present level-1 manager, in index order, holds coaching
+// and then teaching sessions with its own team.
+template <bool kDetail, Route kRoute, bool kPeerMode>
+void ModeRun<kDetail, kRoute, kPeerMode>::coach_and_teach() {
+  const int span = o_.span;
+  const int workers = W;  // a local for std::min (see reset_state)
+  for (int m = 0; m < n1; ++m) {
+    if (shock_now_ && e_.absent[static_cast<std::size_t>(m)] != 0) continue;
+    const int first = m * span;
+    const int end = std::min(first + span, workers);
+    const bool full = end - first == span;
+    const int n_coach = full ? coach_full_ : coach_last_;
+    if (n_coach > 0) {
+      coach(first, end, n_coach);
+      r_.manager_used += static_cast<double>(n_coach) * c_.coach_cost;
+      period_.coaching += n_coach;
+    }
+    const int n_teach = full ? teach_full_ : teach_last_;
+    if (n_teach > 0) {
+      teach(first, end, n_teach);
+      r_.manager_used += static_cast<double>(n_teach) * c_.teach_cost;
+      r_.teaching_acts += n_teach;
+    }
+  }
+}
+
+// Coaching sessions with the team [first, end): lowest k_i[h_i] first, ties by index (the
+// selected set is unique). Sessions touch disjoint workers, so the order within the selected
+// set does not matter; when there are as many sessions as reports, all are coached without
+// ranking them.
+template <bool kDetail, Route kRoute, bool kPeerMode>
+void ModeRun<kDetail, kRoute, kPeerMode>::coach(int first, int end, int n) {
+  const int* home = o_.home.data();
+  auto coach_one = [&](int i) {
+    double& kh = skill_[static_cast<std::size_t>(i) * Dz + static_cast<std::size_t>(home[i])];
+    kh += c_.eta_c * (1.0 - kh);
+    alignment_[i] += c_.eta_a * (1.0 - alignment_[i]);
+  };
+  const int team = end - first;
+  if (n >= team) {
+    for (int i = first; i < end; ++i) coach_one(i);
+    return;
+  }
+  auto& order = sim_.order_;
+  for (int i = first; i < end; ++i) {
+    order[static_cast<std::size_t>(i - first)] = {
+        skill_[static_cast<std::size_t>(i) * Dz + static_cast<std::size_t>(home[i])], i};
+  }
+  for (const auto& sel : select_lowest(order, static_cast<std::size_t>(team), n)) {
+    coach_one(sel.second);
+  }
+}
+
+// Teaching sessions with the team [first, end): lowest ψ_i first, ties by index.
+template <bool kDetail, Route kRoute, bool kPeerMode>
+void ModeRun<kDetail, kRoute, kPeerMode>::teach(int first, int end, int n) {
+  auto teach_one = [&](int i) {
+    psi_[i] += c_.eta_psi * (1.0 - psi_[i]);
+    rho_[i] += c_.eta_rho * (1.0 - rho_[i]);
+  };
+  const int team = end - first;
+  if (n >= team) {
+    for (int i = first; i < end; ++i) teach_one(i);
+    return;
+  }
+  auto& order = sim_.order_;
+  for (int i = first; i < end; ++i) order[static_cast<std::size_t>(i - first)] = {psi_[i], i};
+  for (const auto& sel : select_lowest(order, static_cast<std::size_t>(team), n)) {
+    teach_one(sel.second);
+  }
+}
+
+// Step 6 (§8.10, §11.11): workers in index order, each update visible at once. A worker with
+// practice ψ_i coaches a chosen tie in its home domain if it knows more and has the attention.
+template <bool kDetail, Route kRoute, bool kPeerMode>
+void ModeRun<kDetail, kRoute, kPeerMode>::peer_coach(Stream& rs) {
+  const int* team_first = sim_.team0_.data();
+  const int* tie_begin = o_.tie_begin.data();
+  const int* home = o_.home.data();
+  for (int i = 0; i < W; ++i) {
+    if (team_first[i] == W - 1 && tie_begin[i] == tie_begin[i + 1]) {
+      continue;  // no ties: no coin
+    }
+    if (!(rs.uniform() < psi_[i])) continue;
+    const int h = home[i];
+    const int j = sim_.choose_tie(i, h, rho_[i], c_.team_preference, rs);
+    const std::size_t ih = static_cast<std::size_t>(i) * Dz + static_cast<std::size_t>(h);
+    const std::size_t jh = static_cast<std::size_t>(j) * Dz + static_cast<std::size_t>(h);
+    if (skill_[ih] > skill_[jh] && attention_left_[i] >= c_.peer_coach_cost) {
+      attention_left_[i] -= c_.peer_coach_cost;
+      r_.worker_used += c_.peer_coach_cost;
+      skill_[jh] += c_.eta_p * (skill_[ih] - skill_[jh]);
+      const double da = alignment_[i] - alignment_[j];
+      alignment_[j] += c_.eta_p * (da > 0.0 ? da : 0.0);
+      ++period_.peer_coaching;
+    }
+  }
+}
+
+// Step 7 (§8.11): the replacement's pre-drawn traits; the queue stays with the position.
+template <bool kDetail, Route kRoute, bool kPeerMode>
+void ModeRun<kDetail, kRoute, kPeerMode>::turnover() {
+  const auto t = static_cast<std::size_t>(t_);
+  for (int ev = e_.turn_begin[t]; ev < e_.turn_begin[t + 1]; ++ev) {
+    const auto evz = static_cast<std::size_t>(ev);
+    const auto i = static_cast<std::size_t>(e_.turn_worker[evz]);
+    std::copy_n(e_.repl_skill.data() + evz * Dz, Dz, skill_ + i * Dz);
+    alignment_[i] = e_.repl_align[evz];
+    psi_[i] = c_.psi0;
+    rho_[i] = c_.rho0;
+  }
+}
+
+// Step 8 (§8.12, §11.12): the period's domain (if any) decays by the obsolescence factor in
+// every worker, and managers' general skill by its share over the domains.
+template <bool kDetail, Route kRoute, bool kPeerMode>
+void ModeRun<kDetail, kRoute, kPeerMode>::turbulence() {
+  const int domain = e_.turb_domain[static_cast<std::size_t>(t_)];
+  if (domain < 0) return;
+  const double obsolescence = o_.p[kObsolescence];
+  for (std::size_t i = 0; i < Wz; ++i)
+    skill_[i * Dz + static_cast<std::size_t>(domain)] *= obsolescence;
+  const double g_factor = 1.0 - (1.0 - obsolescence) / static_cast<double>(D);
+  for (int m = 0; m < M; ++m) manager_skill_[m] *= g_factor;
+}
+
 template <bool kDetail, Route kRoute, bool kPeerMode>
 ModeResult OrgSimulator::run_mode_impl(const Policy& pol, const Constants& c, TraceSink* trace) {
-  const Organization& o = org_;
-  const Environment& e = env_;
-  const int W = o.workers;
-  const int D = o.domains;
-  const int M = o.managers;
-  const int n1 = o.level1();
-  const int T = e.periods;
-  const std::size_t Wz = static_cast<std::size_t>(W);
-  const std::size_t Dz = static_cast<std::size_t>(D);
-  const std::size_t N = e.period.size();
-  const double C = o.p[kManagerCapacity];
-  const double K = o.p[kWorkerCapacity];
-  const double obs = o.p[kObsolescence];
-  const double theta = pol.theta;
-  const double pen_factor = 1.0 - c.misalign_penalty;
-  const double tau = c.team_preference;
-  // Managers decide (and supervise) from the share of C not reserved for coaching/teaching.
-  const double c_decide = C * (1.0 - pol.coach_share - pol.teach_share);
-
-  ModeResult r;
-  r.arrived = static_cast<std::int64_t>(N);
-
-  skill_.assign(o.skill0.begin(), o.skill0.end());
-  align_.assign(o.align0.begin(), o.align0.end());
-  psi_.assign(Wz, c.psi0);
-  rho_.assign(Wz, c.rho0);
-  g_.assign(o.g0.begin(), o.g0.end());
-  rem_.resize(Wz);  // set to K at the start of every period, in the modes that read it
-  team0_.resize(Wz);
-  for (int i = 0; i < W; ++i) team0_[static_cast<std::size_t>(i)] = o.team_begin(i);
-  // Workers' decisions (outside peer modes) are listed first and made in one loop: a worker's
-  // share of the list is copied with a fixed trip count (the queue and the list are padded for
-  // it), so how many problems a worker takes is not a branch to predict.
-  const double fk = std::floor(K);
-  const int wcopy = fk >= 1.0 && fk <= kFixedCopy ? static_cast<int>(fk) : 0;
-  queue_.resize(static_cast<std::size_t>(e.queue_base.back()) + kFixedCopy);
-  head_.assign(e.queue_base.begin(), e.queue_base.end() - 1);
-  tail_.assign(e.queue_base.begin(), e.queue_base.end() - 1);
-  active_.resize(Wz);
-  value_by_period_.assign(static_cast<std::size_t>(T), 0.0);
-  open_.resize(static_cast<std::size_t>(T));
-  if constexpr (kDetail) {
-    status_.assign(N, kWaiting);
-    flags_.assign(N, 0);
-    wait_.assign(N, -1);
-    helper_.assign(N, -1);
-    kc_.assign(N, kNaN);
-  } else {
-    // Sized but untouched: the per-problem record is off (set_problem_detail(false)).
-    status_.clear();
-    flags_.clear();
-    wait_.clear();
-    helper_.clear();
-    kc_.clear();
-  }
-  const int max_wait = std::max(0, std::min(c.deadline, T));
-  disc_.resize(static_cast<std::size_t>(max_wait) + 1);
-  disc_[0] = 1.0;
-  for (int w = 1; w <= max_wait; ++w) {
-    disc_[static_cast<std::size_t>(w)] =
-        disc_[static_cast<std::size_t>(w) - 1] * (1.0 - c.delay_discount);
-  }
-  order_.resize(static_cast<std::size_t>(o.span));
-  if (trace != nullptr) {
-    trace->begin(pol.name, trace_columns());
-    trace_row_.resize(trace_columns().size());
-  }
-
-  double* k = skill_.data();
-  double* al = align_.data();
-  double* rem = rem_.data();
-  int* q = queue_.data();
-  int* head = head_.data();
-  int* tail = tail_.data();
-  // Moves the first n problems of x's queue to dst; `copy` > 0 is a fixed trip count >= n
-  // (0: copy exactly n).
-  auto take = [&](int x, int n, int copy, int* dst) {
-    const int* src = q + head[x];
-    if (copy > 0) {
-      for (int j = 0; j < copy; ++j) dst[j] = src[j];
-    } else {
-      for (int j = 0; j < n; ++j) dst[j] = src[j];
-    }
-    head[x] += n;
-  };
-  const int* per = e.period.data();
-  const int* wk = e.worker.data();
-  const std::uint8_t* dom = e.domain.data();
-  const std::uint8_t* scope = e.scope.data();
-  const double* cw = e.cw.data();
-  const double* cm = e.cm.data();
-  const double* pv = e.v.data();
-  const double* pu = e.u.data();
-  const double* pa = e.a.data();
-  const int* target = e.target.data();
-  const double* disc = disc_.data();
-  double* vbp = value_by_period_.data();
-  int* open = open_.data();
-  std::uint8_t* st = status_.data();
-  std::uint8_t* fl = flags_.data();
-  int* wt = wait_.data();
-  int* hp = helper_.data();
-  double* kcr = kc_.data();
-
-  const std::uint32_t mode_id = rng::name_id(pol.name.c_str());
-  // Sessions per level-1 manager: a full team of `span`, and the last team when W is not a
-  // multiple of the span.
-  const int last_team = W - (n1 - 1) * o.span;
-  const int ncoach_full = sessions(o.span, pol.coach_share, C, c.coach_cost);
-  const int ncoach_last = sessions(last_team, pol.coach_share, C, c.coach_cost);
-  const int nteach_full = sessions(o.span, pol.teach_share, C, c.teach_cost);
-  const int nteach_last = sessions(last_team, pol.teach_share, C, c.teach_cost);
-  // Value factor by (right, aligned): wrong 0, right and misaligned 1 - penalty, both 1.
-  const double fac[4] = {0.0, 0.0, pen_factor, 1.0};
-  double value_sum = 0.0;
-  double wait_sum = 0.0;
-
-  // Outside peer modes, which problems workers decide in which period (and which expire) does
-  // not depend on skills or on anything a mode changes: only on the problems, K, the
-  // deadline and T. The first such mode on an environment records its schedule, later ones
-  // with the same K, deadline and T replay it (delegated and coaching by default) and skip
-  // arrivals, expiry and the queues. Bulk path only (no per-problem detail, no trace).
-  constexpr bool kSchedulable = kRoute == Route::kWorker && !kPeerMode && !kDetail;
-  bool replay = false;
-  bool record = false;
-  if constexpr (kSchedulable) {
-    if (trace == nullptr) {
-      const Schedule::Key key{env_generation_, std::bit_cast<std::uint64_t>(K), c.deadline, T};
-      replay = schedule_.valid && schedule_.key == key;
-      record = !replay;
-      if (record) {
-        schedule_.valid = false;
-        schedule_.key = key;
-        schedule_.begin.assign(static_cast<std::size_t>(T) + 1, 0);
-        schedule_.expired.assign(static_cast<std::size_t>(T), 0);
-      }
-    }
-  }
-  // The decision lists live in schedule_.list: written there as the recording, or, by runs
-  // that neither record nor replay, used as scratch (which drops any recorded schedule).
-  if constexpr (kRoute != Route::kManager && !kPeerMode) {
-    if (!replay) {
-      if (!record) schedule_.valid = false;
-      if (schedule_.list.size() < N + kFixedCopy) schedule_.list.resize(N + kFixedCopy);
-    }
-  }
-
-  for (int t = 0; t < T; ++t) {
-    std::int64_t p_decided = 0, p_right = 0, p_aligned = 0, p_expired = 0;
-    std::int64_t p_coach = 0, p_help = 0, p_peer = 0;
-    double p_value = 0.0;
-    const bool shock_now = t >= e.shock_begin && t < e.shock_end && e.absent_count > 0;
-    Stream rs(seed_, org_id_, stream_tag(Purpose::kMode, mode_id), static_cast<std::uint64_t>(t));
-
-    // 1. Expiry (§11.4): a problem waiting since arrival + deadline + 1 leaves, no attention.
-    // Done per decider in the loops of steps 3 and 4, just before the decider serves (or is
-    // skipped): a queue is in arrival order and this period's arrivals join it behind every
-    // problem that can expire, so expiring before or after they join removes the same ones.
-    // open_[t'] counts the problems of period t' neither decided nor expired; only period
-    // `cutoff` can have new expiries (earlier ones were swept before), so when it has none
-    // open every queue is skipped without being looked at. Peer modes sweep every period
-    // instead (keeping the count cost their decisions more than the sweeps it saves).
-    const int cutoff = t - c.deadline - 1;
-    const bool sweep = cutoff >= 0 && (kPeerMode || open[cutoff] > 0);
-    auto expire = [&](int x) {
-      if (!sweep) return;
-      int h = head[x];
-      const int tl = tail[x];
-      while (h < tl && per[q[h]] <= cutoff) {
-        if constexpr (kDetail) st[q[h]] = kExpired;
-        ++h;
-      }
-      p_expired += h - head[x];
-      if constexpr (!kPeerMode) open[cutoff] -= h - head[x];
-      head[x] = h;
-    };
-
-    // 2. Arrivals, in worker-index then draw order, behind any backlog; routing.
-    const int pb = e.period_begin[static_cast<std::size_t>(t)];
-    const int pe = e.period_begin[static_cast<std::size_t>(t) + 1];
-    if constexpr (!kPeerMode) open[t] = pe - pb;
-    if (!replay) switch (kRoute) {
-        case Route::kWorker:
-          for (int p = pb; p < pe; ++p) q[tail[wk[p]]++] = p;
-          break;
-        case Route::kManager:
-          for (int p = pb; p < pe; ++p) q[tail[W + target[p]]++] = p;
-          break;
-        case Route::kException:
-          for (int p = pb; p < pe; ++p) {
-            const int i = wk[p];
-            if (k[static_cast<std::size_t>(i) * Dz + dom[p]] * cw[p] < theta) {
-              if constexpr (kDetail) fl[p] = kEscalated;
-              ++r.escalated;
-              q[tail[W + target[p]]++] = p;
-            } else {
-              q[tail[i]++] = p;
-            }
-          }
-          break;
-      }
-
-    // What every decision adds to the period's sums, whoever decides.
-    auto book = [&](int ap, int w, double val, bool right) {
-      vbp[ap] += val;
-      if constexpr (!kPeerMode) --open[ap];
-      p_value += val;
-      p_right += right ? 1 : 0;
-      wait_sum += w;
-    };
-    auto decide_manager = [&](int p, double gm) {
-      const int ap = per[p];
-      const int w = t - ap;
-      const double kc = gm * cm[p];
-      const bool right = pu[p] < 0.5 + 0.5 * kc;
-      // Managers have A = 1: every decision is aligned. Branch-free: right is a coin.
-      const double val = pv[p] * fac[right ? 3 : 0] * disc[w];
-      if constexpr (kDetail) {
-        st[p] = kDecided;
-        fl[p] = static_cast<std::uint8_t>(fl[p] | kAligned | (right ? kRight : 0));
-        wt[p] = w;
-        kcr[p] = kc;
-      }
-      book(ap, w, val, right);
-    };
-    // 3. Managers serve (supervision first).
-    const int present = M - (shock_now ? e.absent_count : 0);
-    r.manager_available += C * static_cast<double>(present);
-    if (kRoute != Route::kWorker || pol.supervise) {
-      for (int m = 0; m < M; ++m) {
-        if constexpr (kRoute != Route::kWorker) expire(W + m);
-        if (shock_now && m < n1 && e.absent[static_cast<std::size_t>(m)] != 0) continue;
-        double left = c_decide;
-        if (pol.supervise) {
-          const int nrep = o.reports[static_cast<std::size_t>(m)];
-          for (int j = 0; j < nrep && left >= c.supervision_cost; ++j) {
-            left -= c.supervision_cost;
-            r.manager_used += c.supervision_cost;
-          }
-        }
-        if constexpr (kRoute == Route::kWorker) continue;
-        // Each decision costs exactly 1 and x - 1 is exact for x >= 1, so ⌊left⌋ is the
-        // number of decisions "remaining >= 1" allows.
-        const int x = W + m;
-        const int avail_n = tail[x] - head[x];
-        const double fl_left = std::floor(left);
-        const int nd = fl_left >= static_cast<double>(avail_n)
-                           ? avail_n
-                           : std::max(0, static_cast<int>(fl_left));
-        // Managers decide in place (a decision list measured slower here: their queues are
-        // long, so the loop's exit is a small share of the work).
-        const double gm = g_[static_cast<std::size_t>(m)];
-        for (int h = head[x], end = head[x] + nd; h < end; ++h) decide_manager(q[h], gm);
-        head[x] += nd;
-        p_decided += nd;
-        p_aligned += nd;
-        r.manager_used += nd;
-      }
-    }
-
-    // 4. Workers serve. Attention left (rem) is read by consultation, the rounds and peer
-    // coaching: only peer modes keep it.
-    if constexpr (kPeerMode) {
-      for (std::size_t i = 0; i < Wz; ++i) rem[i] = K;
-    }
-    auto decide_worker = [&]<bool kPeer>(std::bool_constant<kPeer>, int i, int p) {
-      const int d = dom[p];
-      const std::size_t ki_at = static_cast<std::size_t>(i) * Dz + static_cast<std::size_t>(d);
-      const double ki = k[ki_at];
-      const double c_w = cw[p];
-      double keff = ki;
-      int j = -1;
-      double kj = 0.0;
-      if (kPeer && ki * c_w < theta) {
-        const int tie = choose_tie(i, d, rho_[static_cast<std::size_t>(i)], tau, rs);
-        if (tie >= 0) {
-          ++r.consult_attempts;
-          if (rem[tie] >= c.consult_cost) {
-            rem[tie] -= c.consult_cost;
-            r.worker_used += c.consult_cost;
-            ++p_help;
-            j = tie;
-            kj = k[static_cast<std::size_t>(j) * Dz + static_cast<std::size_t>(d)];
-            keff = kj > ki ? kj : ki;
-          }
-        }
-      }
-      const double kc = keff * c_w;
-      const bool right = pu[p] < 0.5 + 0.5 * kc;
-      // A = α_i^ℓ as the product ((α·α)·α)···: the first two factors through selects (a
-      // multiplication by 1 is exact), so the usual scopes 1 to 3 take no branch.
-      const double ai = al[i];
-      const int sc = scope[p];
-      double A = ai;
-      A *= mask_select(sc > 1, ai, 1.0);
-      A *= mask_select(sc > 2, ai, 1.0);
-      for (int l = 3; l < sc; ++l) A *= ai;
-      const bool aligned = pa[p] < A;
-      const int ap = per[p];
-      const int w = t - ap;
-      // (v · factor) · disc with factor 0, 1 - penalty or 1: the same product as
-      // right ? v · (aligned ? 1 : 1 - penalty) · disc : 0, without data-dependent branches.
-      const double val = pv[p] * fac[(right ? 2 : 0) | (aligned ? 1 : 0)] * disc[w];
-      if constexpr (kDetail) {
-        st[p] = kDecided;
-        fl[p] = static_cast<std::uint8_t>(fl[p] | (right ? kRight : 0) | (aligned ? kAligned : 0) |
-                                          (j >= 0 ? kHelped : 0));
-        wt[p] = w;
-        kcr[p] = kc;
-        hp[p] = j;
-      }
-      book(ap, w, val, right);
-      p_aligned += aligned ? 1 : 0;
-      ++p_decided;
-      if (kPeer && j >= 0) k[ki_at] = ki + c.learn_rate * (kj > ki ? kj - ki : 0.0);
-    };
-    if constexpr (kRoute != Route::kManager) {
-      if constexpr (kPeerMode) {
-        // Round-robin (§11.8): one decision per worker per round, in index order.
-        int* act = active_.data();
-        std::size_t nact = 0;
-        for (int i = 0; i < W; ++i) {
-          expire(i);
-          if (head[i] < tail[i] && rem[i] >= 1.0) act[nact++] = i;
-        }
-        while (nact > 0) {
-          std::size_t kept = 0;
-          for (std::size_t a = 0; a < nact; ++a) {
-            const int i = act[a];
-            if (!(rem[i] >= 1.0) || head[i] >= tail[i]) continue;
-            decide_worker(std::true_type{}, i, q[head[i]++]);
-            rem[i] -= 1.0;
-            r.worker_used += 1.0;
-            act[kept] = i;  // kept only if it can decide again (no branch to predict)
-            kept += rem[i] >= 1.0 && head[i] < tail[i] ? 1 : 0;
-          }
-          nact = kept;
-        }
-      } else if (replay) {
-        const int b = schedule_.begin[static_cast<std::size_t>(t)];
-        const int en = schedule_.begin[static_cast<std::size_t>(t) + 1];
-        const int* list = schedule_.list.data();
-        // worker_used only ever adds whole decisions here: exact in any grouping.
-        r.worker_used += en - b;
-        p_expired = schedule_.expired[static_cast<std::size_t>(t)];
-        for (int j = b; j < en; ++j) decide_worker(std::false_type{}, wk[list[j]], list[j]);
-      } else {
-        const int at = record ? schedule_.begin[static_cast<std::size_t>(t)] : 0;
-        int* dl = schedule_.list.data() + at;
-        int nl = 0;
-        for (int i = 0; i < W; ++i) {
-          expire(i);
-          const int avail_n = tail[i] - head[i];
-          const int nd =
-              fk >= static_cast<double>(avail_n) ? avail_n : std::max(0, static_cast<int>(fk));
-          take(i, nd, wcopy, dl + nl);
-          nl += nd;
-          r.worker_used += nd;
-        }
-        for (int j = 0; j < nl; ++j) {
-          const int p = dl[j];
-          decide_worker(std::false_type{}, wk[p], p);
-        }
-        if (record) {
-          schedule_.begin[static_cast<std::size_t>(t) + 1] = at + nl;
-          schedule_.expired[static_cast<std::size_t>(t)] = p_expired;
-        }
-      }
-    }
-
-    // 5. Coaching and teaching by present level-1 managers (§6, §11.10). Sessions touch
-    // disjoint workers, so the order within the selected set does not matter; when a manager
-    // holds as many sessions as it has reports, all are selected without ranking them.
-    if (pol.coach_share > 0.0 || pol.teach_share > 0.0) {
-      for (int m = 0; m < n1; ++m) {
-        if (shock_now && e.absent[static_cast<std::size_t>(m)] != 0) continue;
-        const int t0 = m * o.span;
-        const int t1 = std::min(t0 + o.span, W);
-        const int team = t1 - t0;
-        const bool full = team == o.span;
-        const int ncoach = full ? ncoach_full : ncoach_last;
-        if (ncoach > 0) {
-          // Lowest k_i[h_i] first, ties by index: the selected set is unique.
-          auto coach = [&](int i) {
-            double& kh = k[static_cast<std::size_t>(i) * Dz +
-                           static_cast<std::size_t>(o.home[static_cast<std::size_t>(i)])];
-            kh += c.eta_c * (1.0 - kh);
-            al[i] += c.eta_a * (1.0 - al[i]);
-          };
-          if (ncoach >= team) {
-            for (int i = t0; i < t1; ++i) coach(i);
-          } else {
-            auto* ord = order_.data();
-            for (int i = t0; i < t1; ++i) {
-              ord[i - t0] = {k[static_cast<std::size_t>(i) * Dz +
-                               static_cast<std::size_t>(o.home[static_cast<std::size_t>(i)])],
-                             i};
-            }
-            for (const auto& sel : select_lowest(order_, static_cast<std::size_t>(team), ncoach)) {
-              coach(sel.second);
-            }
-          }
-          r.manager_used += static_cast<double>(ncoach) * c.coach_cost;
-          p_coach += ncoach;
-        }
-        const int nteach = full ? nteach_full : nteach_last;
-        if (nteach > 0) {
-          auto teach = [&](int i) {
-            const auto iz = static_cast<std::size_t>(i);
-            psi_[iz] += c.eta_psi * (1.0 - psi_[iz]);
-            rho_[iz] += c.eta_rho * (1.0 - rho_[iz]);
-          };
-          if (nteach >= team) {
-            for (int i = t0; i < t1; ++i) teach(i);
-          } else {
-            auto* ord = order_.data();
-            for (int i = t0; i < t1; ++i) ord[i - t0] = {psi_[static_cast<std::size_t>(i)], i};
-            for (const auto& sel : select_lowest(order_, static_cast<std::size_t>(team), nteach)) {
-              teach(sel.second);
-            }
-          }
-          r.manager_used += static_cast<double>(nteach) * c.teach_cost;
-          r.teaching_acts += nteach;
-        }
-      }
-    }
-
-    // 6. Peer coaching (§11.11): index order, updates visible at once.
-    if constexpr (kPeerMode) {
-      for (int i = 0; i < W; ++i) {
-        if (team0_[static_cast<std::size_t>(i)] == W - 1 &&
-            o.tie_begin[static_cast<std::size_t>(i)] ==
-                o.tie_begin[static_cast<std::size_t>(i) + 1]) {
-          continue;  // no ties: no coin
-        }
-        if (!(rs.uniform() < psi_[static_cast<std::size_t>(i)])) continue;
-        const int h = o.home[static_cast<std::size_t>(i)];
-        const int j = choose_tie(i, h, rho_[static_cast<std::size_t>(i)], tau, rs);
-        const std::size_t ih = static_cast<std::size_t>(i) * Dz + static_cast<std::size_t>(h);
-        const std::size_t jh = static_cast<std::size_t>(j) * Dz + static_cast<std::size_t>(h);
-        if (k[ih] > k[jh] && rem[i] >= c.peer_coach_cost) {
-          rem[i] -= c.peer_coach_cost;
-          r.worker_used += c.peer_coach_cost;
-          k[jh] += c.eta_p * (k[ih] - k[jh]);
-          const double da = al[i] - al[j];
-          al[j] += c.eta_p * (da > 0.0 ? da : 0.0);
-          ++p_peer;
-        }
-      }
-    }
-
-    // 7. Turnover: the replacement's pre-drawn traits; the queue stays with the position.
-    for (int ev = e.turn_begin[static_cast<std::size_t>(t)];
-         ev < e.turn_begin[static_cast<std::size_t>(t) + 1]; ++ev) {
-      const auto i = static_cast<std::size_t>(e.turn_worker[static_cast<std::size_t>(ev)]);
-      std::copy_n(e.repl_skill.data() + static_cast<std::size_t>(ev) * Dz, Dz, k + i * Dz);
-      al[i] = e.repl_align[static_cast<std::size_t>(ev)];
-      psi_[i] = c.psi0;
-      rho_[i] = c.rho0;
-    }
-
-    // 8. Turbulence (§11.12).
-    const int td = e.turb_domain[static_cast<std::size_t>(t)];
-    if (td >= 0) {
-      for (std::size_t i = 0; i < Wz; ++i) k[i * Dz + static_cast<std::size_t>(td)] *= obs;
-      const double gf = 1.0 - (1.0 - obs) / static_cast<double>(D);
-      for (auto& g : g_) g *= gf;
-    }
-
-    r.decided += p_decided;
-    r.right += p_right;
-    r.aligned += p_aligned;
-    r.expired += p_expired;
-    r.help_acts += p_help;
-    r.coaching_acts += p_coach;
-    r.peer_coaching_acts += p_peer;
-    value_sum += p_value;
-    r.rng_blocks += rs.blocks();
-
-    if (trace != nullptr) {
-      std::int64_t queued = 0;
-      for (int x = 0; x < W + M; ++x) queued += tail[x] - head[x];
-      double ms = 0.0, ma = 0.0;
-      for (std::size_t i = 0; i < Wz; ++i) {
-        ms += k[i * Dz + static_cast<std::size_t>(o.home[i])];
-        ma += al[i];
-      }
-      auto& row = trace_row_;
-      auto set = [&row](TraceColumn col, double x) { row[index_of(col)] = x; };
-      set(TraceColumn::kPeriod, t);
-      set(TraceColumn::kArrived, pe - pb);
-      set(TraceColumn::kDecided, static_cast<double>(p_decided));
-      set(TraceColumn::kRight, static_cast<double>(p_right));
-      set(TraceColumn::kAligned, static_cast<double>(p_aligned));
-      set(TraceColumn::kValue, p_value);
-      set(TraceColumn::kExpired, static_cast<double>(p_expired));
-      set(TraceColumn::kQueued, static_cast<double>(queued));
-      set(TraceColumn::kMeanSkill, ms / static_cast<double>(W));
-      set(TraceColumn::kMeanAlignment, ma / static_cast<double>(W));
-      set(TraceColumn::kCoachingActs, static_cast<double>(p_coach));
-      set(TraceColumn::kHelpActs, static_cast<double>(p_help));
-      set(TraceColumn::kPeerCoachingActs, static_cast<double>(p_peer));
-      trace->row(std::span<const double>(row));
-    }
-  }
-
-  if (replay) {
-    r.waiting = schedule_.waiting;
-  } else {
-    for (int x = 0; x < W + M; ++x) r.waiting += tail[x] - head[x];
-  }
-  if (record) {
-    schedule_.waiting = r.waiting;
-    schedule_.valid = true;
-  }
-  if (r.decided + r.expired + r.waiting != r.arrived) {
-    throw SimulationError("leadership: decided + expired + waiting != arrived in mode " + pol.name,
-                          0, org_id_, pol.name);
-  }
-
-  // Metrics (§9.1, §11.14-§11.16).
-  MetricInputs in;
-  in.value_sum = value_sum;
-  in.wait_sum = wait_sum;
-  in.worker_capacity = K;
-  in.workers = W;
-  in.periods = T;
-  in.shock_length = c.shock_length;
-  in.shock_begin = e.shock_begin;
-  in.shock_end = e.shock_end;
-  in.total_importance = e.total_importance;
-  in.value_by_period = value_by_period_.data();
-  in.importance_by_period = e.importance_by_period.data();
-  in.home = o.home.data();
-  in.domains = D;
-  in.skill0 = o.skill0.data();
-  in.skill = k;
-  in.alignment = al;
-  finish_metrics(r, in);
-  return r;
+  ModeRun<kDetail, kRoute, kPeerMode> run(*this, pol, c, trace);
+  return run.run();
 }
 
 }  // namespace leadsim::leadership

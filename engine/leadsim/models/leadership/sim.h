@@ -194,8 +194,11 @@ class OrgSimulator {
   void draw_shock(const Constants& c);
   [[gnu::always_inline]] inline int choose_tie(int i, int d, double rho, double tau,
                                                rng::Stream& rs);
+  // Runs a mode by a ModeRun (modes.cpp), which steps through the periods on these buffers.
   template <bool kDetail, Route kRoute, bool kPeerMode>
   ModeResult run_mode_impl(const Policy& policy, const Constants& c, TraceSink* trace);
+  template <bool kDetail, Route kRoute, bool kPeerMode>
+  friend class ModeRun;
 
   bool detail_ = true;
 
@@ -215,9 +218,10 @@ class OrgSimulator {
   static constexpr int kFixedCopy = 64;  // longest fixed-count copy of a queue's head
   std::vector<int> queue_, head_, tail_, active_;
   std::vector<double> disc_, value_by_period_;
+  std::array<double, 4> value_factor_{};  // value factor by (right, aligned)
   std::vector<int> open_;  // per arrival period: problems neither decided nor expired
-  // The decision schedule of the non-peer worker-route modes (see run_mode_impl): per period
-  // the problems decided, in order (list[begin[t] .. begin[t+1])), and the count expired.
+  // The decision schedule of the non-peer worker-route modes (see ModeRun::plan_schedule): per
+  // period the problems decided, in order (list[begin[t] .. begin[t+1])), and the count expired.
   // `list` (N + kFixedCopy entries) is also the decision-list scratch of runs that neither
   // record nor replay a schedule; they mark it invalid.
   struct Schedule {
