@@ -159,31 +159,33 @@ void OrgSimulator::draw_agents(const ScenarioSpec& spec) {
   o.skill0.resize(static_cast<std::size_t>(W) * static_cast<std::size_t>(D));
   o.align0.resize(static_cast<std::size_t>(W));
   o.g0.resize(static_cast<std::size_t>(o.managers));
-  const AgentDraw sh(spec.agent[kSkillHome], trait_beta_[kSkillHome]);
-  const AgentDraw so(spec.agent[kSkillOther], trait_beta_[kSkillOther]);
-  const AgentDraw sm(spec.agent[kSkillManager], trait_beta_[kSkillManager]);
-  const AgentDraw sa(spec.agent[kAlignmentWorker], trait_beta_[kAlignmentWorker]);
+  const AgentDraw skill_home(spec.agent[kSkillHome], trait_beta_[kSkillHome]);
+  const AgentDraw skill_other(spec.agent[kSkillOther], trait_beta_[kSkillOther]);
+  const AgentDraw skill_manager(spec.agent[kSkillManager], trait_beta_[kSkillManager]);
+  const AgentDraw alignment(spec.agent[kAlignmentWorker], trait_beta_[kAlignmentWorker]);
   for (int i = 0; i < W; ++i) {
     const auto id = stream_tag(Purpose::kWorker, static_cast<std::uint32_t>(i));
-    Stream hs(seed_, org_id_, id, kSubHome);
-    const int h = static_cast<int>(rng::uniform_index(hs, static_cast<std::uint64_t>(D)));
+    Stream home_stream(seed_, org_id_, id, kSubHome);
+    const int h = static_cast<int>(rng::uniform_index(home_stream, static_cast<std::uint64_t>(D)));
     o.home[static_cast<std::size_t>(i)] = h;
     // Other-domain skills are drawn for every domain in order (the home entry is then
     // overwritten), so a worker's skill in domain d does not depend on its home domain.
-    Stream os(seed_, org_id_, id, kSubSkillOther);
+    Stream other_stream(seed_, org_id_, id, kSubSkillOther);
     double* k = &o.skill0[static_cast<std::size_t>(i) * static_cast<std::size_t>(D)];
-    for (int d = 0; d < D; ++d) k[d] = so(os);
-    Stream ks(seed_, org_id_, id, kSubSkillHome);
-    k[h] = sh(ks);
-    Stream as(seed_, org_id_, id, kSubAlignment);
-    o.align0[static_cast<std::size_t>(i)] = sa(as);
-    blocks_ += hs.blocks() + os.blocks() + ks.blocks() + as.blocks();
+    for (int d = 0; d < D; ++d) k[d] = skill_other(other_stream);
+    Stream home_skill_stream(seed_, org_id_, id, kSubSkillHome);
+    k[h] = skill_home(home_skill_stream);
+    Stream align_stream(seed_, org_id_, id, kSubAlignment);
+    o.align0[static_cast<std::size_t>(i)] = alignment(align_stream);
+    blocks_ += home_stream.blocks() + other_stream.blocks() + home_skill_stream.blocks() +
+               align_stream.blocks();
   }
   for (int m = 0; m < o.managers; ++m) {
-    Stream ms(seed_, org_id_, stream_tag(Purpose::kManager, static_cast<std::uint32_t>(m)),
-              kSubSkillManager);
-    o.g0[static_cast<std::size_t>(m)] = sm(ms);
-    blocks_ += ms.blocks();
+    Stream manager_stream(seed_, org_id_,
+                          stream_tag(Purpose::kManager, static_cast<std::uint32_t>(m)),
+                          kSubSkillManager);
+    o.g0[static_cast<std::size_t>(m)] = skill_manager(manager_stream);
+    blocks_ += manager_stream.blocks();
   }
 }
 
@@ -501,39 +503,39 @@ void OrgSimulator::finish_environment() {
           o.level_offset[l] + static_cast<int>(i / o.span_pow[l]);
     }
   }
-  const int* mgr = scratch_.data();
-  const double* pw = e.w.data();
-  const double* pv = e.v.data();
-  const int* pworker = e.worker.data();
-  const int* pperiod = e.period.data();
-  const std::uint8_t* pscope = e.scope.data();
-  double* pcw = e.cw.data();
-  double* pcm = e.cm.data();
-  int* ptarget = e.target.data();
-  int* qb = e.queue_base.data();
-  double* ibp = e.importance_by_period.data();
+  const int* level_manager = scratch_.data();
+  const double* local_weight = e.w.data();
+  const double* importance = e.v.data();
+  const int* arriving_worker = e.worker.data();
+  const int* arrival = e.period.data();
+  const std::uint8_t* scope = e.scope.data();
+  double* reach_worker = e.cw.data();
+  double* reach_manager = e.cm.data();
+  int* target = e.target.data();
+  int* queue_count = e.queue_base.data();
+  double* importance_by_period = e.importance_by_period.data();
   for (std::size_t p = 0; p < n; ++p) {
-    const double w = pw[p];
-    const std::size_t l = pscope[p];
-    pcw[p] = w + (1.0 - w) * iota;
-    pcm[p] = w * loss[l] + (1.0 - w);
-    const int i = pworker[p];
-    const int m = mgr[static_cast<std::size_t>(i) * stride + l];
-    ptarget[p] = m;
-    ++qb[i + 1];
-    ++qb[W + m + 1];
+    const double w = local_weight[p];
+    const std::size_t l = scope[p];
+    reach_worker[p] = w + (1.0 - w) * iota;
+    reach_manager[p] = w * loss[l] + (1.0 - w);
+    const int i = arriving_worker[p];
+    const int m = level_manager[static_cast<std::size_t>(i) * stride + l];
+    target[p] = m;
+    ++queue_count[i + 1];
+    ++queue_count[W + m + 1];
   }
   // Σ v_p by period and in all, each in problem order (problems are sorted by period, so a
   // period's sum is one run of the array: a register instead of a store per problem).
   double total = 0.0;
   for (std::size_t p = 0; p < n;) {
-    const int t = pperiod[p];
-    double sum = ibp[t];
-    for (; p < n && pperiod[p] == t; ++p) {
-      sum += pv[p];
-      total += pv[p];
+    const int t = arrival[p];
+    double sum = importance_by_period[t];
+    for (; p < n && arrival[p] == t; ++p) {
+      sum += importance[p];
+      total += importance[p];
     }
-    ibp[t] = sum;
+    importance_by_period[t] = sum;
   }
   e.total_importance = total;
   for (int x = 0; x < W + M; ++x) {

@@ -78,20 +78,20 @@ inline int OrgSimulator::choose_tie(int i, int d, double rho, double tau, Stream
     // Skills are >= 0: every tie beats the start value -1, and i itself (masked to -1)
     // never does.
     int best = -1;
-    double bk = -1.0;
-    const double* kd = k + d;
+    double best_skill = -1.0;
+    const double* skill_in_d = k + d;
     const auto Dz = static_cast<std::size_t>(D);
     auto visit = [&](int j, double kj) {
-      const bool better = kj > bk;
+      const bool better = kj > best_skill;
       best = better ? j : best;
-      bk = better ? kj : bk;
+      best_skill = better ? kj : best_skill;
     };
     // One loop over the whole team (a fixed trip count per organization), i itself masked.
-    const double* kp = kd + static_cast<std::size_t>(t0) * Dz;
-    for (int j = t0; j < t1; ++j, kp += Dz) visit(j, j == i ? -1.0 : *kp);
+    const double* teammate_skill = skill_in_d + static_cast<std::size_t>(t0) * Dz;
+    for (int j = t0; j < t1; ++j, teammate_skill += Dz) visit(j, j == i ? -1.0 : *teammate_skill);
     for (int q = 0; q < ncross; ++q) {
       const int j = cross[q];
-      visit(j, kd[static_cast<std::size_t>(j) * Dz]);
+      visit(j, skill_in_d[static_cast<std::size_t>(j) * Dz]);
     }
     return best;
   }
