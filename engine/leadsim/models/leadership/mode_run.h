@@ -21,13 +21,15 @@ namespace leadsim::leadership {
 
 // One mode's run over the current organization and environment: the mode state, the run's
 // sums, and one member function per step of a period (MODEL.md §4.2, spec §11.6):
-//   1 expire  2 arrive_and_route  3 managers_serve  4 workers_serve  5 coach_and_teach (coach,
-//   teach) 6 peer_coach  7 turnover  8 turbulence, then the trace row; finish() counts what is left
-//   waiting and computes the metrics.
+//   1. expire             2. arrive_and_route   3. managers_serve   4. workers_serve
+//   5. coach_and_teach    6. peer_coach         7. turnover         8. turbulence
+// then write_trace_row; finish() counts what is left waiting and computes the metrics.
 // One instantiation per (detail, route, peer): each keeps only its own paths, which frees
 // registers in the decision loops. A ModeRun lives on the stack of run_mode_impl and every
 // member is inlined there, so its fields are kept in registers like the locals they stand
-// for (no member call takes its address).
+// for. That holds only while nothing takes a field's address: no member is passed by
+// reference to a call that is not inlined (std::min and std::max take references, so they
+// get local copies).
 template <bool kDetail, Route kRoute, bool kPeerMode>
 class ModeRun {
  public:
