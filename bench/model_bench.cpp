@@ -29,7 +29,7 @@ ScenarioSpec default_spec() {
 void BM_OrgGenerate(benchmark::State& state) {
   ScenarioSpec sc = default_spec();
   sc.org[kWorkers] = config::DistSpec::constant(static_cast<double>(state.range(0)));
-  Engine eng;
+  OrgSimulator eng;
   std::uint64_t org = 0;
   std::int64_t problems = 0;
   std::uint64_t blocks = 0;
@@ -43,7 +43,7 @@ void BM_OrgGenerate(benchmark::State& state) {
 }
 BENCHMARK(BM_OrgGenerate)->Arg(10)->Arg(50)->Arg(200)->Arg(500);
 
-// The per-problem draws of the shared problem stream alone, as Engine::draw makes them
+// The per-problem draws of the shared problem stream alone, as OrgSimulator::draw makes them
 // (λ = 1.35, the mean of the default loguniform(0.25, 4); w̄ = 0.55, κ = 10; D = 10, L = 3;
 // σ = 0.175): one stream per (worker, period). Items: problems x 5 modes.
 void BM_ProblemStream(benchmark::State& state) {
@@ -80,7 +80,7 @@ void BM_SimulateMode(benchmark::State& state) {
   const auto& pol = sc.policies.at(static_cast<std::size_t>(state.range(0)));
   sc.org[kWorkers] = config::DistSpec::constant(static_cast<double>(state.range(1)));
   sc.org[kDecisionRate] = config::DistSpec::constant(static_cast<double>(state.range(2)) / 100.0);
-  Engine eng;
+  OrgSimulator eng;
   eng.set_problem_detail(false);
   std::uint64_t org = 0;
   std::int64_t problems = 0;
@@ -101,7 +101,7 @@ BENCHMARK(BM_SimulateMode)->ArgsProduct({{0, 1, 2, 3, 4}, {50, 500}, {25, 135, 4
 // under the five default modes, exactly as the bulk path does.
 void BM_SimulateOrgAllModes(benchmark::State& state) {
   const ScenarioSpec sc = default_spec();
-  Engine eng;
+  OrgSimulator eng;
   eng.set_problem_detail(false);
   std::uint64_t org = 0;
   std::int64_t events = 0;

@@ -29,7 +29,7 @@ Policy policy(const ScenarioSpec& sc, const std::string& name) {
 }
 
 // A hand-built organization: W workers, span s, D domains, every skill/alignment given.
-void hand_org(Engine& eng, int W, int s, int D, double C, double K, double iota, double delta) {
+void hand_org(OrgSimulator& eng, int W, int s, int D, double C, double K, double iota, double delta) {
   Organization& o = eng.org();
   auto sc = resolve_setup(default_config()).scenario(0);
   for (int q = 0; q < kNumOrgParams; ++q) {
@@ -59,7 +59,7 @@ void hand_org(Engine& eng, int W, int s, int D, double C, double K, double iota,
   o.ties.clear();
 }
 
-void hand_env(Engine& eng, int T) {
+void hand_env(OrgSimulator& eng, int T) {
   Environment& e = eng.env();
   e = Environment{};
   e.periods = T;
@@ -70,7 +70,7 @@ void hand_env(Engine& eng, int T) {
 }
 
 // Appends a problem; problems must be added in period order.
-void add_problem(Engine& eng, int t, int worker, int domain, int scope, double w, double v,
+void add_problem(OrgSimulator& eng, int t, int worker, int domain, int scope, double w, double v,
                  double u, double a) {
   Environment& e = eng.env();
   e.period.push_back(t);
@@ -122,7 +122,7 @@ config::ResolvedConfig small_config() {
 }
 
 // §10.1: one period, no learning, no queues, fixed skills: accuracy matches ½ + ½ k c.
-TEST(Engine, OnePeriodAccuracyMatchesFormula) {
+TEST(OrgSimulator, OnePeriodAccuracyMatchesFormula) {
   auto cfg = default_config();
   cfg.params["periods"] = k(1);
   cfg.params["manager_capacity"] = k(1e6);
@@ -131,7 +131,7 @@ TEST(Engine, OnePeriodAccuracyMatchesFormula) {
   cfg.params["turnover"] = k(0);
   cfg.params["turbulence"] = k(0);
   const ScenarioSpec sc = resolve_setup(cfg).scenario(0);
-  Engine eng;
+  OrgSimulator eng;
   for (const auto& pol : sc.policies) {
     double right = 0, expect = 0, var = 0;
     for (std::uint64_t org = 0; org < 400; ++org) {
@@ -169,8 +169,8 @@ TEST(Engine, OnePeriodAccuracyMatchesFormula) {
 }
 
 // §10.2: a decider with higher k·c on every problem is right on a superset (shared u_p).
-TEST(Engine, CouplingHigherKcIsRightOnSuperset) {
-  Engine eng;
+TEST(OrgSimulator, CouplingHigherKcIsRightOnSuperset) {
+  OrgSimulator eng;
   hand_org(eng, 6, 3, 2, 1e6, 1e6, 0.3, 0.0);
   for (auto& g : eng.org().g0) g = 1.0;  // c_M = 1 with δ = 0: k·c = 1 beats every worker
   hand_env(eng, 1);
@@ -199,10 +199,10 @@ TEST(Engine, CouplingHigherKcIsRightOnSuperset) {
 }
 
 // §10.3: deterministic arrivals A > C at one manager: backlog t(A - C), FIFO waits.
-TEST(Engine, DeterministicQueueBacklogAndFifoWaits) {
+TEST(OrgSimulator, DeterministicQueueBacklogAndFifoWaits) {
   for (const auto& [A, C] : {std::pair{7, 4}, std::pair{5, 5}, std::pair{3, 6}}) {
     const double cap = C + 0.7;  // fractional attention is lost (§11.5): C + 0.7 decides C
-    Engine eng;
+    OrgSimulator eng;
     hand_org(eng, 1, 2, 1, cap, 1, 0.5, 0.1);
     const int T = 10;
     hand_env(eng, T);
@@ -237,8 +237,8 @@ TEST(Engine, DeterministicQueueBacklogAndFifoWaits) {
 }
 
 // §11.4: a problem can be decided while wait <= deadline, then expires using no attention.
-TEST(Engine, DeadlineExpiresWithoutAttention) {
-  Engine eng;
+TEST(OrgSimulator, DeadlineExpiresWithoutAttention) {
+  OrgSimulator eng;
   hand_org(eng, 1, 2, 1, 1.0, 1, 0.5, 0.1);
   hand_env(eng, 6);
   for (int j = 0; j < 5; ++j) add_problem(eng, 0, 0, 0, 1, 0.5, 1, 0.5, 0.5);
@@ -255,8 +255,8 @@ TEST(Engine, DeadlineExpiresWithoutAttention) {
 }
 
 // §10.4: n coaching sessions on one worker: k = 1 - (1 - k0)(1 - η_c)^n.
-TEST(Engine, CoachingSessionsCompound) {
-  Engine eng;
+TEST(OrgSimulator, CoachingSessionsCompound) {
+  OrgSimulator eng;
   hand_org(eng, 1, 2, 1, 100, 1, 0.5, 0.1);
   const double k0 = 0.3;
   const double a0 = 0.4;
@@ -277,8 +277,8 @@ TEST(Engine, CoachingSessionsCompound) {
 }
 
 // §11.10: sessions = min(team, ⌊χC / cost⌋), lowest home skill first, ties by index.
-TEST(Engine, CoachingPicksLeastSkilledFirst) {
-  Engine eng;
+TEST(OrgSimulator, CoachingPicksLeastSkilledFirst) {
+  OrgSimulator eng;
   hand_org(eng, 5, 5, 1, 4.9, 1, 0.5, 0.1);  // χ C = 2.45: two sessions
   const std::vector<double> k0 = {0.5, 0.2, 0.9, 0.2, 0.1};
   eng.org().skill0 = k0;
@@ -296,7 +296,7 @@ TEST(Engine, CoachingPicksLeastSkilledFirst) {
 }
 
 // §10.5: with ρ = 1 the consulted tie is the most skilled tie (teammates first on ties).
-TEST(Engine, FullRecognitionConsultsMostSkilledTie) {
+TEST(OrgSimulator, FullRecognitionConsultsMostSkilledTie) {
   auto cfg = small_config();
   cfg.params["rho0"] = k(1);
   cfg.params["learn_rate"] = k(0);
@@ -308,7 +308,7 @@ TEST(Engine, FullRecognitionConsultsMostSkilledTie) {
   cfg.params["skill_other"] = DistSpec{DistSpec::Kind::kChoice, {0.1, 0.3, 0.5}};  // many ties
   const ScenarioSpec sc = resolve_setup(cfg).scenario(0);
   const Policy pol = policy(sc, "distributed");
-  Engine eng;
+  OrgSimulator eng;
   std::int64_t checked = 0;
   for (std::uint64_t org = 0; org < 200; ++org) {
     eng.draw(sc, 5, org);
@@ -345,13 +345,13 @@ TEST(Engine, FullRecognitionConsultsMostSkilledTie) {
 }
 
 // §10.6: exception with fixed skills escalates exactly the problems with k·c_W < θ.
-TEST(Engine, ExceptionEscalatesExactlyBelowTheta) {
+TEST(OrgSimulator, ExceptionEscalatesExactlyBelowTheta) {
   auto cfg = small_config();
   cfg.params["turnover"] = k(0);
   cfg.params["turbulence"] = k(0);
   const ScenarioSpec sc = resolve_setup(cfg).scenario(0);
   const Policy pol = policy(sc, "exception");
-  Engine eng;
+  OrgSimulator eng;
   std::int64_t total = 0, below = 0, escalated = 0;
   for (std::uint64_t org = 0; org < 200; ++org) {
     eng.draw(sc, 9, org);
@@ -376,7 +376,7 @@ TEST(Engine, ExceptionEscalatesExactlyBelowTheta) {
 
 // §10.7: ι = 1, δ = 0, equal skills: delegated and centralized have equal accuracy; with
 // ample attention they decide the same problems with the same k·c, so exactly equal.
-TEST(Engine, FullReachNoLossEqualSkillsEqualAccuracy) {
+TEST(OrgSimulator, FullReachNoLossEqualSkillsEqualAccuracy) {
   auto cfg = small_config();
   cfg.params["info_reach"] = k(1);
   cfg.params["control_loss"] = k(0);
@@ -387,7 +387,7 @@ TEST(Engine, FullReachNoLossEqualSkillsEqualAccuracy) {
   cfg.params["manager_capacity"] = k(1e6);
   cfg.params["worker_capacity"] = k(1e6);
   const ScenarioSpec sc = resolve_setup(cfg).scenario(0);
-  Engine eng;
+  OrgSimulator eng;
   for (std::uint64_t org = 0; org < 100; ++org) {
     eng.draw(sc, 3, org);
     const ModeResult c = eng.run_mode(policy(sc, "centralized"), sc.constants);
@@ -416,7 +416,7 @@ TEST(Engine, FullReachNoLossEqualSkillsEqualAccuracy) {
 
 // §10.9: changing one parameter's value or distribution leaves every other drawn parameter
 // of every organization bit-identical (org-level values and every agent's traits).
-TEST(Engine, ChangingOneParameterLeavesOthersIdentical) {
+TEST(OrgSimulator, ChangingOneParameterLeavesOthersIdentical) {
   const auto base_cfg = small_config();
   const ScenarioSpec base = resolve_setup(base_cfg).scenario(0);
   struct Change {
@@ -432,8 +432,8 @@ TEST(Engine, ChangingOneParameterLeavesOthersIdentical) {
       {"alignment_worker", DistSpec{DistSpec::Kind::kUniform, {0, 1}}},
       {"skill_manager", DistSpec{DistSpec::Kind::kBetaMean, {0.3, 20}}},
   };
-  Engine a;
-  Engine b;
+  OrgSimulator a;
+  OrgSimulator b;
   for (const auto& ch : changes) {
     auto cfg = base_cfg;
     cfg.params[ch.name] = ch.spec;
@@ -494,11 +494,11 @@ std::uint64_t env_hash(const Environment& e) {
 }
 
 // Invariants on 1000 random default organizations (smaller, shorter) with a shock.
-TEST(Engine, InvariantsOnRandomOrganizations) {
+TEST(OrgSimulator, InvariantsOnRandomOrganizations) {
   auto cfg = small_config();
   cfg.params["shock_at"] = k(10);
   const ScenarioSpec sc = resolve_setup(cfg).scenario(0);
-  Engine eng;
+  OrgSimulator eng;
   const auto& defs = metric_defs();
   for (std::uint64_t org = 0; org < 1000; ++org) {
     eng.draw(sc, 1, org);
@@ -551,10 +551,10 @@ TEST(Engine, InvariantsOnRandomOrganizations) {
 }
 
 // Determinism: an organization simulated twice, or after others, is bit-identical.
-TEST(Engine, DeterministicAcrossOrderAndRepeats) {
+TEST(OrgSimulator, DeterministicAcrossOrderAndRepeats) {
   const ScenarioSpec sc = resolve_setup(small_config()).scenario(0);
-  Engine e1;
-  Engine e2;
+  OrgSimulator e1;
+  OrgSimulator e2;
   std::vector<std::vector<double>> first;
   for (std::uint64_t org = 0; org < 30; ++org) {
     e1.draw(sc, 4, org);
@@ -581,11 +581,11 @@ TEST(Engine, DeterministicAcrossOrderAndRepeats) {
 
 // Exact monotonicity, organization by organization: raising info_reach never lowers
 // delegated accuracy (same decided set, right set a superset).
-TEST(Engine, InfoReachNeverLowersDelegatedAccuracy) {
+TEST(OrgSimulator, InfoReachNeverLowersDelegatedAccuracy) {
   auto cfg = small_config();
   cfg.sweep.push_back({"info_reach", "list(0.2,0.7)", {0.2, 0.7}});
   const ModelSetup su = resolve_setup(cfg);
-  Engine eng;
+  OrgSimulator eng;
   int strict = 0;
   for (std::uint64_t org = 0; org < 1000; ++org) {
     eng.draw(su.scenario(0), 1, org);
@@ -612,12 +612,12 @@ TEST(Engine, InfoReachNeverLowersDelegatedAccuracy) {
 // Raising manager_capacity: under centralized every problem is decided no later (FIFO
 // departures, decisions and expiries alike, are prefixes of the arrival order), so the
 // decided set grows and no problem decided before waits longer. Exact, org by org.
-TEST(Engine, ManagerCapacityNeverDelaysCentralizedDecisions) {
+TEST(OrgSimulator, ManagerCapacityNeverDelaysCentralizedDecisions) {
   auto cfg = small_config();
   cfg.params["decision_rate"] = DistSpec{DistSpec::Kind::kLogUniform, {1, 8}};  // queues form
   cfg.sweep.push_back({"manager_capacity", "list(6,12)", {6, 12}});
   const ModelSetup su = resolve_setup(cfg);
-  Engine eng;
+  OrgSimulator eng;
   int strict = 0;
   for (std::uint64_t org = 0; org < 1000; ++org) {
     eng.draw(su.scenario(0), 1, org);
@@ -645,10 +645,10 @@ TEST(Engine, ManagerCapacityNeverDelaysCentralizedDecisions) {
 // gets 1 problem per period (wait 0 at any C >= 1); manager 1 gets 3 per period with
 // deadline 1: at C = 1 it decides 1 per period, at C = 2 twice as many, nearly all after a
 // wait of 1, so the mean over all decisions rises although no problem waits longer.
-TEST(Engine, MeanLatencyCanRiseWithManagerCapacity) {
+TEST(OrgSimulator, MeanLatencyCanRiseWithManagerCapacity) {
   double mean[2];
   for (int c2 = 0; c2 < 2; ++c2) {
-    Engine eng;
+    OrgSimulator eng;
     hand_org(eng, 4, 2, 1, 1.0 + c2, 1, 0.5, 0.1);
     const int T = 10;
     hand_env(eng, T);
@@ -666,12 +666,12 @@ TEST(Engine, MeanLatencyCanRiseWithManagerCapacity) {
 }
 
 // Coaching with η_c = η_a = 0 equals delegated bit for bit on every metric but manager_util.
-TEST(Engine, CoachingWithoutLearningEqualsDelegated) {
+TEST(OrgSimulator, CoachingWithoutLearningEqualsDelegated) {
   auto cfg = small_config();
   cfg.params["eta_c"] = k(0);
   cfg.params["eta_a"] = k(0);
   const ScenarioSpec sc = resolve_setup(cfg).scenario(0);
-  Engine eng;
+  OrgSimulator eng;
   for (std::uint64_t org = 0; org < 1000; ++org) {
     eng.draw(sc, 1, org);
     const ModeResult d = eng.run_mode(policy(sc, "delegated"), sc.constants);

@@ -78,7 +78,7 @@ inline constexpr int kCases = 6;
 // on, of every problem's status, flags, wait, helper and k·c.
 inline std::uint64_t case_hash(int c, int orgs, bool detail) {
   const ScenarioSpec sc = make_case(c);
-  Engine eng;
+  OrgSimulator eng;
   eng.set_problem_detail(detail);
   Hash h;
   for (int org = 0; org < orgs; ++org) {
@@ -109,7 +109,7 @@ inline std::uint64_t case_hash(int c, int orgs, bool detail) {
   return h.h;
 }
 
-TEST(EngineRegression, CountsMetricsAndOutcomesArePinned) {
+TEST(OrgSimulatorRegression, CountsMetricsAndOutcomesArePinned) {
   std::map<std::string, std::string> actual;
   for (int c = 0; c < kCases; ++c) {
     actual["case" + std::to_string(c)] = testing_support::hex64(case_hash(c, 12, false)) + " " +
@@ -139,7 +139,7 @@ std::uint64_t result_hash(const ModeResult& r) {
   return h.h;
 }
 
-TEST(EngineRegression, ReplayedScheduleEqualsOwnSchedule) {
+TEST(OrgSimulatorRegression, ReplayedScheduleEqualsOwnSchedule) {
   for (int c : {0, 1, 3}) {
     const ScenarioSpec sc = make_case(c);
     const Policy& delegated = sc.policies.at(2);
@@ -147,12 +147,12 @@ TEST(EngineRegression, ReplayedScheduleEqualsOwnSchedule) {
     ASSERT_EQ(coaching.name, "coaching");
     for (std::uint64_t org = 0; org < 6; ++org) {
       SCOPED_TRACE(testing::Message() << "case " << c << " org " << org);
-      Engine fresh;
+      OrgSimulator fresh;
       fresh.set_problem_detail(false);
       fresh.draw(sc, 5, org);
       const std::uint64_t own = result_hash(fresh.run_mode(coaching, sc.constants));
 
-      Engine shared;
+      OrgSimulator shared;
       shared.set_problem_detail(false);
       shared.draw(sc, 5, org + 100);  // a different environment first: its schedule is stale
       (void)shared.run_mode(delegated, sc.constants);
@@ -161,13 +161,13 @@ TEST(EngineRegression, ReplayedScheduleEqualsOwnSchedule) {
       EXPECT_EQ(result_hash(shared.run_mode(coaching, sc.constants)), own);
 
       // A different K on the same environment: its own schedule, not the recorded one.
-      Engine changed;
+      OrgSimulator changed;
       changed.set_problem_detail(false);
       changed.draw(sc, 5, org);
       (void)changed.run_mode(delegated, sc.constants);
       changed.org().p[kWorkerCapacity] = 1.5;
       const std::uint64_t after = result_hash(changed.run_mode(coaching, sc.constants));
-      Engine alone;
+      OrgSimulator alone;
       alone.set_problem_detail(false);
       alone.draw(sc, 5, org);
       alone.org().p[kWorkerCapacity] = 1.5;

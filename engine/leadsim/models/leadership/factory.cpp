@@ -284,7 +284,7 @@ class LeadershipSimulator final : public Simulator {
 
  private:
   const LeadershipModel& model_;
-  Engine engine_;
+  OrgSimulator engine_;
   ScenarioSpec spec_;  // of scenario spec_of_, rebuilt when the scenario changes
   std::uint64_t spec_of_ = ~std::uint64_t{0};
 };

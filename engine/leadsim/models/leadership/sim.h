@@ -5,11 +5,11 @@
 //
 // Data layout: structure of arrays. An organization (Organization) and its shared
 // environment (Environment: problems, turnover, replacements, turbulence, shock) are drawn
-// once; every mode then runs over them (Engine::run_mode). All buffers live in the Engine
-// and are reused across organizations; run_mode allocates nothing once the buffers have
-// grown to the largest organization seen.
+// once; every mode then runs over them (OrgSimulator::run_mode). All buffers live in the
+// OrgSimulator and are reused across organizations; run_mode allocates nothing once the buffers
+// have grown to the largest organization seen.
 //
-// Thread safety: an Engine is single-threaded state; make one per thread.
+// Thread safety: an OrgSimulator is single-threaded state; make one per thread.
 #pragma once
 
 #include <array>
@@ -19,6 +19,7 @@
 
 #include "leadsim/config/dist.h"
 #include "leadsim/core/uninit_vector.h"
+#include "leadsim/models/leadership/metrics.h"
 #include "leadsim/models/leadership/params.h"
 #include "leadsim/port/model.h"
 #include "leadsim/rng/beta_table.h"
@@ -27,7 +28,6 @@
 namespace leadsim::leadership {
 
 using port::TraceSink;
-using stats::MetricDef;
 
 // Who decides a problem (MODEL.md §5).
 enum class Route : std::uint8_t {
@@ -120,7 +120,7 @@ struct Environment {
   UninitVector<std::uint8_t> domain;
   UninitVector<std::uint8_t> scope;  // ℓ_p in 1..L
   UninitVector<double> w, v, u, a;   // local weight, importance, correctness and alignment draws
-  // Derived by Engine::finish_environment():
+  // Derived by OrgSimulator::finish_environment():
   UninitVector<double> cw;   // c_W = w + (1-w) ι
   UninitVector<double> cm;   // c_M of the level-ℓ_p manager = w (1-δ)^ℓ + (1-w)
   UninitVector<int> target;  // the level-ℓ_p manager's index
@@ -144,25 +144,7 @@ struct Environment {
 enum ProblemStatus : std::uint8_t { kWaiting = 0, kDecided = 1, kExpired = 2 };
 enum ProblemFlag : std::uint8_t { kRight = 1, kAligned = 2, kEscalated = 4, kHelped = 8 };
 
-inline constexpr int kNumMetrics = 13;
-
-// Counts and metrics of one mode on one organization.
-struct ModeResult {
-  std::array<double, kNumMetrics> metrics{};  // metric_names() order
-  std::int64_t arrived = 0, decided = 0, expired = 0, waiting = 0;
-  std::int64_t right = 0, aligned = 0, escalated = 0;
-  std::int64_t consult_attempts = 0, help_acts = 0, coaching_acts = 0, teaching_acts = 0,
-               peer_coaching_acts = 0;
-  double manager_used = 0.0, manager_available = 0.0, worker_used = 0.0;
-  std::uint64_t rng_blocks = 0;  // blocks of the mode's own streams
-};
-
-// The §8 metrics in order, with histogram bins.
-const std::vector<MetricDef>& metric_defs();
-// Columns of a trace row.
-const std::vector<std::string>& trace_columns();
-
-class Engine {
+class OrgSimulator {
  public:
   // Draws organization `org` of a scenario: parameters, structure, agents, ties and the
   // environment (MODEL.md §1-§3, §11.1-§11.3). Returns the Philox blocks drawn.
@@ -204,12 +186,21 @@ class Engine {
   const std::vector<double>& rho() const { return rho_; }
 
  private:
-  void draw_structure(const ScenarioSpec& spec);
+  // The steps of draw() (draw.cpp).
+  void draw_agents(const ScenarioSpec& spec);
+  void draw_ties();
   void draw_environment(const ScenarioSpec& spec);
+  void draw_problems(const Constants& c);
+  void draw_turnover(const ScenarioSpec& spec);
+  void draw_turbulence();
+  void draw_shock(const Constants& c);
   [[gnu::always_inline]] inline int choose_tie(int i, int d, double rho, double tau,
                                                rng::Stream& rs);
+  // Runs a mode by a ModeRun (modes.cpp), which steps through the periods on these buffers.
   template <bool kDetail, Route kRoute, bool kPeerMode>
   ModeResult run_mode_impl(const Policy& policy, const Constants& c, TraceSink* trace);
+  template <bool kDetail, Route kRoute, bool kPeerMode>
+  friend class ModeRun;
 
   bool detail_ = true;
 
@@ -229,9 +220,10 @@ class Engine {
   static constexpr int kFixedCopy = 64;  // longest fixed-count copy of a queue's head
   std::vector<int> queue_, head_, tail_, active_;
   std::vector<double> disc_, value_by_period_;
+  std::array<double, 4> value_factor_{};  // value factor by (right, aligned)
   std::vector<int> open_;  // per arrival period: problems neither decided nor expired
-  // The decision schedule of the non-peer worker-route modes (see run_mode_impl): per period
-  // the problems decided, in order (list[begin[t] .. begin[t+1])), and the count expired.
+  // The decision schedule of the non-peer worker-route modes (see ModeRun::plan_schedule): per
+  // period the problems decided, in order (list[begin[t] .. begin[t+1])), and the count expired.
   // `list` (N + kFixedCopy entries) is also the decision-list scratch of runs that neither
   // record nor replay a schedule; they mark it invalid.
   struct Schedule {
