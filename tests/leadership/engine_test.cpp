@@ -29,7 +29,8 @@ Policy policy(const ScenarioSpec& sc, const std::string& name) {
 }
 
 // A hand-built organization: W workers, span s, D domains, every skill/alignment given.
-void hand_org(OrgSimulator& eng, int W, int s, int D, double C, double K, double iota, double delta) {
+void hand_org(OrgSimulator& eng, int W, int s, int D, double C, double K, double iota,
+              double delta) {
   Organization& o = eng.org();
   auto sc = resolve_setup(default_config()).scenario(0);
   for (int q = 0; q < kNumOrgParams; ++q) {

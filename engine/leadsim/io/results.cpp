@@ -197,7 +197,7 @@ struct ResultsWriter::Impl {
   LocalScales local_scales(H5::Group& g, bool with_metric) {
     LocalScales ls;
     ls.scenario = scale(g, "scenario", "1", "scenario index (row of /scenarios)", scenario_ids());
-    ls.mode = scale(g, "mode", "1", "leadership mode", meta.modes);
+    ls.mode = scale(g, "mode", "1", meta.mode_description, meta.modes);
     if (with_metric) {
       std::vector<std::string> names;
       for (const auto& m : meta.metrics) names.push_back(m.name);
@@ -252,11 +252,11 @@ struct ResultsWriter::Impl {
       descriptions.push_back(m.description);
     }
     scenario_scale = scale(root, "scenario", "1", "scenario index", scenario_ids());
-    mode_scale = scale(root, "mode", "1", "leadership mode", meta.modes);
+    mode_scale = scale(root, "mode", "1", meta.mode_description, meta.modes);
     metric_scale = scale(root, "metric", "1", "outcome metric", metric_names);
 
     H5::DataSet modes = write_strings(root, "modes", meta.modes);
-    describe(modes, "1", "leadership modes simulated, in order (baseline_mode is one)");
+    describe(modes, "1", meta.mode_description + "s simulated, in order (baseline_mode is one)");
     attach_scales(modes, {&mode_scale});
     H5::DataSet metrics = write_strings(root, "metrics", metric_names);
     describe(metrics, "1", "outcome metrics, in order");

@@ -27,6 +27,7 @@ struct ResultsMeta {
   std::string baseline_mode;
   std::string rng;                                   // rng::kRngScheme
   std::vector<std::string> modes;                    // [M]
+  std::string mode_description = "model variant";    // what one mode is (Model::variant_noun)
   std::vector<stats::MetricDef> metrics;             // [K]
   std::vector<stats::FieldDef> record_fields;        // [P]
   std::vector<std::string> sweep_params;             // one per axis

@@ -48,7 +48,9 @@ class Model {
   virtual const std::vector<std::string>& variants() const = 0;  // the run's modes, in order
   virtual const std::vector<FieldDef>& record_fields() const = 0;
   virtual std::unique_ptr<Simulator> make_simulator() const = 0;
-  // Label of the variant dimension ("mode"); the files call it mode for every model.
+  // The files call the variant dimension "mode" for every model; variant_noun() says what
+  // one is, for the results file's descriptions ("leadership mode").
+  virtual std::string variant_noun() const { return "model variant"; }
   virtual std::string baseline() const = 0;  // a member of variants()
   // What OrgOutcome::events counts, for throughput reports ("problem-mode events").
   virtual std::string event_unit() const { return "events"; }

@@ -47,6 +47,7 @@ io::ResultsMeta make_meta(const config::ResolvedConfig& cfg, const port::Model& 
   meta.baseline_mode = model.baseline();
   meta.rng = rng::kRngScheme;
   meta.modes = model.variants();
+  meta.mode_description = model.variant_noun();
   meta.metrics = model.metrics();
   meta.record_fields = model.record_fields();
   meta.scenarios = cfg.scenario_count();
