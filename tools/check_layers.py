@@ -6,6 +6,8 @@ a module includes a module it may not. CMake enforces the same layers at compile
 module publishes only its own include root); this check also catches an include that a
 dependency added by mistake to engine/CMakeLists.txt would let through.
 
+It also keeps the files small enough to read: no engine source over MAX_LINES lines.
+
 Usage: tools/check_layers.py [SOURCE_DIR]
 """
 import pathlib
@@ -25,6 +27,7 @@ ALLOWED = {
     "march": {"port", "config", "stats", "core", "rng"},
     "models": {"leadership", "march", "port", "config", "stats", "core", "rng"},
 }
+MAX_LINES = 800
 NEUTRAL = {"core", "rng", "config", "stats", "port", "io", "run"}
 INCLUDE = re.compile(r'^\s*#\s*include\s+"leadsim/([a-z_0-9]+)/([^"]+)"')
 
@@ -50,7 +53,11 @@ def main():
             errors.append(f"{path.relative_to(root)}: module '{mod}' is not in the layer table")
             continue
         checked += 1
-        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        lines = path.read_text(encoding="utf-8").splitlines()
+        if len(lines) > MAX_LINES:
+            errors.append(f"{path.relative_to(root)}: {len(lines)} lines (at most {MAX_LINES}: "
+                          "split it by concern)")
+        for n, line in enumerate(lines, 1):
             m = INCLUDE.match(line)
             if not m:
                 continue
@@ -67,7 +74,7 @@ def main():
     if errors:
         print(f"layering: {len(errors)} violation(s)")
         return 1
-    print(f"layering: {checked} engine files respect the layers")
+    print(f"layering: {checked} engine files respect the layers and the size limit")
     return 0
 
 
