@@ -126,8 +126,8 @@ const std::vector<std::string>& trace_columns() {
 }
 
 void finish_metrics(ModeResult& r, const MetricInputs& in) {
-  const double decided = static_cast<double>(r.decided);
-  const double W = static_cast<double>(in.workers);
+  const auto decided = static_cast<double>(r.decided);
+  const auto W = static_cast<double>(in.workers);
   r.metric(Metric::kValue) = ratio(in.value_sum, in.total_importance);
   r.metric(Metric::kAccuracy) = ratio(static_cast<double>(r.right), decided);
   r.metric(Metric::kAlignment) = ratio(static_cast<double>(r.aligned), decided);
@@ -151,7 +151,7 @@ void finish_metrics(ModeResult& r, const MetricInputs& in) {
   r.metric(Metric::kSkillGain) = r.metric(Metric::kSkillFinal) - skill0_sum / W;
   r.metric(Metric::kAlignmentFinal) = align_sum / W;
 
-  const double worker_acts = static_cast<double>(r.help_acts + r.peer_coaching_acts);
+  const auto worker_acts = static_cast<double>(r.help_acts + r.peer_coaching_acts);
   const double all_acts = worker_acts + static_cast<double>(r.coaching_acts);
   r.metric(Metric::kPeerShare) = all_acts > 0.0 ? worker_acts / all_acts : 0.0;
 
