@@ -76,8 +76,8 @@ std::string user_message(const std::exception& e) {
     return flag_of(v->option()) + " " + v->value() + ": " + v->problem();
   }
   if (const auto* c = dynamic_cast<const CheckpointExists*>(&e)) {
-    return "a checkpoint of an earlier run exists at '" + c->checkpoint() + "'; pass " +
-           flag_of(c->option()) + " to continue it, or remove '" + c->partial_dir() +
+    return "a checkpoint of an earlier run (no longer running) exists at '" + c->checkpoint() +
+           "'; pass " + flag_of(c->option()) + " to continue it, or remove '" + c->partial_dir() +
            "' to start afresh";
   }
   if (const auto* o = dynamic_cast<const OutputExists*>(&e)) {

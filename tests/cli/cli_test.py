@@ -280,8 +280,9 @@ def case_interrupt():
     check("interrupted" in err.lower(), "interrupt message", err)
     check("--resume" in err, "the message says how to resume", err)
     left = listing()
+    # The resumable state, and the lock file of the one-writer rule (released by the kernel).
     check("big.h5" not in left and left <= {"big.h5.partial", "big.h5.partial/checkpoint.bin",
-                                            "big.h5.partial/records.bin"},
+                                            "big.h5.partial/records.bin", "big.h5.partial/lock"},
           "only the resumable state may remain: %s" % sorted(left))
     check("big.h5.partial/checkpoint.bin" in left, "a checkpoint is written", sorted(left))
 

@@ -357,6 +357,35 @@ def case_sigkill_resume_periodic():
     assert_identical(ref, out)
 
 
+def case_concurrent_writers_refused():
+    """One writer per output: while a run works on OUT.partial/, a second run on the same
+    output (another seed, or --resume onto the live checkpoint) stops at once with exit 2,
+    naming the live run's pid, and touches nothing. Once that run is dead (SIGKILL) its lock
+    no longer blocks: the message says the earlier run is no longer running, and --resume
+    finishes the study exactly."""
+    ref = reference()
+    out = "w.h5"
+    proc = subprocess.Popen([LEADSIM, *study(out, "--threads", "1",
+                                             "--checkpoint-interval", "0.05")],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    ck = out + ".partial/checkpoint.bin"
+    try:
+        check(wait_for(lambda: os.path.exists(ck), proc), "a checkpoint appears while it runs")
+        proc.send_signal(signal.SIGSTOP)  # alive, holding the lock, writing nothing
+        check(proc.poll() is None, "the first run is still alive (make the study larger)")
+        busy = ["is being written by another leadsim run", "pid %d" % proc.pid, out]
+        expect_error(study(out, "--seed", "8"), 2, busy)
+        expect_error(study(out, "--resume"), 2, busy)
+        expect_error(study(out, "--force"), 2, busy)
+    finally:
+        proc.kill()
+        proc.wait()
+    check(os.path.isfile(ck), "the live run's checkpoint is kept")
+    expect_error(study(out), 2, ["no longer running", "--resume", ck])
+    resume_until_done(out)
+    assert_identical(ref, out)
+
+
 def case_resume_without_checkpoint_starts_fresh():
     ref = reference()
     p = ok(*study("f.h5", "--resume"))

@@ -81,6 +81,26 @@ class CheckpointExists : public ConfigError {
   std::string partial_dir_;
 };
 
+// Another live process holds the output's lock (run::OutputLock): it is writing the same
+// output right now. pid and host are what that process recorded (0 and "" when unreadable).
+class OutputLocked : public ConfigError {
+ public:
+  OutputLocked(std::string output, long pid, std::string host)
+      : ConfigError("'" + output + "' is being written by another leadsim run (pid " +
+                    std::to_string(pid) + (host.empty() ? "" : " on " + host) + ")"),
+        output_(std::move(output)),
+        pid_(pid),
+        host_(std::move(host)) {}
+  const std::string& output() const { return output_; }
+  long pid() const { return pid_; }
+  const std::string& host() const { return host_; }
+
+ private:
+  std::string output_;
+  long pid_;
+  std::string host_;
+};
+
 // Merge inputs lack work items and the request did not allow a partial result (option
 // allow_partial). The message lists the missing ranges.
 class MissingWorkItems : public ConfigError {

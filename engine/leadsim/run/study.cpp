@@ -16,6 +16,7 @@
 #include "leadsim/port/model.h"
 #include "leadsim/rng/philox.h"
 #include "leadsim/run/checkpoint.h"
+#include "leadsim/run/output_lock.h"
 #include "leadsim/run/spool.h"
 #include "leadsim/stats/run_stats.h"
 
@@ -113,7 +114,8 @@ class Study {
   const WorkPlan plan_;
   std::uint64_t item_first_ = 0, item_end_ = 0;  // the shard's work items
   std::string partial_, ckpt_path_, spool_path_;
-  Checkpoint base_;  // the identity every checkpoint of this study carries
+  std::optional<OutputLock> lock_;  // held from prepare() until the study object ends
+  Checkpoint base_;                 // the identity every checkpoint of this study carries
 
   bool have_ckpt_ = false;  // resumed from a checkpoint
   std::optional<stats::RunStats> stats_;
@@ -139,6 +141,9 @@ void Study::prepare() {
   // the location, the permissions and (by reserving space) that there is room for a file.
   { const io::ResultsWriter probe(output_, opt_.force, meta_); }
   partial_ = partial_dir(output_);
+  // One writer per output: nothing in the partial directory is read or written before the
+  // lock is held (a second run on the same output stops here with OutputLocked).
+  lock_.emplace(partial_, output_);
   ckpt_path_ = partial_ + "/checkpoint.bin";
   spool_path_ = partial_ + "/records.bin";
 
