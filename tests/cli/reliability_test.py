@@ -257,6 +257,31 @@ def set_fsize_limit(nbytes):
     return fn
 
 
+def case_output_special_files_and_long_names():
+    """Outputs replace regular files only: a FIFO or a character device at the output path is
+    refused with exit 2, --force or not, and stays what it was. A 251-character file name (its
+    temporary name and partial directory would pass NAME_MAX) is written normally."""
+    import stat
+    os.mkfifo("fifo.h5")
+    for extra in ((), ("--force",)):
+        expect_error(["run", quick_ini(), "-o", "fifo.h5", "--orgs", "2", "--quiet", *extra], 2,
+                     ["fifo.h5", "a FIFO", "only replace a regular file"])
+        check(stat.S_ISFIFO(os.stat("fifo.h5").st_mode), "the FIFO is left alone")
+    try:  # a private copy of /dev/null's device numbers: never the real /dev/null
+        os.mknod("null.h5", stat.S_IFCHR | 0o666, os.makedev(1, 3))
+    except PermissionError:
+        print("(no CAP_MKNOD: the character-device case is not run)")
+    else:
+        expect_error(["run", quick_ini(), "-o", "null.h5", "--orgs", "2", "--quiet", "--force"],
+                     2, ["null.h5", "a character device"])
+        check(stat.S_ISCHR(os.stat("null.h5").st_mode), "the device is left alone")
+    long_name = "r" * 248 + ".h5"
+    check(len(long_name) == 251, "a 251-character name")
+    tiny_run(long_name)
+    check(os.listdir(".") and all(len(n) <= 255 for n in os.listdir(".")), "names fit NAME_MAX")
+    check(not [n for n in os.listdir(".") if n.endswith(".partial")], "no partial directory left")
+
+
 def case_output_disk_full():
     with Mount(os.path.abspath("small"), size="1m") as m:
         if m.ok:

@@ -24,6 +24,32 @@ std::string in_quotes(const std::string& s) {
   return "'" + s + "'";
 }
 
+// What a non-regular file at the output path is, for the refusal.
+std::string file_kind(fs::file_type t) {
+  switch (t) {
+    case fs::file_type::character:
+      return "a character device";
+    case fs::file_type::block:
+      return "a block device";
+    case fs::file_type::fifo:
+      return "a FIFO";
+    case fs::file_type::socket:
+      return "a socket";
+    default:
+      return "not a regular file";
+  }
+}
+
+// Outputs replace regular files only: never a device, FIFO or socket (with --force or not).
+void check_replaceable(const std::string& path) {
+  std::error_code ec;
+  const fs::file_status st = fs::status(path, ec);
+  if (fs::exists(st) && !fs::is_directory(st) && !fs::is_regular_file(st)) {
+    throw ConfigError(in_quotes(path) + " is " + file_kind(st.type()) +
+                      ": an output may only replace a regular file");
+  }
+}
+
 // Checks that `path` may be created; throws IoError otherwise.
 void check_target(const std::string& path, bool force) {
   const fs::path p(path);
@@ -40,14 +66,35 @@ void check_target(const std::string& path, bool force) {
     throw IoError("output directory " + in_quotes(dir.string()) + " is not writable");
   }
   if (fs::is_directory(p, ec)) throw IoError(in_quotes(path) + " is a directory");
+  check_replaceable(path);
   if (fs::exists(fs::symlink_status(p, ec)) && !force) throw OutputExists(path);
 }
 
 }  // namespace
 
+std::string sibling_name(const std::string& path, const std::string& suffix) {
+  const auto slash = path.rfind('/');
+  const std::size_t name_begin = slash == std::string::npos ? 0 : slash + 1;
+  const std::size_t name_size = path.size() - name_begin;
+  if (name_size + suffix.size() <= kMaxFileName) return path + suffix;
+  std::uint64_t h = 1469598103934665603ULL;  // FNV-1a of the whole name
+  for (std::size_t i = name_begin; i < path.size(); ++i) {
+    h ^= static_cast<unsigned char>(path[i]);
+    h *= 1099511628211ULL;
+  }
+  char hash[18];
+  std::snprintf(hash, sizeof hash, "~%016llx", static_cast<unsigned long long>(h));
+  std::size_t keep = kMaxFileName - suffix.size() - (sizeof hash - 1);
+  // Cut at a UTF-8 character boundary.
+  while (keep > 0 && (static_cast<unsigned char>(path[name_begin + keep]) & 0xC0u) == 0x80u) {
+    --keep;
+  }
+  return path.substr(0, name_begin + keep) + hash + suffix;
+}
+
 SafeFile::SafeFile(std::string path, bool force) : path_(std::move(path)) {
   check_target(path_, force);
-  temp_ = path_ + ".tmp." + std::to_string(::getpid());
+  temp_ = sibling_name(path_, ".tmp." + std::to_string(::getpid()));
 }
 
 SafeFile::~SafeFile() {
@@ -106,6 +153,7 @@ void SafeFile::remove() noexcept {
 
 void rename_onto(const std::string& from, const std::string& to, bool force) {
   std::error_code ec;
+  check_replaceable(to);
   if (!force && fs::exists(fs::symlink_status(to, ec))) throw OutputExists(to);
   if (std::rename(from.c_str(), to.c_str()) != 0) {
     const int err = errno;

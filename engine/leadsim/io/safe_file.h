@@ -3,10 +3,20 @@
 // when abandoned. Knows nothing of the file's contents (see results.cpp for the layout).
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <string>
 
 namespace leadsim::io {
+
+// The longest file name (one path component) the writer makes: Linux NAME_MAX.
+inline constexpr std::size_t kMaxFileName = 255;
+
+// `path` + `suffix`, the name of a file or directory made next to `path` (temporary file,
+// partial directory). When that name would exceed kMaxFileName, the file-name part of `path`
+// is cut and a hash of the whole name keeps it unique: deterministic, so a resume finds the
+// same partial directory. Example: sibling_name("o.h5", ".partial") == "o.h5.partial".
+std::string sibling_name(const std::string& path, const std::string& suffix);
 
 class SafeFile {
  public:

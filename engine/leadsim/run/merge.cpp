@@ -11,6 +11,7 @@
 
 #include "leadsim/config/config.h"
 #include "leadsim/core/error.h"
+#include "leadsim/io/safe_file.h"
 #include "leadsim/port/model.h"
 #include "leadsim/run/runner.h"
 #include "leadsim/run/study.h"
@@ -228,7 +229,7 @@ MergeResult Merge::write(const config::ResolvedConfig& cfg, const port::Model& m
   state.item_end = res.items_total;
   state.items_total = res.items_total;
   state.missing_items = res.missing;
-  const std::string staging = opt.output + ".merge." + std::to_string(::getpid());
+  const std::string staging = io::sibling_name(opt.output, ".merge." + std::to_string(::getpid()));
   io::write_results_file(opt.output, opt.force, staging, meta, *merged, state,
                          [&](io::ResultsWriter& writer) {
                            for (const Segment& sg : segs) {

@@ -12,6 +12,7 @@
 #include "leadsim/core/error.h"
 #include "leadsim/io/results.h"
 #include "leadsim/io/results_file.h"
+#include "leadsim/io/safe_file.h"
 #include "leadsim/io/state.h"
 #include "leadsim/port/model.h"
 #include "leadsim/rng/philox.h"
@@ -66,7 +67,7 @@ io::ResultsMeta make_meta(const config::ResolvedConfig& cfg, const port::Model& 
 }
 
 std::string partial_dir(const std::string& output) {
-  return output + ".partial";
+  return io::sibling_name(output, ".partial");
 }
 
 namespace {
