@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cerrno>
 #include <charconv>
 #include <cmath>
 #include <cstdio>
@@ -201,18 +202,37 @@ std::string shell_join(const std::vector<std::string>& argv) {
 
 std::string read_config_file(const std::string& path) {
   std::error_code ec;
-  if (!std::filesystem::exists(path, ec)) {
+  const auto st = std::filesystem::status(path, ec);
+  if (!std::filesystem::exists(st)) {
     throw ConfigError(path + ": no such configuration file");
   }
-  if (std::filesystem::is_directory(path, ec)) {
+  if (std::filesystem::is_directory(st)) {
     throw ConfigError(path + ": is a directory, not a configuration file");
   }
+  if (!std::filesystem::is_regular_file(st)) {
+    throw ConfigError(path + ": not a regular file (a device, FIFO or socket); a configuration " +
+                      "must be a regular file");
+  }
+  if (std::filesystem::file_size(path, ec) > kMaxConfigBytes) {
+    throw ConfigError(path + ": " + std::to_string(std::filesystem::file_size(path, ec)) +
+                      " bytes; a configuration file may hold at most " +
+                      std::to_string(kMaxConfigBytes) + " bytes (16 MiB)");
+  }
   std::ifstream in(path, std::ios::binary);
-  if (!in) throw ConfigError(path + ": cannot open the configuration file");
-  std::ostringstream ss;
-  ss << in.rdbuf();
+  if (!in) {
+    const int err = errno;
+    throw ConfigError(path + ": cannot open the configuration file: " + errno_text(err));
+  }
+  // Read at most one byte past the limit: a file that grew since the check is still bounded.
+  std::string text(kMaxConfigBytes + 1, '\0');
+  in.read(text.data(), static_cast<std::streamsize>(text.size()));
   if (in.bad()) throw ConfigError(path + ": error reading the configuration file");
-  return ss.str();
+  text.resize(static_cast<std::size_t>(in.gcount()));
+  if (text.size() > kMaxConfigBytes) {
+    throw ConfigError(path + ": more than " + std::to_string(kMaxConfigBytes) +
+                      " bytes; a configuration file may hold at most 16 MiB");
+  }
+  return text;
 }
 
 config::ConfigTree load_config_tree(const std::optional<std::string>& path) {

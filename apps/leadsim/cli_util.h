@@ -12,6 +12,7 @@
 #include <boost/program_options.hpp>
 #pragma GCC diagnostic pop
 
+#include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <optional>
@@ -98,7 +99,12 @@ std::uint64_t parse_uint(std::string_view text, std::string_view option);
 std::string shell_join(const std::vector<std::string>& argv);
 std::string shell_quote(std::string_view arg);
 
-// Reads a whole file. Throws ConfigError (missing config files are usage errors) naming it.
+// The largest configuration file read_config_file accepts.
+inline constexpr std::size_t kMaxConfigBytes = 16u << 20;
+
+// Reads a whole configuration file: a regular file of at most kMaxConfigBytes. Throws
+// ConfigError (missing, unreadable - with the errno text -, a directory, a device or FIFO,
+// too large) naming it.
 std::string read_config_file(const std::string& path);
 
 // The entries of a configuration file, or of the built-in default study when `path` is empty.

@@ -2,6 +2,8 @@
 // (cmd_*.cpp); see `leadsim help`.
 #include <malloc.h>
 #include <oneapi/tbb/global_control.h>
+#include <cerrno>
+#include <cstdio>
 
 #include <iostream>
 #include <new>
@@ -10,6 +12,7 @@
 
 #include "cli_util.h"
 #include "leadsim/config/param.h"
+#include "leadsim/core/error.h"
 #include "leadsim/core/provenance.h"
 
 namespace {
@@ -100,7 +103,18 @@ int main(int argc, char** argv) {
   // arena, and static data they read (the parameter registries) must not be destroyed under
   // them (ThreadSanitizer reports exactly that otherwise).
   oneapi::tbb::task_scheduler_handle tbb_workers{oneapi::tbb::attach{}};
-  const int rc = run_main(argc, argv);
+  int rc = run_main(argc, argv);
   (void)oneapi::tbb::finalize(tbb_workers, std::nothrow);
+  // What a command printed must have reached standard output (a full disk, /dev/full, a
+  // closed pipe): a lost summary or JSON document is a failure, not a success.
+  errno = 0;
+  std::cout.flush();
+  const bool lost = std::cout.fail() || std::fflush(stdout) != 0 || std::ferror(stdout) != 0;
+  if (lost) {
+    const int err = errno;
+    leadsim::cli::print_error("cannot write to standard output" +
+                              (err != 0 ? ": " + leadsim::errno_text(err) : std::string()));
+    if (rc == leadsim::cli::kExitOk) rc = leadsim::cli::kExitFailure;
+  }
   return rc;
 }

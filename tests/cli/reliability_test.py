@@ -122,6 +122,17 @@ def case_config_nan_and_infinity_everywhere():
     expect_error(["run", "nan.ini", "-o", "x.h5"], 2, ["nan.ini:4", "theta", "finite"])
 
 
+def case_config_special_files_and_size():
+    """A configuration is a regular file of at most 16 MiB: /dev/zero (read until memory ran
+    out), a FIFO (would block) and a 17 MB file are refused at once with exit 2."""
+    expect_error(["run", "/dev/zero", "-o", "z.h5"], 2, ["/dev/zero", "not a regular file"],
+                 root=".")
+    os.mkfifo("pipe.ini")
+    expect_error(["run", "pipe.ini", "-o", "z.h5"], 2, ["pipe.ini", "not a regular file"])
+    write("huge.ini", "#" * (17 * 1000 * 1000))
+    expect_error(["run", "huge.ini", "-o", "z.h5"], 2, ["huge.ini", "at most", "16 MiB"])
+
+
 def case_config_registry_errors():
     # One row per class of error resolve() and the model's create() raise; each names the
     # origin FILE:LINE and the offending key or value.
@@ -280,6 +291,21 @@ def case_output_special_files_and_long_names():
     tiny_run(long_name)
     check(os.listdir(".") and all(len(n) <= 255 for n in os.listdir(".")), "names fit NAME_MAX")
     check(not [n for n in os.listdir(".") if n.endswith(".partial")], "no partial directory left")
+
+
+def case_stdout_write_failure():
+    """What a command prints must reach standard output: with stdout on /dev/full, params,
+    inspect (text and --json), replay and run exit 1 naming standard output."""
+    out = tiny_run("t.h5")
+    for args in (["params"], ["inspect", out], ["inspect", out, "--json"],
+                 ["replay", out, "--scenario", "0", "--org", "0"],
+                 ["run", quick_ini(), "-o", "u.h5", "--orgs", "2", "--quiet"]):
+        with open("/dev/full", "w") as full:
+            p = subprocess.run([LEADSIM, *args], stdout=full, stderr=subprocess.PIPE, text=True,
+                               timeout=300)
+        check(p.returncode == 1, "%s to /dev/full must exit 1 (got %d)" % (args[0], p.returncode),
+              p.stderr)
+        check("cannot write to standard output" in p.stderr, "the error names stdout", p.stderr)
 
 
 def case_output_disk_full():
