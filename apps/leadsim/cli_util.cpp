@@ -167,9 +167,12 @@ std::uint64_t parse_uint(std::string_view text, std::string_view option) {
   const char* first = text.data();
   const char* last = text.data() + text.size();
   const auto [ptr, ec] = std::from_chars(first, last, v);
+  if (ec == std::errc::result_out_of_range && ptr == last) {
+    throw ConfigError(std::string(option) + " " + excerpt(text) +
+                      ": out of range [0, 2^64-1] (18446744073709551615)");
+  }
   if (text.empty() || ec != std::errc() || ptr != last) {
-    throw ConfigError(std::string(option) + " " + std::string(text) +
-                      ": not a non-negative integer");
+    throw ConfigError(std::string(option) + " " + excerpt(text) + ": not a non-negative integer");
   }
   return v;
 }

@@ -133,6 +133,15 @@ def case_config_special_files_and_size():
     expect_error(["run", "huge.ini", "-o", "z.h5"], 2, ["huge.ini", "at most", "16 MiB"])
 
 
+def case_seed_out_of_range():
+    """A seed of 2^64 says it is out of range and names the range, from --seed and --set."""
+    for args in (["--seed", "18446744073709551616"], ["--set", "run.seed=18446744073709551616"]):
+        expect_error(["run", quick_ini(), "-o", "s.h5", *args], 2,
+                     ["18446744073709551616", "out of range [0, 2^64-1]"])
+    ok("run", quick_ini(), "-o", "s.h5", "--orgs", "2", "--quiet", "--seed",
+       "18446744073709551615")
+
+
 def case_config_registry_errors():
     # One row per class of error resolve() and the model's create() raise; each names the
     # origin FILE:LINE and the offending key or value.

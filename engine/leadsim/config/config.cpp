@@ -135,8 +135,11 @@ std::uint64_t parse_seed(const Entry& e) {
   std::uint64_t v = 0;
   const auto& s = e.value;
   const auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (ec == std::errc::result_out_of_range && ptr == s.data() + s.size()) {
+    fail(e, "run.seed = " + excerpt(s) + ": out of range [0, 2^64-1] (18446744073709551615)");
+  }
   if (ec != std::errc() || ptr != s.data() + s.size() || s.front() == '-') {
-    fail(e, "run.seed = " + s + ": must be an unsigned 64-bit decimal integer");
+    fail(e, "run.seed = " + excerpt(s) + ": must be an unsigned 64-bit decimal integer");
   }
   return v;
 }
