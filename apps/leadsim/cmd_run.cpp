@@ -73,7 +73,8 @@ po::options_description make_options() {
       "samples", po::value<std::string>()->value_name("all|none|N"),
       "per-organization records to store: all, none, or the first N per scenario")(
       "set", po::value<std::vector<std::string>>()->composing()->value_name("S.KEY=VALUE"),
-      "set any configuration key, e.g. --set org.info_reach=0.5 (repeatable)")(
+      "set any configuration key, e.g. --set org.decision_rate=2 (repeatable; a key "
+      "alone if unambiguous; --set sweep.NAME=none drops a sweep axis)")(
       "shard", po::value<std::string>()->value_name("K/M|slurm"),
       "run only shard K of M (0-based); 'slurm': K from SLURM_ARRAY_TASK_ID, M from --shards. "
       "'{shard}' in -o is replaced by K")("shards", po::value<std::string>()->value_name("M"),

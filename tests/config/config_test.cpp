@@ -132,7 +132,7 @@ TEST(ParseSet, SectionIsEverythingBeforeTheLastDot) {
 }
 
 TEST(ParseSet, BadSyntax) {
-  for (const char* bad : {"x", "seed=4", ".seed=4", "run.=4", "run.seed=", "=4", "run seed.x=1"}) {
+  for (const char* bad : {"x", ".seed=4", "run.=4", "run.seed=", "=4", "run seed.x=1", "seed="}) {
     EXPECT_EQ(error_of([&] { parse_set(bad); }),
               "--set '" + std::string(bad) + "': expected SECTION.KEY=VALUE");
   }
@@ -260,24 +260,73 @@ TEST(Resolve, ValueErrorsNameOriginKeyAndRange) {
 }
 
 TEST(Resolve, LaterEntriesOverrideAndSetOrigin) {
-  auto tree = read_ini("[org]\ninfo_reach = 0.2\ninfo_reach = 0.3\n", "f.ini");
+  auto tree = read_ini("[org]\ninfo_reach = 0.2\n", "f.ini");
+  tree.push_back(parse_set("org.info_reach=0.3"));
   tree.push_back(parse_set("org.span=int_uniform(4,6)"));
   const auto cfg = resolve(tree, kModels);
   EXPECT_EQ(cfg.params.at("info_reach").value(), 0.3);
   EXPECT_EQ(cfg.param_text.at("span"), "int_uniform(4,6)");
-  tree.push_back(parse_set("org.span=1"));
+  tree.back() = parse_set("org.span=1");
   EXPECT_EQ(error_of([&] { resolve(tree, kModels); }),
             "--set: org.span = 1: 1 is outside the legal range [2, 100] (integer)");
 }
 
 TEST(Resolve, ExtraSectionsVerbatimInOrder) {
-  const auto cfg = resolve_text(
-      "[mode.distributed]\ntheta = 0.4\n[mode.central]\nx = y z\n[mode.distributed]\nk = 1\n");
+  auto tree = read_ini("[mode.distributed]\ntheta = 0.4\n[mode.central]\nx = y z\n", "test.ini");
+  tree.push_back(parse_set("mode.distributed.k=1"));
+  const auto cfg = resolve(tree, kModels);
   ASSERT_EQ(cfg.extra.size(), 3u);
   EXPECT_EQ(cfg.extra[0].section, "mode.distributed");
   EXPECT_EQ(cfg.extra[1].value, "y z");
   EXPECT_EQ(cfg.extra[2].key, "k");
-  EXPECT_EQ(cfg.extra[2].origin, "test.ini:6");
+  EXPECT_EQ(cfg.extra[2].origin, "--set");
+}
+
+// A key set twice by one source, a repeated section and a repeated sweep line are errors
+// naming both places (last-wins silently dropped the first); a later source overrides.
+TEST(Resolve, DuplicatesInOneSourceAreErrors) {
+  EXPECT_EQ(resolve_error("[org]\ninfo_reach = 0.2\ninfo_reach = 0.3\n"),
+            "test.ini:3: org.info_reach is set twice (also at test.ini:2); keep one setting");
+  EXPECT_EQ(resolve_error("[sweep]\ninfo_reach = list(0.1)\ninfo_reach = list(0.2, 0.3)\n"),
+            "test.ini:3: sweep.info_reach is set twice (also at test.ini:2); keep one setting");
+  EXPECT_EQ(resolve_error("[org]\nspan = 4\n[run]\nseed = 2\n[org]\nworkers = 20\n"),
+            "test.ini:5: section [org] repeated (first at test.ini:1); put its keys under one "
+            "header");
+  auto tree = read_ini("[org]\nspan = 4\n", "f.ini");
+  tree.push_back(parse_set("org.span=5"));
+  tree.push_back(parse_set("org.span=6"));
+  EXPECT_EQ(error_of([&] { resolve(tree, kModels); }),
+            "--set: org.span is set twice (also at --set); keep one setting");
+}
+
+// --set of a swept parameter would be overridden by the sweep: an error naming both places
+// and the fix; --set sweep.NAME=none removes the axis.
+TEST(Resolve, SetOfASweptParameterIsAnError) {
+  auto tree = read_ini("[sweep]\ninfo_reach = list(0.2, 0.8)\n", "q.ini");
+  tree.push_back(parse_set("org.info_reach=0.5"));
+  EXPECT_EQ(error_of([&] { resolve(tree, kModels); }),
+            "org.info_reach=0.5 (--set) is swept by [sweep] info_reach (q.ini:2); to fix it at "
+            "one value use --set sweep.info_reach=list(0.5), or drop the axis with --set "
+            "sweep.info_reach=none");
+  tree.push_back(parse_set("sweep.info_reach=none"));
+  const auto cfg = resolve(tree, kModels);
+  EXPECT_TRUE(cfg.sweep.empty());
+  EXPECT_EQ(cfg.params.at("info_reach").value(), 0.5);
+}
+
+// --set KEY=VALUE without a section takes the section of the one key of that name; an
+// unknown one suggests the qualified key.
+TEST(Resolve, SetWithoutSectionFindsTheKey) {
+  auto tree = read_ini("[run]\norgs = 5\n", "f.ini");
+  tree.push_back(parse_set("info_reach=0.5"));
+  tree.push_back(parse_set("seed=9"));
+  const auto cfg = resolve(tree, kModels);
+  EXPECT_EQ(cfg.params.at("info_reach").value(), 0.5);
+  EXPECT_EQ(cfg.seed, 9u);
+  tree.push_back(parse_set("info_reech=0.5"));
+  EXPECT_EQ(error_of([&] { resolve(tree, kModels); }),
+            "--set: unknown key 'info_reech' (did you mean 'org.info_reach'?); expected "
+            "SECTION.KEY=VALUE");
 }
 
 // ---- resolve: sweep ----
@@ -364,7 +413,7 @@ TEST(ResolvedConfigToIni, DefaultsRoundTrip) {
 }
 
 TEST(ResolvedConfigToIni, FullConfigRoundTrips) {
-  const auto cfg = resolve_text(
+  auto tree = read_ini(
       "[run]\nseed = 18446744073709551615\norgs = 123456789\nblock_size = 32\n"
       "modes = distributed, centralized\nbaseline = centralized\n"
       "[output]\npath = x.h5\nsamples = 17\n"
@@ -372,7 +421,10 @@ TEST(ResolvedConfigToIni, FullConfigRoundTrips) {
       "skill_home = normal(0.6, 0.15)\n"
       "[model]\nconsult_cost = 0.1\n"
       "[sweep]\nspan = list(3, 4)\ninfo_reach = linspace(0.1, 0.7, 7)\n"
-      "[mode.distributed]\ntheta = 0.4\n[mode.exception]\nq = 1\n[mode.distributed]\nr = 2\n");
+      "[mode.distributed]\ntheta = 0.4\n[mode.exception]\nq = 1\n",
+      "test.ini");
+  tree.push_back(parse_set("mode.distributed.r=2"));  // a later source joins its section
+  const auto cfg = resolve(tree, kModels);
   expect_round_trip(cfg);
   const std::string ini = cfg.to_ini();
   // Output path is the caller's business; the file records only what shapes the results.

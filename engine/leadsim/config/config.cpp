@@ -363,8 +363,13 @@ void apply_param(const Entry& e, const SchemaView& view,
 }
 
 // Step 4: a [sweep] entry: the axis values, each validated against the parameter's range
-// (the one place sweep values are checked), and the parameter's unit.
+// (the one place sweep values are checked), and the parameter's unit. The value "none"
+// removes the axis (from the command line: --set sweep.NAME=none).
 void apply_sweep(const Entry& e, const SchemaView& view, ResolvedConfig& cfg) {
+  if (e.value == "none") {
+    std::erase_if(cfg.sweep, [&](const SweepAxis& a) { return a.param == e.key; });
+    return;
+  }
   const ParamDef* d = view.find_def(e.key);
   if (d == nullptr) {
     fail(e, "sweep." + e.key + ": '" + e.key + "' is not a parameter of model '" + cfg.model + "'" +
@@ -438,6 +443,7 @@ ConfigTree read_ini(std::string_view text, const std::string& origin_name) {
   ConfigTree tree;
   std::string section;
   bool have_section = false;
+  std::map<std::string, std::size_t> section_line;  // first header line of each section
   std::size_t line_no = 0;
   std::size_t pos = 0;
   // A UTF-8 byte order mark is what some editors write first; it is not content.
@@ -466,6 +472,10 @@ ConfigTree read_ini(std::string_view text, const std::string& origin_name) {
       }
       section = std::string(name);
       have_section = true;
+      if (const auto [it, fresh] = section_line.emplace(section, line_no); !fresh) {
+        throw ConfigError(where + ": section [" + section + "] repeated (first at " + origin_name +
+                          ":" + std::to_string(it->second) + "); put its keys under one header");
+      }
       continue;
     }
     const auto eq = line.find('=');
@@ -501,6 +511,14 @@ Entry parse_set(std::string_view arg) {
   const auto lhs = trim(arg.substr(0, eq));
   const auto value = trim(arg.substr(eq + 1));
   const auto dot = lhs.rfind('.');
+  if (dot == std::string_view::npos && !lhs.empty() && !value.empty() &&
+      std::all_of(lhs.begin(), lhs.end(), is_key_char)) {
+    // KEY=VALUE without a section: resolve() finds the section when the key is unambiguous.
+    if (const auto problem = text_problem(value); !problem.empty()) {
+      throw ConfigError("--set '" + std::string(arg) + "': " + problem);
+    }
+    return Entry{"", std::string(lhs), std::string(value), "--set"};
+  }
   if (dot == std::string_view::npos || dot == 0 || dot + 1 == lhs.size() || value.empty()) {
     throw ConfigError(bad);
   }
@@ -516,11 +534,92 @@ Entry parse_set(std::string_view arg) {
   return Entry{std::string(section), std::string(key), std::string(value), "--set"};
 }
 
+namespace {
+
+// The source of an entry: the file of "FILE:LINE", else the origin itself ("--set", "-o").
+std::string_view source_of(const std::string& origin) {
+  const auto colon = origin.rfind(':');
+  if (origin.rfind("--", 0) == 0 || colon == std::string::npos) return origin;
+  return std::string_view(origin).substr(0, colon);
+}
+
+// Entries with their sections: a section-less --set KEY=VALUE gets the section of the one
+// parameter or run key of that name, else an error that suggests the qualified key.
+ConfigTree qualify(const ConfigTree& tree, const SchemaView& view) {
+  ConfigTree out = tree;
+  for (auto& e : out) {
+    if (!e.section.empty()) continue;
+    if (const ParamDef* d = view.find_def(e.key)) {
+      e.section = d->section;
+    } else if (const RunKey* k = find_run_key(e.key)) {
+      e.section = k->def.section;
+    } else {
+      std::vector<std::string> names, full;
+      for (const auto& p : *view.schema.params) {
+        names.push_back(p.name);
+        full.push_back(p.section + "." + p.name);
+      }
+      for (const auto& r : run_keys()) {
+        names.push_back(r.def.name);
+        full.push_back(r.def.section + "." + r.def.name);
+      }
+      const std::string name = closest(e.key, names);
+      std::string near;
+      for (std::size_t i = 0; i < names.size() && near.empty(); ++i) {
+        if (!name.empty() && names[i] == name) near = full[i];
+      }
+      fail(e, "unknown key '" + e.key + "'" +
+                  (near.empty() ? std::string() : " (did you mean '" + near + "'?)") +
+                  "; expected SECTION.KEY=VALUE");
+    }
+  }
+  return out;
+}
+
+// Two settings of one key from one source (two lines of a file, or --set twice) are an
+// error naming both: last-wins silently dropped the first. A later source (--set after the
+// file) overrides.
+void check_duplicates(const ConfigTree& entries) {
+  std::map<std::pair<std::string, std::string>, const Entry*> seen;
+  for (const auto& e : entries) {
+    const auto [it, fresh] = seen.emplace(std::make_pair(e.section, e.key), &e);
+    if (!fresh && source_of(it->second->origin) == source_of(e.origin)) {
+      fail(e,
+           qualified(e) + " is set twice (also at " + it->second->origin + "); keep one setting");
+    }
+    it->second = &e;
+  }
+}
+
+// A parameter set on the command line while a sweep axis still varies it would be silently
+// overridden by the sweep: refuse it, naming both places and the fix.
+void check_set_on_swept(const ConfigTree& entries, const ResolvedConfig& cfg) {
+  for (const auto& axis : cfg.sweep) {
+    const Entry* set = nullptr;
+    const Entry* sweep = nullptr;
+    for (const auto& e : entries) {
+      if (e.key != axis.param) continue;
+      if (e.section == "sweep") sweep = &e;
+      if (e.section != "sweep" && e.origin.rfind("--set", 0) == 0) set = &e;
+    }
+    if (set == nullptr || sweep == nullptr) continue;
+    throw ConfigError(set->section + "." + set->key + "=" + excerpt(set->value) + " (" +
+                      set->origin + ") is swept by [sweep] " + axis.param + " (" + sweep->origin +
+                      "); to fix it at one value use --set sweep." + axis.param + "=list(" +
+                      excerpt(set->value) + "), or drop the axis with --set sweep." + axis.param +
+                      "=none");
+  }
+}
+
+}  // namespace
+
 ResolvedConfig resolve(const ConfigTree& tree, std::span<const ModelSchema> models) {
   ResolvedConfig cfg;
   const SchemaView view(find_schema(tree, models, cfg));
+  const ConfigTree entries = qualify(tree, view);
+  check_duplicates(entries);
   std::map<std::string, std::string> set_text;  // param -> value as written
-  for (const auto& e : tree) {
+  for (const auto& e : entries) {
     if (e.section == "run" || e.section == "output") {
       apply_run_key(e, view, cfg);
     } else if (e.section == "sweep") {
@@ -531,6 +630,7 @@ ResolvedConfig resolve(const ConfigTree& tree, std::span<const ModelSchema> mode
       apply_extra(e, view, cfg);
     }
   }
+  check_set_on_swept(entries, cfg);
   finish(view, set_text, cfg);
   check_work(cfg);
   return cfg;
