@@ -129,6 +129,24 @@ TEST(LeadershipFactory, ModeNamesWithOneStreamIdAreRefused) {
             "mode.team831480: its name has the same 32-bit stream id as mode team87584 (its random "
             "choices would be the same); rename one of them");
   cfg.modes = {"centralized", "team87584"};  // one of them alone is fine
+  cfg.extra.pop_back();                      // (an unused mode section is refused)
+  EXPECT_NO_THROW(resolve_setup(cfg));
+}
+
+// A [mode.NAME] section that no run mode uses (a typo) is refused with a suggestion, instead
+// of silently losing its settings.
+TEST(LeadershipFactory, UnusedModeSectionIsRefused) {
+  auto cfg = default_config();
+  cfg.extra = {entry("mode.distibuted", "theta", "0.4")};
+  const std::string err = config_error(cfg);
+  EXPECT_NE(err.find("[mode.distibuted] configures mode 'distibuted', which this run does not "
+                     "run (did you mean [mode.distributed]?)"),
+            std::string::npos)
+      << err;
+  cfg.extra = {entry("mode.fast", "route", "worker")};
+  cfg.modes = {"centralized"};
+  EXPECT_NE(config_error(cfg).find("run.modes: centralized"), std::string::npos);
+  cfg.modes = {"centralized", "fast"};
   EXPECT_NO_THROW(resolve_setup(cfg));
 }
 

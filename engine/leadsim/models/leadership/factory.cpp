@@ -1,5 +1,6 @@
 #include "leadsim/models/leadership/factory.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <cmath>
 #include <cstdlib>
@@ -10,6 +11,7 @@
 #include <utility>
 #include <vector>
 
+#include "leadsim/config/param.h"
 #include "leadsim/core/error.h"
 #include "leadsim/models/leadership/params.h"
 #include "leadsim/models/leadership/sim.h"
@@ -204,6 +206,18 @@ ModelSetup resolve_setup(const config::ResolvedConfig& cfg) {
     }
   }
   for (const auto& s : selected) out.variants.push_back(s.name);
+  // A [mode.NAME] section that no selected mode uses is a typo or a forgotten run.modes entry:
+  // its settings would be silently lost.
+  for (const auto& e : cfg.extra) {
+    if (e.section.rfind("mode.", 0) != 0) continue;
+    const std::string name = e.section.substr(5);
+    if (std::find(out.variants.begin(), out.variants.end(), name) != out.variants.end()) continue;
+    const std::string near = config::closest(name, out.variants);
+    throw ConfigError(e.origin + ": [" + e.section + "] configures mode '" + name +
+                      "', which this run does not run" +
+                      (near.empty() ? std::string() : " (did you mean [mode." + near + "]?)") +
+                      "; run.modes: " + join(selected));
+  }
   // A mode's random stream is keyed by the 32-bit hash of its name (docs/MODEL.md §10.2), so
   // two modes whose names hash alike would make the same random choices. The built-in names
   // are distinct; a configured pair that collides is refused.
