@@ -473,8 +473,11 @@ ConfigTree read_ini(std::string_view text, const std::string& origin_name) {
       section = std::string(name);
       have_section = true;
       if (const auto [it, fresh] = section_line.emplace(section, line_no); !fresh) {
-        throw ConfigError(where + ": section [" + section + "] repeated (first at " + origin_name +
-                          ":" + std::to_string(it->second) + "); put its keys under one header");
+        std::string msg = where;
+        msg += ": section [" + section + "] repeated (first at ";
+        msg += origin_name;
+        msg += ":" + std::to_string(it->second) + "); put its keys under one header";
+        throw ConfigError(msg);
       }
       continue;
     }
