@@ -48,23 +48,11 @@ void print_error(std::string_view message) {
 }
 
 std::string flag_of(RequestOption option) {
-  switch (option) {
-    case RequestOption::none:
-      break;
-    case RequestOption::shard:
-      return "--shard";
-    case RequestOption::scenario:
-      return "--scenario";
-    case RequestOption::org:
-      return "--org";
-    case RequestOption::resume:
-      return "--resume";
-    case RequestOption::force:
-      return "--force";
-    case RequestOption::allow_partial:
-      return "--allow-partial";
-  }
-  return "";
+  // Every request option is the flag of its name, '_' spelt '-' (allow_partial: --allow-partial).
+  std::string name = option_name(option);
+  if (name.empty()) return name;
+  std::replace(name.begin(), name.end(), '_', '-');
+  return "--" + name;
 }
 
 std::string replay_command(std::uint64_t scenario, std::uint64_t org) {

@@ -165,9 +165,6 @@ void Study::resume() {
   if (have_ckpt_ && !opt_.resume) {
     throw CheckpointExists(ckpt_path_, partial_);
   }
-  if (fs::exists(partial_, ec) && !fs::is_directory(partial_, ec)) {
-    throw IoError("'" + partial_ + "' exists and is not a directory");
-  }
 
   const std::size_t P = meta_.record_fields.size();
   const std::size_t MK = meta_.modes.size() * meta_.metrics.size();
@@ -208,10 +205,8 @@ void Study::start_fresh() {
   if (opt_.resume && opt_.on_notice) {
     opt_.on_notice("no checkpoint at '" + ckpt_path_ + "'; starting from the beginning");
   }
-  // A partial directory without a checkpoint holds nothing that can be trusted.
-  std::error_code ec;
-  fs::create_directory(partial_, ec);
-  if (ec) throw IoError("cannot create '" + partial_ + "': " + ec.message());
+  // The partial directory exists (OutputLock made it); without a checkpoint nothing in it can
+  // be trusted, and the spool starts empty.
   const std::size_t P = meta_.record_fields.size();
   const std::size_t MK = meta_.modes.size() * meta_.metrics.size();
   spool_ = std::make_unique<Spool>(spool_path_, P, MK, -1);
