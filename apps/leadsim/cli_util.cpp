@@ -69,6 +69,10 @@ std::string user_message(const std::exception& e) {
            "'; pass " + flag_of(c->option()) + " to continue it, or remove '" + c->partial_dir() +
            "' to start afresh";
   }
+  if (const auto* o = dynamic_cast<const OutputOfAnotherStudy*>(&e)) {
+    return "'" + o->path() + "' holds the finished result of another study (" + o->difference() +
+           "); use " + flag_of(o->option()) + " to replace it with this run, or another -o";
+  }
   if (const auto* o = dynamic_cast<const OutputExists*>(&e)) {
     return "'" + o->path() + "' exists; use " + flag_of(o->option()) + " to overwrite";
   }

@@ -10,6 +10,8 @@
 
 #include "cli_util.h"
 #include "leadsim/io/results.h"
+#include "leadsim/io/state.h"
+#include "leadsim/run/merge.h"
 
 namespace leadsim::cli {
 namespace {
@@ -19,7 +21,10 @@ constexpr const char* kSummary =
     "Prints a results file's provenance (format, versions, command line, model, seed,\n"
     "modes, baseline) and, per scenario, each mode's mean ± 95% CI (mean ± 1.96 sem) of the\n"
     "main metrics with its win rate over the baseline. --json prints one JSON document with\n"
-    "every metric instead (NaN as null).";
+    "every metric instead (NaN as null).\n\n"
+    "The file is checked against itself first: its record count must be what its samples\n"
+    "setting keeps of its organizations. A shard file, or a partial merge (PARTIAL, with the\n"
+    "missing work items), shows how many organizations each scenario actually holds.";
 
 constexpr double kZ95 = 1.96;
 
@@ -74,7 +79,16 @@ std::size_t baseline_index(const io::ResultsMeta& meta) {
   return static_cast<std::size_t>(it - meta.modes.begin());  // == size when absent
 }
 
-std::string scenario_title(const io::ResultsMeta& meta, std::uint64_t s) {
+// What part of the study a file holds (a shard, a partial merge) and the organizations present
+// in each scenario.
+struct Coverage {
+  io::ResultsState state;
+  std::vector<std::uint64_t> present;  // [S]
+  bool partial() const { return !state.missing_items.empty(); }
+  bool whole_range() const { return state.item_first == 0 && state.item_end == state.items_total; }
+};
+
+std::string scenario_title(const io::ResultsMeta& meta, const Coverage& cov, std::uint64_t s) {
   std::string t = "scenario " + std::to_string(s);
   std::string vals;
   for (std::size_t a = 0; a < meta.sweep_params.size(); ++a) {
@@ -84,10 +98,17 @@ std::string scenario_title(const io::ResultsMeta& meta, std::uint64_t s) {
     vals += (vals.empty() ? "" : ", ") + meta.sweep_params[a] + " = " + format_number(v, 6);
   }
   if (!vals.empty()) t += "  (" + vals + ")";
+  const std::uint64_t n = at(cov.present, s);
+  if (n != meta.orgs_per_scenario) {
+    t += n == 0 ? "  -- no organizations present (no statistics)"
+                : "  -- " + with_commas(n) + " of " + with_commas(meta.orgs_per_scenario) +
+                      " organizations present";
+  }
   return t;
 }
 
-void print_text(std::ostream& os, const std::string& path, const io::ResultsReader& reader) {
+void print_text(std::ostream& os, const std::string& path, const io::ResultsReader& reader,
+                const Coverage& cov) {
   const auto& meta = reader.meta();
   const auto& sm = reader.summary();
   os << "file:           " << path << '\n'
@@ -100,6 +121,7 @@ void print_text(std::ostream& os, const std::string& path, const io::ResultsRead
      << "model:          " << meta.model << '\n'
      << "seed:           " << meta.seed << '\n'
      << "rng:            " << meta.rng << '\n'
+     << "identity:       " << (meta.identity.empty() ? "(not recorded)" : meta.identity) << '\n'
      << "scenarios:      " << meta.scenarios;
   if (!meta.sweep_params.empty()) os << " (sweep over " << join(meta.sweep_params) << ")";
   os << '\n'
@@ -109,6 +131,22 @@ void print_text(std::ostream& os, const std::string& path, const io::ResultsRead
      << "baseline:       " << meta.baseline_mode << '\n'
      << "records:        " << with_commas(reader.record_count()) << " ("
      << samples_text(meta.samples) << ")\n";
+  const auto& st = cov.state;
+  if (cov.partial()) {
+    os << "PARTIAL RESULT: work items " << run::ranges_text(st.missing_items) << " of "
+       << st.items_total << " are missing (merged with --allow-partial); the statistics cover "
+       << "only the organizations present\n";
+  }
+  if (!cov.whole_range()) {
+    os << "shard:          " << st.shard_index << "/" << st.shard_count << ", work items ["
+       << st.item_first << ", " << st.item_end << ") of " << st.items_total << '\n';
+  }
+  if (cov.partial() || !cov.whole_range()) {
+    std::uint64_t total = 0;
+    for (std::uint64_t n : cov.present) total += n;
+    os << "orgs present:   " << with_commas(total) << " of "
+       << with_commas(meta.orgs_per_scenario * meta.scenarios) << " (per scenario below)\n";
+  }
   for (const auto& [k, v] : meta.extra_attrs) os << k << ": " << v << '\n';
 
   const auto names = metric_names(meta);
@@ -116,7 +154,7 @@ void print_text(std::ostream& os, const std::string& path, const io::ResultsRead
   const std::size_t kw = win_metric(names);
   const std::size_t base = baseline_index(meta);
   for (std::uint64_t s = 0; s < sm.S; ++s) {
-    os << '\n' << scenario_title(meta, s) << '\n';
+    os << '\n' << scenario_title(meta, cov, s) << '\n';
     std::vector<std::string> header = {"mode"};
     for (std::size_t k : shown) header.push_back(names[k]);
     const bool has_win = base < meta.modes.size() && sm.M > 1 && kw < names.size();
@@ -147,7 +185,8 @@ void print_text(std::ostream& os, const std::string& path, const io::ResultsRead
   }
 }
 
-void print_json(std::ostream& os, const std::string& path, const io::ResultsReader& reader) {
+void print_json(std::ostream& os, const std::string& path, const io::ResultsReader& reader,
+                const Coverage& cov) {
   const auto& meta = reader.meta();
   const auto& sm = reader.summary();
   const auto names = metric_names(meta);
@@ -167,6 +206,7 @@ void print_json(std::ostream& os, const std::string& path, const io::ResultsRead
   j.key("model").value(meta.model);
   j.key("seed").value(meta.seed);
   j.key("rng").value(meta.rng);
+  j.key("results_identity").value(meta.identity);
   j.key("orgs_per_scenario").value(meta.orgs_per_scenario);
   j.key("block_size").value(static_cast<std::uint64_t>(meta.block_size));
   j.key("scenarios").value(meta.scenarios);
@@ -175,6 +215,16 @@ void print_json(std::ostream& os, const std::string& path, const io::ResultsRead
   j.key("extra").begin_object();
   for (const auto& [k, v] : meta.extra_attrs) j.key(k).value(v);
   j.end_object();
+  j.end_object();
+  const auto& st = cov.state;
+  j.key("partial").value(cov.partial());
+  j.key("missing_items").begin_array();
+  for (const auto& [a, b] : st.missing_items) j.begin_array().value(a).value(b).end_array();
+  j.end_array();
+  j.key("shard").begin_object();
+  j.key("index").value(st.shard_index).key("count").value(st.shard_count);
+  j.key("item_first").value(st.item_first).key("item_end").value(st.item_end);
+  j.key("items_total").value(st.items_total);
   j.end_object();
   j.key("config_ini").value(meta.config_ini);
   j.key("modes").begin_array();
@@ -197,6 +247,7 @@ void print_json(std::ostream& os, const std::string& path, const io::ResultsRead
   for (std::uint64_t s = 0; s < sm.S; ++s) {
     j.begin_object();
     j.key("index").value(s);
+    j.key("orgs_present").value(at(cov.present, s));
     j.key("values").begin_object();
     for (std::size_t a = 0; a < meta.sweep_params.size(); ++a) {
       j.key(meta.sweep_params[a]);
@@ -256,10 +307,13 @@ int cmd_inspect(const Args& args, const std::string& /*command_line*/) {
   const po::variables_map& vm = *parsed;
   const std::string path = vm["file"].as<std::string>();
   const io::ResultsReader reader(path);
+  Coverage cov{io::read_state(path), {}};
+  run::check_record_count(path, reader.meta(), cov.state, reader.record_count());
+  cov.present = run::orgs_present(reader.meta(), cov.state);
   if (vm["json"].as<bool>()) {
-    print_json(std::cout, path, reader);
+    print_json(std::cout, path, reader, cov);
   } else {
-    print_text(std::cout, path, reader);
+    print_text(std::cout, path, reader, cov);
   }
   return kExitOk;
 }

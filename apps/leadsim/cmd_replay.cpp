@@ -2,8 +2,10 @@
 // configuration, prints what it drew and what each mode achieved, and checks the outcome
 // bit for bit against the file's record of that organization (MODEL.md §10 check 8).
 #include <algorithm>
+#include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <optional>
@@ -15,28 +17,40 @@
 #include "leadsim/config/config.h"
 #include "leadsim/core/error.h"
 #include "leadsim/io/results.h"
+#include "leadsim/io/safe_file.h"
+#include "leadsim/io/state.h"
 #include "leadsim/models/registry.h"
 #include "leadsim/port/model.h"
+#include "leadsim/run/merge.h"
 #include "leadsim/run/study.h"
 
 namespace leadsim::cli {
 namespace {
 
 constexpr const char* kUsage =
-    "leadsim replay OUT.h5 --scenario S --org K [--mode M] [--trace FILE.csv]";
+    "leadsim replay OUT.h5 --scenario S --org K [--mode M] [--trace FILE.csv [--force]]";
 constexpr const char* kSummary =
     "Re-simulates organization K of scenario S from the configuration stored in OUT.h5 and\n"
     "prints its drawn parameters and each mode's metrics (only mode M with --mode). When\n"
     "the file stores that organization's record (run --samples), the replay must equal it\n"
     "bit for bit; a difference exits with 1 naming the first field that differs. --trace\n"
-    "writes the per-period trace as CSV: mode,<columns>, one row per period and mode.";
+    "writes the per-period trace as CSV: mode,<columns>, one row per period and mode,\n"
+    "under a temporary name renamed when complete; an existing FILE.csv is kept unless\n"
+    "--force, and the trace may never replace OUT.h5 itself.";
 
 // Writes one CSV row per period: mode,<columns>. The header comes from the first variant.
+// The file is written under a temporary name (io::SafeFile: an existing file is kept unless
+// force, a device or FIFO is never replaced) and renamed in close(); abandoned, it leaves
+// nothing behind.
 class CsvTrace : public port::TraceSink {
  public:
-  CsvTrace(const std::string& path, std::optional<std::string> only_mode)
-      : path_(path), only_(std::move(only_mode)), out_(path, std::ios::binary | std::ios::trunc) {
-    if (!out_) throw IoError(path + ": cannot open the trace file for writing");
+  CsvTrace(const std::string& path, bool force, std::optional<std::string> only_mode)
+      : path_(path), safe_(path, force), only_(std::move(only_mode)) {
+    out_.open(safe_.temp_path(), std::ios::binary | std::ios::trunc);
+    if (!out_) {
+      throw IoError("'" + safe_.temp_path() +
+                    "': cannot create the trace file: " + errno_text(errno));
+    }
   }
 
   void begin(const std::string& variant, const std::vector<std::string>& columns) override {
@@ -61,12 +75,19 @@ class CsvTrace : public port::TraceSink {
   }
 
   void close() {
+    out_.flush();
+    const bool written = static_cast<bool>(out_);
+    const int err = errno;
     out_.close();
-    if (!out_) throw IoError(path_ + ": error writing the trace file");
+    if (!written || !out_) {
+      throw IoError("'" + path_ + "': cannot write the trace file: " + errno_text(err));
+    }
+    safe_.commit();
   }
 
  private:
   std::string path_;
+  io::SafeFile safe_;
   std::optional<std::string> only_;
   std::ofstream out_;
   std::string variant_;
@@ -97,7 +118,8 @@ int cmd_replay(const Args& args, const std::string& /*command_line*/) {
       "organization index within the scenario (required)")(
       "mode", po::value<std::string>()->value_name("M"), "show (and trace) only this mode")(
       "trace", po::value<std::string>()->value_name("FILE.csv"),
-      "write the per-period trace as CSV");
+      "write the per-period trace as CSV")("force", po::bool_switch(),
+                                           "overwrite an existing trace file");
   const auto parsed = parse_file_command(args, desc, kUsage, kSummary);
   if (!parsed) return kExitOk;
   const po::variables_map& vm = *parsed;
@@ -107,8 +129,18 @@ int cmd_replay(const Args& args, const std::string& /*command_line*/) {
   const std::uint64_t s = parse_uint(vm["scenario"].as<std::string>(), "--scenario");
   const std::uint64_t k = parse_uint(vm["org"].as<std::string>(), "--org");
 
+  std::optional<std::string> trace_path;
+  if (vm.count("trace")) {
+    trace_path = vm["trace"].as<std::string>();
+    std::error_code ec;
+    if (*trace_path == path || std::filesystem::equivalent(*trace_path, path, ec)) {
+      throw ConfigError("--trace " + *trace_path + ": is the results file being replayed");
+    }
+  }
+
   const io::ResultsReader reader(path);
   const auto& meta = reader.meta();
+  run::check_record_count(path, meta, io::read_state(path), reader.record_count());
   if (s >= meta.scenarios) {
     throw ConfigError("--scenario " + std::to_string(s) + ": out of range; " + path + " has " +
                       std::to_string(meta.scenarios) + " scenarios (0.." +
@@ -148,7 +180,7 @@ int cmd_replay(const Args& args, const std::string& /*command_line*/) {
   }
 
   std::optional<CsvTrace> trace;
-  if (vm.count("trace")) trace.emplace(vm["trace"].as<std::string>(), only);
+  if (trace_path) trace.emplace(*trace_path, vm["force"].as<bool>(), only);
   const stats::OrgOutcome out = run::replay_org(*model, cfg, s, k, trace ? &*trace : nullptr);
   if (trace) trace->close();
 
@@ -188,7 +220,7 @@ int cmd_replay(const Args& args, const std::string& /*command_line*/) {
   mt.print(std::cout, "  ");
   std::cout << "\nevents: " << with_commas(out.events)
             << "  rng blocks: " << with_commas(out.rng_blocks) << '\n';
-  if (trace) std::cout << "trace: " << vm["trace"].as<std::string>() << '\n';
+  if (trace) std::cout << "trace: " << *trace_path << '\n';
 
   const std::int64_t idx = reader.find_record(s, k);
   if (idx < 0) {

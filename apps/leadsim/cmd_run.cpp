@@ -8,6 +8,7 @@
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <iostream>
 #include <optional>
 #include <string>
@@ -81,8 +82,10 @@ po::options_description make_options() {
                                           "shard count for --shard slurm")(
       "resume", po::bool_switch(),
       "continue from <OUT>.partial/checkpoint.bin (starts afresh, with a notice, if there is "
-      "none)")("checkpoint-interval", po::value<std::string>()->value_name("SECONDS"),
-               "seconds between checkpoints (fractions allowed; default 60; 0: only on interrupt)")(
+      "none); an OUT that already holds this study finished is left as it is (exit 0), one of "
+      "another study is refused unless --force")(
+      "checkpoint-interval", po::value<std::string>()->value_name("SECONDS"),
+      "seconds between checkpoints (fractions allowed; default 60; 0: only on interrupt)")(
       "force", po::bool_switch(), "overwrite an existing results file")(
       "quiet,q", po::bool_switch(), "no progress output");
   return desc;
@@ -368,6 +371,13 @@ int cmd_run(const Args& args, const std::string& command_line) {
   }
   // Building the model validates modes, baseline and model-owned sections; it is built once.
   const auto model = models::find_model(cfg.model).create(cfg);
+  if (config_path) {
+    const std::string out = output.empty() ? cfg.output : output;
+    std::error_code ec;
+    if (out == *config_path || std::filesystem::equivalent(out, *config_path, ec)) {
+      throw ConfigError("-o " + out + ": is the configuration file of this run");
+    }
+  }
 
   const bool quiet = vm["quiet"].as<bool>();
   const bool tty = isatty(STDERR_FILENO) == 1;
@@ -408,6 +418,10 @@ int cmd_run(const Args& args, const std::string& command_line) {
   }
   progress.finish();
   if (!is_primary_process()) return kExitOk;  // MPI ranks other than 0
+  if (result.already_complete) {
+    std::cout << "results:       " << result.output << " (already complete; nothing run)\n";
+    return kExitOk;
+  }
   print_result(std::cout, cfg, result);
   return kExitOk;
 }

@@ -317,6 +317,95 @@ def case_stdout_write_failure():
         check("cannot write to standard output" in p.stderr, "the error names stdout", p.stderr)
 
 
+def case_outputs_never_clobbered():
+    """Every output follows run's rule: kept unless --force, never an input of the same
+    command, written under a temporary name and renamed. replay --trace onto a results file,
+    onto the file being replayed, onto a device; run -o onto its own configuration file; a
+    trace write that fails leaves nothing behind."""
+    import stat
+    out = tiny_run("r.h5")
+    victim = tiny_run("victim.h5", "--seed", "3")
+    with open(victim, "rb") as f:
+        before = f.read()
+    replay = ["replay", out, "--scenario", "0", "--org", "1"]
+    expect_error(replay + ["--trace", victim], 1, ["victim.h5", "exists", "--force"])
+    with open(victim, "rb") as f:
+        check(f.read() == before, "an existing file is kept without --force")
+    for path in (out, "./" + out):
+        for extra in ((), ("--force",)):
+            expect_error(replay + ["--trace", path, *extra], 2, ["--trace", "being replayed"])
+    check(os.path.getsize(out) > 1000 and open(out, "rb").read(4) == b"\x89HDF",
+          "the replayed file survives")
+    os.mkfifo("fifo.csv")
+    expect_error(replay + ["--trace", "fifo.csv", "--force"], 2, ["fifo.csv", "a FIFO"])
+    check(stat.S_ISFIFO(os.stat("fifo.csv").st_mode), "the FIFO is left alone")
+    # A failing trace write (file-size limit) leaves neither the trace nor a temporary file.
+    p = leadsim(*replay, "--trace", "t.csv", preexec_fn=set_fsize_limit(256))
+    check(p.returncode == 1 and "t.csv" in p.stderr, "a failed trace write exits 1", describe(p))
+    check(not os.path.exists("t.csv"), "no trace file after a failed write")
+    no_leftovers()
+    ok(*replay, "--trace", "t.csv")
+    check(open("t.csv").readline().startswith("mode,period"), "the trace is written")
+    ok(*replay, "--trace", "t.csv", "--force")
+    write("study.ini", open(quick_ini()).read())
+    with open("study.ini") as f:
+        ini = f.read()
+    expect_error(["run", "study.ini", "-o", "study.ini", "--force", "--orgs", "2"], 2,
+                 ["study.ini", "configuration file of this run"])
+    with open("study.ini") as f:
+        check(f.read() == ini, "the configuration file is kept")
+
+
+def case_result_durable_before_cleanup():
+    """The result is on disk before anything that could rebuild it is removed: fsync of the
+    finished file, its rename into place, fsync of the directory, and only then the
+    checkpoint and spool are unlinked (observed with strace)."""
+    strace = shutil.which("strace")
+    if strace is None:
+        raise clitest.Failure("strace is not installed (tools/bootstrap.sh test installs it)")
+    p = subprocess.run([strace, "-f", "-y", "-qq", "-e",
+                        "trace=fsync,fdatasync,rename,renameat,renameat2,unlink,unlinkat",
+                        "-o", "trace.txt", LEADSIM, "run", quick_ini(), "-o", "d.h5", "--quiet",
+                        "--orgs", "8", "--samples", "all"],
+                       capture_output=True, text=True, timeout=300)
+    if p.returncode != 0 and "ptrace" in p.stderr:
+        print("ptrace not permitted here: the case is not run")
+        return
+    check(p.returncode == 0, "the run succeeds under strace", describe(p))
+    lines = open("trace.txt").read().splitlines()
+
+    def first(pred, what):
+        for i, line in enumerate(lines):
+            if pred(line):
+                return i
+        raise clitest.Failure("no %s in the system-call trace" % what, "\n".join(lines[-40:]))
+    final = os.path.abspath("d.h5")
+    ren = first(lambda l: "rename" in l and '"d.h5"' in l and "d.h5.partial" in l,
+                "rename of the result into place")
+    sync = first(lambda l: ("fsync(" in l or "fdatasync(" in l) and "result.h5>" in l,
+                 "fsync of the finished result")
+    dsync = first(lambda l: "fsync(" in l and l.split("<", 1)[-1].startswith(
+        os.path.dirname(final) + ">"), "fsync of the output directory")
+    gone = first(lambda l: "unlink" in l and "checkpoint.bin" in l, "removal of the checkpoint")
+    check(sync < ren < dsync < gone, "order: fsync result, rename, fsync directory, cleanup",
+          "\n".join(lines[max(0, sync - 2):gone + 2]))
+
+
+def case_small_disk_no_false_enospc():
+    """An 8 MiB file system holds a result of under 1 MB with every record: space is reserved
+    for what will be written, not a mebibyte per dataset."""
+    with Mount(os.path.abspath("small"), size="8m") as m:
+        if not m.ok:
+            print("mount(2) not permitted: the case is not run")
+            return
+        p = leadsim("run", quick_ini(), "-o", "small/out.h5", "--samples", "all", "--quiet",
+                    "--orgs", "48")
+        check(p.returncode == 0, "the run fits an 8 MiB file system", describe(p))
+        size = os.path.getsize("small/out.h5")
+        check(200_000 < size < 2_000_000, "a result of about a megabyte", str(size))
+        ok("inspect", "small/out.h5")
+
+
 def case_output_disk_full():
     with Mount(os.path.abspath("small"), size="1m") as m:
         if m.ok:

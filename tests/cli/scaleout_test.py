@@ -10,9 +10,11 @@ records. Runs are quick.ini-sized (well under a second of simulation each) to ke
 Runs on /usr/bin/python3 with the standard library, numpy and h5py.
 """
 
+import json
 import os
 import random
 import re
+import shutil
 import signal
 import struct
 import subprocess
@@ -64,6 +66,10 @@ def assert_identical(a, b, ignore_state=False):
     if ignore_state:
         da.pop("state/run_stats", None)
         db.pop("state/run_stats", None)
+    # Where a merged file's inputs came from is provenance, not results.
+    for d in (da, db):
+        for name in [n for n in d if n.startswith("provenance/")]:
+            d.pop(name)
     check(sorted(da) == sorted(db), "%s and %s hold different datasets" % (a, b),
           "only in %s: %s\nonly in %s: %s" % (a, sorted(set(da) - set(db)), b,
                                               sorted(set(db) - set(da))))
@@ -208,6 +214,18 @@ def case_merge_incomplete():
         mi = f.attrs["missing_items"].tolist()
         check(mi == [[15, 30], [45, 60]], "missing_items attribute", str(mi))
         check(f["orgs/org"].shape[0] == 30 * 16, "partial merge holds the present records")
+    # inspect says PARTIAL, which items are missing and what each scenario holds.
+    p = ok("inspect", "m.h5")
+    check("PARTIAL RESULT" in p.stdout and "[15, 30) [45, 60)" in p.stdout,
+          "inspect marks a partial merge", p.stdout[:3000])
+    check("240 of 480 organizations present" in p.stdout, "per-scenario counts", p.stdout[:3000])
+    doc = json.loads(ok("inspect", "m.h5", "--json").stdout)
+    check(doc["partial"] is True and doc["missing_items"] == [[15, 30], [45, 60]],
+          "JSON partial and missing ranges", str(doc.get("missing_items")))
+    check([s["orgs_present"] for s in doc["scenarios"]] == [240, 240], "JSON orgs_present")
+    p = ok("inspect", "s0.h5")
+    check("shard:          0/4" in p.stdout and "PARTIAL" not in p.stdout, "a shard file",
+          p.stdout[:2000])
     # The partial result merges with the missing shards into the complete study.
     for k in (1, 3):
         ok(*study("s%d.h5" % k, "--shard", "%d/4" % k))
@@ -216,6 +234,101 @@ def case_merge_incomplete():
     assert_identical("ref.h5", "full.h5")
     expect_error(["merge", "-o", "s0.h5", "s0.h5", "s1.h5"], 2, ["also an input"])
     expect_error(["merge", "-o", "full.h5", "s0.h5", "s1.h5", "s2.h5", "s3.h5"], 1, ["force"])
+
+
+def cut_records(path, n):
+    """Removes the last n record rows of every /orgs dataset (h5py resize)."""
+    import h5py
+    with h5py.File(path, "r+") as f:
+        def visit(name, obj):
+            if isinstance(obj, h5py.Dataset) and obj.shape and obj.maxshape[0] is None:
+                obj.resize(obj.shape[0] - n, axis=0)
+        f["orgs"].visititems(visit)
+
+
+def case_record_counts_checked():
+    """A file whose record count disagrees with its samples setting and organization counts
+    (rows cut out, /orgs deleted) is refused by inspect, replay and merge (exit 1, naming the
+    file and both counts), never reported as complete."""
+    import h5py
+    ok(*study("s0.h5", "--shard", "0/2"))
+    ok(*study("s1.h5", "--shard", "1/2"))
+    with h5py.File("s1.h5", "r") as f:
+        n = f["orgs/org"].shape[0]
+    shutil.copy("s1.h5", "cut.h5")
+    cut_records("cut.h5", 10)
+    with h5py.File("cut.h5", "r") as f:
+        check(f["orgs/org"].shape[0] == n - 10, "10 record rows cut", str(f["orgs/org"].shape))
+    for cmd in (["inspect", "cut.h5"], ["inspect", "cut.h5", "--json"],
+                ["replay", "cut.h5", "--scenario", "0", "--org", "0"],
+                ["merge", "-o", "m.h5", "s0.h5", "cut.h5"]):
+        expect_error(cmd, 1, ["cut.h5", "records", "call for"])
+    shutil.copy("s1.h5", "noorgs.h5")
+    with h5py.File("noorgs.h5", "r+") as f:
+        del f["orgs"]
+    expect_error(["merge", "-o", "m.h5", "s0.h5", "noorgs.h5"], 1, ["noorgs.h5", "0 per-org"])
+    expect_error(["inspect", "noorgs.h5"], 1, ["noorgs.h5", "records"])
+    check(not os.path.exists("m.h5"), "no output after a refused merge")
+    ok("merge", "-o", "m.h5", "s0.h5", "s1.h5")
+
+
+def case_merge_provenance_and_identity():
+    """A merged file records each input's provenance in /provenance/shards; a shard written
+    under another results identity (model version, format, float mode) is refused."""
+    import h5py
+    import numpy as np
+    ok(*study("s0.h5", "--shard", "0/2"))
+    ok(*study("s1.h5", "--shard", "1/2"))
+    ok("merge", "-o", "m.h5", "s0.h5", "s1.h5")
+    with h5py.File("m.h5", "r") as f, h5py.File("s0.h5", "r") as s:
+        g = f["provenance/shards"]
+        files = [x.decode() if isinstance(x, bytes) else x for x in g["file"][...]]
+        check(files == ["s0.h5", "s1.h5"], "one row per input, in merge order", str(files))
+        check(g["shard_index"][...].tolist() == [0, 1], "shard indices")
+        ident = s.attrs["results_identity"]
+        ident = ident.decode() if isinstance(ident, bytes) else ident
+        check("leadership results v" in ident and "fp " in ident, "identity names model and fp",
+              ident)
+        for x in g["results_identity"][...]:
+            check((x.decode() if isinstance(x, bytes) else x) == ident, "identity recorded")
+        for col in ("leadsim_version", "git_describe", "compiler", "created_utc"):
+            check(len(g[col][...]) == 2, "provenance column " + col)
+    for k in (0, 1):
+        shutil.copy("s%d.h5" % k, "other%d.h5" % k)
+        with h5py.File("other%d.h5" % k, "r+") as f:
+            f.attrs["results_identity"] = np.bytes_(b"leadership results v0; fp fast-math")
+    # Shards that disagree with each other, and shards that agree but not with this leadsim.
+    expect_error(["merge", "-o", "m2.h5", "s0.h5", "other1.h5"], 2,
+                 ["other1.h5", "results identity", "fast-math"])
+    expect_error(["merge", "-o", "m2.h5", "other0.h5", "other1.h5"], 2,
+                 ["other0.h5", "results identity", "fast-math", "this leadsim"])
+    check(not os.path.exists("m2.h5"), "no output after a refused merge")
+
+
+def case_resume_finished_output():
+    """--resume onto an output that already holds this study, finished, exits 0 and leaves it
+    as it is; onto a finished output of another study (options changed) it exits 2 naming the
+    first difference, unless --force, which recomputes."""
+    ok(*study("d.h5", "--shard", "1/2"))
+    before = open("d.h5", "rb").read()
+    p = ok(*study("d.h5", "--shard", "1/2", "--resume"))
+    check("already complete" in p.stderr and "already complete" in p.stdout,
+          "the finished shard is reported", describe(p))
+    check(open("d.h5", "rb").read() == before, "the finished file is untouched")
+    check(not os.path.exists("d.h5.partial"), "no partial directory left")
+    orgs400 = ["run", quick_ini(), "-o", "d.h5", "--samples", "all", "--orgs", "400", "--quiet",
+               "--shard", "1/2", "--resume"]
+    expect_error(orgs400, 2,
+                 ["d.h5", "another study", "[run] orgs = 480 in the file, 400 in this run",
+                  "--force"])
+    expect_error(study("d.h5", "--shard", "0/2", "--resume"), 2, ["another study", "shard"])
+    expect_error(study("d.h5", "--shard", "1/2", "--resume", "--seed", "3"), 2,
+                 ["another study", "seed"])
+    check(open("d.h5", "rb").read() == before, "a refused resume leaves the file untouched")
+    ok(*orgs400, "--force")
+    import h5py
+    with h5py.File("d.h5", "r") as f:
+        check(int(f.attrs["orgs_per_scenario"]) == 400, "--force recomputed the study")
 
 
 def case_merge_bad_inputs():
@@ -289,7 +402,7 @@ def rows_done(part):
     """spool_rows of a checkpoint (see engine/leadsim/run/checkpoint.h)."""
     b = open(part + "/checkpoint.bin", "rb").read()
     at = 8
-    for _ in range(2):
+    for _ in range(3):  # config_ini, model, identity
         (n,) = struct.unpack_from("<I", b, at)
         at += 4 + n
     return struct.unpack_from("<10Q", b, at)[7]
@@ -397,13 +510,39 @@ def case_resume_without_checkpoint_starts_fresh():
 def case_checkpoint_other_config_refused():
     code, err = interrupt("o.h5", 0.3)
     check(code == 3, "SIGTERM must exit 3", err)
+    # Each refusal names the first difference with both values.
     expect_error(study("o.h5", "--resume", "--seed", "99"), 2,
-                 ["another configuration", "seed", "differs"])
+                 ["another study", "seed: 7 in the checkpoint, 99 now"])
     expect_error(study("o.h5", "--resume", "--set", "org.workers=int_loguniform(10, 50)"), 2,
-                 ["another configuration", "differs"])
+                 ["another study", "[org] workers = int_loguniform(10,60) in the checkpoint, "
+                  "int_loguniform(10,50) in this run"])
+    expect_error(study("o.h5", "--resume", "--set", "sweep.info_reach=list(0.2)"), 2,
+                 ["another study", "[sweep] info_reach = list(0.2, 0.8) in the checkpoint"])
     expect_error(study("o.h5", "--resume", "--shard", "1/2"), 2,
-                 ["another configuration", "shard"])
+                 ["another study", "shard: 0/1", "1/2 now"])
     check(os.path.isfile("o.h5.partial/checkpoint.bin"), "a refused resume keeps the checkpoint")
+
+
+def case_spool_bit_flip():
+    """Every block of the record spool carries a CRC-32C: a bit flipped in a spooled record
+    after a checkpoint is caught on resume (exit 1, naming the file and the block), never
+    written into the result."""
+    code, err = interrupt("b.h5", 0.3, extra=("--checkpoint-interval", "0.05"))
+    check(code == 3, "SIGTERM must exit 3", err)
+    part = "b.h5.partial"
+    rows = rows_done(part)
+    check(rows > 0, "the checkpoint holds spooled records (make the study larger)", str(rows))
+    spool = part + "/records.bin"
+    with open(spool, "r+b") as f:
+        f.seek(100)  # inside the first row, a metric or parameter value
+        byte = f.read(1)
+        f.seek(100)
+        f.write(bytes([byte[0] ^ 0x04]))
+    p = leadsim(*study("b.h5", "--resume"))
+    check(p.returncode == 1, "a damaged spool exits 1", describe(p))
+    check("records.bin" in p.stderr and "block 0" in p.stderr and "checksum" in p.stderr,
+          "the message names the file and the block", describe(p))
+    check(not os.path.exists("b.h5"), "no result from a damaged spool")
 
 
 def case_checkpoint_corrupt():

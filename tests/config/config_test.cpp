@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "leadsim/config/ini_diff.h"
 #include "leadsim/core/error.h"
 
 namespace leadsim::config {
@@ -483,6 +484,25 @@ TEST(Resolve, SweepAxisCarriesTheParameterUnit) {
   ASSERT_EQ(cfg.sweep.size(), 2u);
   EXPECT_EQ(cfg.sweep[0].unit, "share");
   EXPECT_EQ(cfg.sweep[1].unit, "periods");
+}
+
+TEST(IniDifference, NamesTheFirstDifferingKeyWithBothValues) {
+  const std::string a = "[run]\nseed = 7\norgs = 300\n\n[org]\nworkers = 10\n";
+  EXPECT_EQ(ini_difference(a, a, "A", "B"), "");
+  EXPECT_EQ(ini_difference(a, "[run]\nseed = 7\norgs = 400\n\n[org]\nworkers = 12\n", "A", "B"),
+            "[run] orgs = 300 in A, 400 in B");
+  EXPECT_EQ(ini_difference(a, "[run]\nseed = 7\norgs = 300\n", "A", "B"),
+            "[org] workers = 10 in A, absent in B");
+  EXPECT_EQ(
+      ini_difference("[run]\nseed = 7\n", "[run]\nseed = 7\n\n[sweep]\nx = list(1)\n", "A", "B"),
+      "[sweep] x = absent in A, list(1) in B");
+  EXPECT_EQ(ini_difference("[a]\nx = 1\ny = 2\n", "[a]\ny = 2\nx = 1\n", "A", "B"),
+            "the same keys in another order");
+  // Long values are cut (excerpt), so the message stays short.
+  const std::string longv(5000, 'v');
+  const std::string d = ini_difference("[a]\nx = " + longv + "\n", "[a]\nx = 1\n", "A", "B");
+  EXPECT_LT(d.size(), 400u) << d;
+  EXPECT_NE(d.find("5000 characters"), std::string::npos) << d;
 }
 
 }  // namespace

@@ -9,6 +9,7 @@
 #include <fstream>
 #include <string>
 
+#include "leadsim/core/crc32c.h"
 #include "leadsim/core/error.h"
 #include "leadsim/run/spool.h"
 #include "leadsim/stats/run_stats.h"
@@ -29,6 +30,7 @@ Checkpoint sample_checkpoint() {
   Checkpoint c;
   c.config_ini = "[run]\nmodel = toy\nseed = 7\n";
   c.model = "toy";
+  c.identity = "toy results v1; fp ieee";
   c.seed = 7;
   c.shard_index = 1;
   c.shard_count = 3;
@@ -39,6 +41,7 @@ Checkpoint sample_checkpoint() {
   c.spool_rows = 80;
   c.events = 12345;
   c.rng_blocks = 678;
+  c.spool_checksums = {0xdeadbeefu, 7u};
   c.stats = st.serialize();
   return c;
 }
@@ -56,6 +59,8 @@ TEST(Checkpoint, RoundTripsEveryField) {
   const Checkpoint d = parse_checkpoint(bytes, "test");
   EXPECT_EQ(d.config_ini, c.config_ini);
   EXPECT_EQ(d.model, c.model);
+  EXPECT_EQ(d.identity, c.identity);
+  EXPECT_EQ(d.spool_checksums, c.spool_checksums);
   EXPECT_EQ(d.seed, c.seed);
   EXPECT_EQ(d.shard_index, c.shard_index);
   EXPECT_EQ(d.shard_count, c.shard_count);
@@ -140,16 +145,19 @@ TEST(Spool, RoundTripsRowsAndTruncatesOnResume) {
   const std::string dir = temp_dir();
   const std::string path = dir + "/records.bin";
   constexpr std::size_t P = 2, MK = 3;
+  std::vector<std::uint32_t> at_checkpoint;
   {
     Spool s(path, P, MK, -1);
     s.append(rows(0, 25, P, MK));
     s.sync();
+    at_checkpoint = s.checksums();
     s.append(rows(25, 10, P, MK));  // "after the checkpoint"
     s.sync();
     EXPECT_EQ(s.rows(), 35u);
     EXPECT_EQ(fs::file_size(path), 35u * s.row_bytes());
   }
-  Spool s(path, P, MK, 25);  // resume from a checkpoint that saw 25 rows
+  ASSERT_EQ(at_checkpoint.size(), 1u);
+  Spool s(path, P, MK, 25, at_checkpoint);  // resume from a checkpoint that saw 25 rows
   EXPECT_EQ(s.rows(), 25u);
   s.append(rows(25, 5, P, MK));
   const io::RecordBatch all = s.read(0, 30);
@@ -171,6 +179,80 @@ TEST(Spool, ShorterThanTheCheckpointIsAFormatError) {
     s.sync();
   }
   EXPECT_THROW(Spool(path, 1, 1, 5), FormatError);
+  fs::remove_all(dir);
+}
+
+TEST(Crc32c, KnownValueAndContinuation) {
+  const std::string text = "123456789";
+  const std::span<const std::uint8_t> b(reinterpret_cast<const std::uint8_t*>(text.data()),
+                                        text.size());
+  EXPECT_EQ(crc32c(b), 0xE3069283u);  // the CRC-32C check value (RFC 3720)
+  for (std::size_t cut = 0; cut <= b.size(); ++cut) {
+    EXPECT_EQ(crc32c(b.subspan(cut), crc32c(b.first(cut))), 0xE3069283u) << cut;
+  }
+  EXPECT_EQ(crc32c({}), 0u);
+}
+
+// Writes n rows of one parameter and one metric; returns the spool's block checksums.
+std::vector<std::uint32_t> write_blocks(const std::string& path, std::uint64_t n) {
+  Spool s(path, 1, 1, -1);
+  for (std::uint64_t i = 0; i < n; i += 1000)
+    s.append(rows(i, std::min<std::uint64_t>(1000, n - i), 1, 1));
+  s.sync();
+  return s.checksums();
+}
+
+void flip_byte(const std::string& path, std::uint64_t at) {
+  std::fstream f(path, std::ios::in | std::ios::out | std::ios::binary);
+  f.seekg(static_cast<std::streamoff>(at));
+  const int c = f.get();
+  f.seekp(static_cast<std::streamoff>(at));
+  f.put(static_cast<char>(c ^ 0x01));
+}
+
+TEST(Spool, ResumeVerifiesEveryBlock) {
+  const std::string dir = temp_dir();
+  const std::string path = dir + "/records.bin";
+  const std::uint64_t n = Spool::kBlockRows * 5 / 2;
+  const std::vector<std::uint32_t> crcs = write_blocks(path, n);
+  ASSERT_EQ(crcs.size(), 3u);
+  { Spool ok(path, 1, 1, static_cast<std::int64_t>(n), crcs); }
+  const std::uint64_t row = 16 + 8 * 2;
+  // A flip in block 1, then one in the short last block: each is named.
+  for (const std::uint64_t block : {1u, 2u}) {
+    const std::uint64_t at = (block * Spool::kBlockRows + 17) * row + 20;
+    flip_byte(path, at);
+    try {
+      Spool bad(path, 1, 1, static_cast<std::int64_t>(n), crcs);
+      ADD_FAILURE() << "flip in block " << block << " accepted";
+    } catch (const FormatError& e) {
+      const std::string msg = e.what();
+      EXPECT_NE(msg.find(path), std::string::npos) << msg;
+      EXPECT_NE(msg.find("block " + std::to_string(block)), std::string::npos) << msg;
+    }
+    flip_byte(path, at);  // restored
+  }
+  // The checksums must be those of the kept rows.
+  EXPECT_THROW(Spool(path, 1, 1, static_cast<std::int64_t>(n), {crcs.data(), 2}), FormatError);
+  fs::remove_all(dir);
+}
+
+TEST(Spool, ReadVerifiesTheBlocksItReturns) {
+  const std::string dir = temp_dir();
+  const std::string path = dir + "/records.bin";
+  Spool s(path, 1, 1, -1);
+  const std::uint64_t n = Spool::kBlockRows + 100;
+  s.append(rows(0, n, 1, 1));
+  s.sync();
+  EXPECT_EQ(s.read(0, n).size(), n);
+  flip_byte(path, 5 * s.row_bytes() + 9);  // block 0, damaged on disk after it was written
+  EXPECT_EQ(s.read(Spool::kBlockRows, 100).size(), 100u);  // block 1 alone is intact
+  try {
+    s.read(0, n);
+    ADD_FAILURE() << "a damaged block was read";
+  } catch (const FormatError& e) {
+    EXPECT_NE(std::string(e.what()).find("block 0"), std::string::npos) << e.what();
+  }
   fs::remove_all(dir);
 }
 

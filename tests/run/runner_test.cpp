@@ -71,6 +71,7 @@ class ToyModel final : public port::Model {
     return std::make_unique<ToySimulator>(seed_, &live_, &peak_);
   }
   std::string baseline() const override { return "base"; }
+  std::uint32_t results_version() const override { return 1; }
   mutable std::atomic<int> live_{0};
   mutable std::atomic<int> peak_{0};
 
@@ -227,6 +228,7 @@ class HookedModel final : public port::Model {
   const std::vector<stats::FieldDef>& record_fields() const override {
     return inner_.record_fields();
   }
+  std::uint32_t results_version() const override { return inner_.results_version(); }
   std::unique_ptr<port::Simulator> make_simulator() const override {
     struct Sim final : port::Simulator {
       Sim(const HookedModel& m, std::unique_ptr<port::Simulator> inner)

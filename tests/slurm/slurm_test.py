@@ -50,7 +50,8 @@ def datasets(path):
     out = {}
 
     def visit(name, obj):
-        if not isinstance(obj, h5py.Dataset):
+        # /provenance/shards (where a merged file's inputs came from) is not a result.
+        if not isinstance(obj, h5py.Dataset) or name.startswith("provenance/"):
             return
         data = obj[()]
         arr = np.asarray(data)

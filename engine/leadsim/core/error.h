@@ -63,6 +63,25 @@ class OptionValueError : public ConfigError {
   std::string problem_;
 };
 
+// A resumed study's output already holds the finished result of another study (option force
+// replaces it). difference(): the first thing that differs, as run::checkpoint_difference
+// words it.
+class OutputOfAnotherStudy : public ConfigError {
+ public:
+  OutputOfAnotherStudy(std::string path, std::string difference)
+      : ConfigError("'" + path + "' holds the finished result of another study (" + difference +
+                        "); force to replace it",
+                    RequestOption::force),
+        path_(std::move(path)),
+        difference_(std::move(difference)) {}
+  const std::string& path() const { return path_; }
+  const std::string& difference() const { return difference_; }
+
+ private:
+  std::string path_;
+  std::string difference_;
+};
+
 // A study's output has a checkpoint of an earlier run and the request did not ask to resume
 // it (option resume).
 class CheckpointExists : public ConfigError {

@@ -15,6 +15,15 @@ std::string git_describe() {
 std::string compiler_string() {
   return std::string(build::kCompiler) + " [" + build::kBuildType + "] " + build::kFlags;
 }
+std::string float_mode() {
+#if defined(__FAST_MATH__)
+  return "fast-math";
+#elif defined(__FMA__)
+  return "ieee+fma";
+#else
+  return "ieee";
+#endif
+}
 std::string utc_now_iso8601() {
   std::time_t now = std::time(nullptr);
   std::tm tm{};

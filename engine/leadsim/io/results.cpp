@@ -70,6 +70,7 @@ struct ResultsWriter::Impl {
   // Records.
   bool records = false;
   hsize_t n_records = 0;
+  std::uint64_t raw_appended = 0;  // record bytes appended so far (uncompressed)
   std::uint64_t last_scenario = 0, last_org = 0;
   H5::DataSet org_scale, rec_scenario;
   std::vector<H5::DataSet> rec_params, rec_metrics;
@@ -133,6 +134,11 @@ struct ResultsWriter::Impl {
   // disk then fails here, with an IoError, while abandoning the file is still safe; HDF5's
   // own writes land in reserved blocks. Reserved blocks past the final end of file are
   // released in commit(). File systems without fallocate (some NFS) go unguarded.
+  //
+  // The raw-data chunk caches (1 MiB per dataset by default) can only hold data that was
+  // appended, so they count for at most what has been appended so far (plus 1/64 for
+  // deflate's worst-case growth and chunk headers): a small result on a small disk does not
+  // need a mebibyte per dataset.
   void reserve(std::uint64_t bytes) {
     const int fd = file_fd();
     if (fd < 0) return;
@@ -144,8 +150,11 @@ struct ResultsWriter::Impl {
       return;
     }
     constexpr std::uint64_t kMiB = 1u << 20;
+    constexpr std::uint64_t kMargin = 256u << 10;  // object headers, B-tree nodes, free lists
     const std::uint64_t datasets = 2 + rec_params.size() + rec_metrics.size();
-    const std::uint64_t end = size + bytes + cur_mdc + (datasets + 1) * kMiB;
+    const std::uint64_t caches =
+        std::min<std::uint64_t>((datasets + 1) * kMiB, raw_appended + bytes);
+    const std::uint64_t end = size + bytes + cur_mdc + caches + caches / 64 + kMargin;
     safe->reserve(fd, end);
   }
 
@@ -224,6 +233,38 @@ struct ResultsWriter::Impl {
     if (!ls.coordinates.empty()) write_attr(ds, "coordinates", ls.coordinates);
   }
 
+  // /provenance/shards: one row per merged input, each column a dataset.
+  void write_shard_provenance(H5::Group& root) {
+    H5::Group prov = root.createGroup("provenance");
+    H5::Group g = prov.createGroup("shards");
+    describe(g, "1", "the input files this file was merged from, one row each, in merge order");
+    const std::size_t n = meta.shards.size();
+    auto column = [&](const char* name, const char* what, auto field) {
+      std::vector<std::string> v(n);
+      for (std::size_t i = 0; i < n; ++i) v[i] = meta.shards[i].*field;
+      H5::DataSet ds = write_strings(g, name, v);
+      describe(ds, "1", what);
+    };
+    auto number = [&](const char* name, const char* what, auto field) {
+      std::vector<std::uint64_t> v(n);
+      for (std::size_t i = 0; i < n; ++i) v[i] = meta.shards[i].*field;
+      H5::DataSet ds = write_array(g, name, v, {n});
+      describe(ds, "1", what);
+    };
+    column("file", "input file as given to merge", &ShardProvenance::file);
+    number("shard_index", "the input's shard index", &ShardProvenance::shard_index);
+    number("shard_count", "the input's shard count", &ShardProvenance::shard_count);
+    number("item_first", "first work item of the input", &ShardProvenance::item_first);
+    number("item_end", "end (exclusive) of the input's work items", &ShardProvenance::item_end);
+    column("leadsim_version", "leadsim version that wrote the input",
+           &ShardProvenance::leadsim_version);
+    column("git_describe", "source revision of that leadsim", &ShardProvenance::git_describe);
+    column("compiler", "compiler and flags of that leadsim", &ShardProvenance::compiler);
+    column("created_utc", "when the input was written", &ShardProvenance::created_utc);
+    column("results_identity", "results identity of the input (equal for every row)",
+           &ShardProvenance::identity);
+  }
+
   void write_header() {
     H5::Group root = file->openGroup("/");
     write_attr(root, "format", std::string(kFormat));
@@ -239,6 +280,7 @@ struct ResultsWriter::Impl {
     write_attr_num<std::uint32_t>(root, "block_size", meta.block_size);
     write_attr(root, "baseline_mode", meta.baseline_mode);
     write_attr(root, "rng", meta.rng);
+    write_attr(root, "results_identity", meta.identity);
     write_attr(root, "hdf5_version", meta.hdf5_version);
     write_attr(root, "compiler", meta.compiler);
     write_attr_num<std::int64_t>(root, "samples", meta.samples);
@@ -269,6 +311,8 @@ struct ResultsWriter::Impl {
     H5::DataSet d = write_strings(info, "description", descriptions);
     describe(d, "1", "one-line description of each metric");
     attach_scales(d, {&metric_scale});
+
+    if (!meta.shards.empty()) write_shard_provenance(root);
 
     H5::Group sc = root.createGroup("scenarios");
     write_attr(sc, "params", meta.sweep_params);
@@ -370,7 +414,9 @@ struct ResultsWriter::Impl {
       last_scenario = b.scenario[i];
       last_org = b.org[i];
     }
-    reserve(n * (16 + 8 * (meta.record_fields.size() + M() * K())));
+    const std::uint64_t batch_bytes = n * (16 + 8 * (meta.record_fields.size() + M() * K()));
+    reserve(batch_bytes);
+    raw_appended += batch_bytes;
     const hsize_t first = n_records;
     const hsize_t rows = n;
     append_rows(org_scale, first, rows, b.org.data(), mem_type<std::uint64_t>(), 0);
@@ -513,7 +559,11 @@ ResultsWriter::ResultsWriter(const std::string& path, bool force, const ResultsM
   try {
     im.file.emplace(im.safe->temp_path(), H5F_ACC_TRUNC, H5::FileCreatPropList::DEFAULT,
                     file_access());
-    im.reserve(4u << 20);
+    // The header: attributes (configuration, command line), labels and scenario values.
+    std::uint64_t header = (64u << 10) + meta.config_ini.size() + meta.command_line.size() +
+                           16 * meta.scenarios * (meta.scenario_values.size() + 2);
+    for (const auto& m : meta.metrics) header += 64 + m.name.size() + m.description.size();
+    im.reserve(header);
     im.write_header();
     if (meta.samples != 0) im.create_records();
   } catch (const H5::Exception& e) {

@@ -16,6 +16,14 @@ namespace leadsim::io {
 inline constexpr const char* kFormat = "leadsim-results";
 inline constexpr std::int64_t kFormatVersion = 1;
 
+// Where one input of a merge came from: /provenance/shards of the merged file.
+struct ShardProvenance {
+  std::string file;  // as given to merge
+  std::uint64_t shard_index = 0, shard_count = 1;
+  std::uint64_t item_first = 0, item_end = 0;
+  std::string leadsim_version, git_describe, compiler, created_utc, identity;
+};
+
 // Everything that describes a run, written as root attributes and label datasets.
 struct ResultsMeta {
   std::string command_line;
@@ -25,7 +33,11 @@ struct ResultsMeta {
   std::uint64_t orgs_per_scenario = 0;
   std::uint32_t block_size = 0;
   std::string baseline_mode;
-  std::string rng;                                   // rng::kRngScheme
+  std::string rng;  // rng::kRngScheme
+  // What decides every number in the file besides the configuration: the model and its
+  // results version, the random-number scheme, the format and the floating-point mode
+  // (run::results_identity). Shards, checkpoints and finished outputs must agree on it.
+  std::string identity;
   std::vector<std::string> modes;                    // [M]
   std::string mode_description = "model variant";    // what one mode is (Model::variant_noun)
   std::vector<stats::MetricDef> metrics;             // [K]
@@ -37,6 +49,8 @@ struct ResultsMeta {
   std::int64_t samples = 0;  // -1 all, 0 none, N first N per scenario
   // Free-form extra root attributes (shard, blocks, run statistics): name -> value text.
   std::map<std::string, std::string> extra_attrs;
+  // A merged file's inputs, in the order given (written as /provenance/shards; not read back).
+  std::vector<ShardProvenance> shards;
   // Filled by the writer/reader, not by the caller:
   std::string leadsim_version, git_describe, created_utc, hdf5_version, compiler;
   std::int64_t format_version = kFormatVersion;

@@ -124,6 +124,10 @@ struct ResultsReader::Impl {
     meta.block_size = number("block_size", std::uint32_t{});
     meta.baseline_mode = text("baseline_mode");
     meta.rng = text("rng");
+    // Absent from files written before 2026-12-02: they match no current identity.
+    if (root.attrExists("results_identity")) {
+      meta.identity = read_attr_string(root, "results_identity");
+    }
     meta.hdf5_version = text("hdf5_version");
     meta.compiler = text("compiler");
     meta.samples = number("samples", std::int64_t{});

@@ -70,6 +70,43 @@ void check_target(const std::string& path, bool force) {
   if (fs::exists(fs::symlink_status(p, ec)) && !force) throw OutputExists(path);
 }
 
+// fsync of a complete file, so that its data is on disk before a rename makes it the result.
+void sync_file(const std::string& path) {
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0 || ::fsync(fd) != 0) {
+    const int err = errno;
+    if (fd >= 0) ::close(fd);
+    throw IoError("cannot sync " + in_quotes(path) + " to disk: " + errno_text(err));
+  }
+  ::close(fd);
+}
+
+// fsync of the directory holding `path`: makes a rename into it durable. File systems that
+// cannot sync a directory (EINVAL) are left as they are.
+void sync_dir_of(const std::string& path) {
+  fs::path dir = fs::path(path).parent_path();
+  if (dir.empty()) dir = ".";
+  const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) return;
+  if (::fsync(fd) != 0 && errno != EINVAL) {
+    const int err = errno;
+    ::close(fd);
+    throw IoError("cannot sync directory " + in_quotes(dir.string()) + ": " + errno_text(err));
+  }
+  ::close(fd);
+}
+
+// Durable rename: the file's data, the rename, then the directory entry.
+void durable_rename(const std::string& from, const std::string& to) {
+  sync_file(from);
+  if (std::rename(from.c_str(), to.c_str()) != 0) {
+    const int err = errno;
+    throw IoError("cannot rename " + in_quotes(from) + " to " + in_quotes(to) + ": " +
+                  errno_text(err));
+  }
+  sync_dir_of(to);
+}
+
 }  // namespace
 
 std::string sibling_name(const std::string& path, const std::string& suffix) {
@@ -137,11 +174,7 @@ void SafeFile::commit() {
   std::error_code ec;
   const auto size = fs::file_size(temp_, ec);
   if (!ec && reserved_end_ > size) ::truncate(temp_.c_str(), static_cast<off_t>(size));
-  if (std::rename(temp_.c_str(), path_.c_str()) != 0) {
-    const int err = errno;
-    throw IoError("cannot rename " + in_quotes(temp_) + " to " + in_quotes(path_) + ": " +
-                  errno_text(err));
-  }
+  durable_rename(temp_, path_);
   committed_ = true;
 }
 
@@ -155,11 +188,7 @@ void rename_onto(const std::string& from, const std::string& to, bool force) {
   std::error_code ec;
   check_replaceable(to);
   if (!force && fs::exists(fs::symlink_status(to, ec))) throw OutputExists(to);
-  if (std::rename(from.c_str(), to.c_str()) != 0) {
-    const int err = errno;
-    throw IoError("cannot rename " + in_quotes(from) + " to " + in_quotes(to) + ": " +
-                  errno_text(err));
-  }
+  durable_rename(from, to);
 }
 
 }  // namespace leadsim::io

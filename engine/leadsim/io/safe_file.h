@@ -42,8 +42,8 @@ class SafeFile {
   // thrown away succeeds and reaches no disk.
   static void divert(int fd) noexcept;
 
-  // The temporary file is complete and closed: releases the blocks reserved past its end and
-  // renames it onto the path. Throws IoError.
+  // The temporary file is complete and closed: releases the blocks reserved past its end,
+  // syncs it to disk, renames it onto the path and syncs the directory. Throws IoError.
   void commit();
 
   // Removes the temporary file (closed by the caller) unless committed.
@@ -58,7 +58,9 @@ class SafeFile {
 };
 
 // Renames the complete file `from` onto `to` (same file system), refusing an existing `to`
-// unless `force` (OutputExists). Throws IoError.
+// unless `force` (OutputExists): fsync of `from` first, of the directory after, so that the
+// result is on disk before anything that could rebuild it (a checkpoint) is removed. Throws
+// IoError.
 void rename_onto(const std::string& from, const std::string& to, bool force);
 
 }  // namespace leadsim::io

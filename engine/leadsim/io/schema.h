@@ -21,7 +21,7 @@ inline const std::set<std::string> kRootAttrs = {
     "created_utc", "command_line",      "config",          "model",
     "seed",        "orgs_per_scenario", "block_size",      "baseline_mode",
     "rng",         "hdf5_version",      "compiler",        "samples",
-    "scenarios"};
+    "scenarios",   "results_identity"};
 
 // Dataset names a swept parameter's copy in /scenarios, /summary or /paired must avoid.
 inline const std::set<std::string> kReservedInScenarioGroups = {"id",

@@ -54,6 +54,10 @@ class Model {
   virtual std::string baseline() const = 0;  // a member of variants()
   // What OrgOutcome::events counts, for throughput reports ("problem-mode events").
   virtual std::string event_unit() const { return "events"; }
+  // The model's results version: raised by every change that alters any record or statistic
+  // for some configuration (never by a refactor or speed-up). Files, shards and checkpoints
+  // of different versions are never combined (run::results_identity).
+  virtual std::uint32_t results_version() const = 0;
 };
 
 // A model kind as registered: its parameter registry and how to build it from a config.

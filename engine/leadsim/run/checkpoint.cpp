@@ -58,10 +58,13 @@ std::vector<std::uint8_t> serialize_checkpoint(const Checkpoint& c) {
   w.u32(kCheckpointVersion);
   w.str(c.config_ini);
   w.str(c.model);
+  w.str(c.identity);
   for (std::uint64_t v : {c.seed, c.shard_index, c.shard_count, c.item_first, c.item_end,
                           c.items_total, c.next_item, c.spool_rows, c.events, c.rng_blocks}) {
     w.u64(v);
   }
+  w.u64(c.spool_checksums.size());
+  for (std::uint32_t crc : c.spool_checksums) w.u32(crc);
   w.u64(c.stats.size());
   auto& b = w.bytes();
   b.insert(b.end(), c.stats.begin(), c.stats.end());
@@ -95,11 +98,16 @@ Checkpoint parse_checkpoint(std::span<const std::uint8_t> bytes, const std::stri
     }
     c.config_ini = r.str(kMaxText);
     c.model = r.str(kMaxText);
+    c.identity = r.str(kMaxText);
     for (std::uint64_t* v :
          {&c.seed, &c.shard_index, &c.shard_count, &c.item_first, &c.item_end, &c.items_total,
           &c.next_item, &c.spool_rows, &c.events, &c.rng_blocks}) {
       *v = r.u64();
     }
+    const std::uint64_t blocks = r.u64();
+    r.need(blocks, 4, "spool checksums");
+    c.spool_checksums.resize(static_cast<std::size_t>(blocks));
+    for (std::uint32_t& crc : c.spool_checksums) crc = r.u32();
     const std::uint64_t n = r.u64();
     r.need(n, 1, "stats bytes");
     const std::size_t at = r.pos();

@@ -3,9 +3,10 @@
 // checkpoint file is always either the previous complete one or the new complete one.
 //
 // File format (all little-endian):
-//   "LSCK" | u32 version (1) | str config_ini | str model | u64 seed
+//   "LSCK" | u32 version (2) | str config_ini | str model | str identity | u64 seed
 //   | u64 shard_index | u64 shard_count | u64 item_first | u64 item_end | u64 items_total
 //   | u64 next_item | u64 spool_rows | u64 events | u64 rng_blocks
+//   | u64 b | b x u32 spool block CRC-32C (Spool::checksums())
 //   | u64 n | n bytes RunStats::serialize() | u64 FNV-1a 64 of every byte before it
 // where str is u32 length + bytes. Readers check the magic, version, checksum, every length
 // and next_item within [item_first, item_end] before trusting anything.
@@ -21,6 +22,7 @@ namespace leadsim::run {
 struct Checkpoint {
   std::string config_ini;  // ResolvedConfig::to_ini() of the run
   std::string model;
+  std::string identity;  // run::results_identity of the binary that wrote it
   std::uint64_t seed = 0;
   std::uint64_t shard_index = 0;
   std::uint64_t shard_count = 1;
@@ -31,10 +33,11 @@ struct Checkpoint {
   std::uint64_t spool_rows = 0;  // records of those items in the spool
   std::uint64_t events = 0;      // counters of the done items (progress reporting only)
   std::uint64_t rng_blocks = 0;
-  std::vector<std::uint8_t> stats;  // stats::RunStats::serialize()
+  std::vector<std::uint32_t> spool_checksums;  // of the spool's first spool_rows rows
+  std::vector<std::uint8_t> stats;             // stats::RunStats::serialize()
 };
 
-inline constexpr std::uint32_t kCheckpointVersion = 1;
+inline constexpr std::uint32_t kCheckpointVersion = 2;
 
 std::vector<std::uint8_t> serialize_checkpoint(const Checkpoint& c);
 // Throws FormatError "<name>: <reason> at byte N" on a bad magic, version, checksum, length or

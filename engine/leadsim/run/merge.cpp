@@ -10,6 +10,7 @@
 #include <system_error>
 
 #include "leadsim/config/config.h"
+#include "leadsim/config/ini_diff.h"
 #include "leadsim/core/error.h"
 #include "leadsim/io/safe_file.h"
 #include "leadsim/port/model.h"
@@ -88,6 +89,61 @@ std::string ranges_text(const std::vector<Range>& ranges) {
   return s;
 }
 
+void check_record_count(const std::string& path, const io::ResultsMeta& meta,
+                        const io::ResultsState& state, std::uint64_t records) {
+  const WorkPlan plan(meta.scenarios, meta.orgs_per_scenario, meta.block_size);
+  if (state.items_total != plan.size() || state.item_end > plan.size()) {
+    throw FormatError(path + ": work items [" + std::to_string(state.item_first) + ", " +
+                      std::to_string(state.item_end) + ") of " + std::to_string(state.items_total) +
+                      " do not fit its " + std::to_string(plan.size()) + " work items");
+  }
+  std::uint64_t orgs = 0, want = 0;
+  for (const auto& [a, b] : subtract({state.item_first, state.item_end}, state.missing_items)) {
+    orgs += plan.orgs_in(a, b);
+    if (meta.samples == 0) continue;
+    for (std::uint64_t i = a; i < b; ++i) {
+      const WorkItem w = plan.item(i);
+      const std::uint64_t keep =
+          meta.samples < 0
+              ? w.end_org
+              : std::min<std::uint64_t>(w.end_org, static_cast<std::uint64_t>(meta.samples));
+      if (keep > w.first_org) want += keep - w.first_org;
+    }
+  }
+  if (records != want) {
+    throw FormatError(path + ": holds " + std::to_string(records) +
+                      " per-organization records; its samples setting (" +
+                      (meta.samples < 0 ? std::string("all") : std::to_string(meta.samples)) +
+                      ") and its " + std::to_string(orgs) + " organizations call for " +
+                      std::to_string(want) + " (records removed or damaged?)");
+  }
+  if (!state.run_stats.empty()) {
+    std::uint64_t counted = 0;
+    try {
+      counted = stats::RunStats::deserialize(state.run_stats).orgs();
+    } catch (const FormatError& e) {
+      throw FormatError(path + ": /state/run_stats: " + e.what());
+    }
+    if (counted != orgs) {
+      throw FormatError(path + ": its statistics count " + std::to_string(counted) +
+                        " organizations; its work items hold " + std::to_string(orgs));
+    }
+  }
+}
+
+std::vector<std::uint64_t> orgs_present(const io::ResultsMeta& meta,
+                                        const io::ResultsState& state) {
+  const WorkPlan plan(meta.scenarios, meta.orgs_per_scenario, meta.block_size);
+  std::vector<std::uint64_t> out(meta.scenarios, 0);
+  for (const auto& [a, b] : subtract({state.item_first, state.item_end}, state.missing_items)) {
+    for (std::uint64_t i = a; i < std::min(b, plan.size()); ++i) {
+      const WorkItem w = plan.item(i);
+      if (w.scenario < out.size()) out[w.scenario] += w.end_org - w.first_org;
+    }
+  }
+  return out;
+}
+
 struct Merge::Impl {
   MergeOptions opt;
   std::chrono::steady_clock::time_point t0;
@@ -95,6 +151,7 @@ struct Merge::Impl {
   io::ResultsMeta m0;
   std::unique_ptr<stats::RunStats> merged;
   std::vector<Segment> segs;
+  std::vector<io::ShardProvenance> provenance;  // one per input
   MergeResult res;
 };
 
@@ -127,29 +184,45 @@ Merge::Merge(const MergeOptions& opt) : impl_(std::make_unique<Impl>()) {
     Input in;
     in.path = path;
     io::ResultsMeta m;
+    std::uint64_t records = 0;
     {
       const io::ResultsReader reader(path);
       m = reader.meta();
+      records = reader.record_count();
     }
     in.state = io::read_state(path);
+    check_record_count(path, m, in.state, records);
+    impl_->provenance.push_back({path, in.state.shard_index, in.state.shard_count,
+                                 in.state.item_first, in.state.item_end, m.leadsim_version,
+                                 m.git_describe, m.compiler, m.created_utc, m.identity});
     in.covered = subtract({in.state.item_first, in.state.item_end}, in.state.missing_items);
     if (inputs.empty()) {
       m0 = m;
     } else {
+      // The first difference, most fundamental first, with both values.
+      auto vs = [&](const std::string& a, const std::string& b) {
+        return excerpt(a) + " in '" + path + "', " + excerpt(b) + " in '" + inputs[0].path + "'";
+      };
       std::string what;
-      if (m.config_ini != m0.config_ini) what = "config";
-      if (m.seed != m0.seed) {
-        what = "seed (" + std::to_string(m.seed) + " vs " + std::to_string(m0.seed) + ")";
+      if (m.model != m0.model) {
+        what = "model: " + vs(m.model, m0.model);
+      } else if (m.identity != m0.identity) {
+        what = "results identity: " + vs(m.identity, m0.identity);
+      } else if (m.seed != m0.seed) {
+        what = "seed: " + vs(std::to_string(m.seed), std::to_string(m0.seed));
+      } else if (m.config_ini != m0.config_ini) {
+        what = "configuration: " + config::ini_difference(m.config_ini, m0.config_ini,
+                                                          "'" + path + "'",
+                                                          "'" + inputs[0].path + "'");
+      } else if (m.block_size != m0.block_size) {
+        what = "block_size: " + vs(std::to_string(m.block_size), std::to_string(m0.block_size));
+      } else if (in.state.items_total != inputs[0].state.items_total) {
+        what = "work items: " + vs(std::to_string(in.state.items_total),
+                                   std::to_string(inputs[0].state.items_total));
       }
-      if (m.model != m0.model) what = "model ('" + m.model + "' vs '" + m0.model + "')";
-      if (m.format_version != m0.format_version) what = "format_version";
-      if (m.block_size != m0.block_size) what = "block_size";
-      if (in.state.items_total != inputs[0].state.items_total) what = "items_total";
       if (!what.empty()) {
-        std::string msg = "merge: '" + path;
-        msg += "' and '" + inputs[0].path + "' are not shards of one study: " + what;
-        msg += " differs";
-        throw ConfigError(msg);
+        throw ConfigError("merge: '" + path + "' and '" + inputs[0].path +
+                          "' are not shards of one study (" + what + ")");
       }
     }
     try {
@@ -212,7 +285,16 @@ MergeResult Merge::write(const config::ResolvedConfig& cfg, const port::Model& m
   if (cfg.to_ini() != m0.config_ini || cfg.seed != m0.seed || cfg.model != m0.model) {
     throw FormatError(inputs[0].path + ": its config attribute does not describe its run");
   }
-  const io::ResultsMeta meta = make_meta(cfg, model, opt.command_line);
+  io::ResultsMeta meta = make_meta(cfg, model, opt.command_line);
+  // Shards made under another results identity (another model version, format or float
+  // mode) would be labelled with this binary's: refused.
+  if (m0.identity != meta.identity) {
+    throw ConfigError("merge: '" + inputs[0].path + "' was written under results identity '" +
+                      (m0.identity.empty() ? std::string("unrecorded") : m0.identity) +
+                      "'; this leadsim's is '" + meta.identity +
+                      "': merge with the leadsim that wrote the shards");
+  }
+  meta.shards = impl_->provenance;
   // The output location is checked before any record is read (the probe file is removed).
   { const io::ResultsWriter probe(opt.output, opt.force, meta); }
   const WorkPlan plan(cfg.scenario_count(), cfg.orgs, cfg.block_size);

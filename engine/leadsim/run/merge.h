@@ -68,6 +68,17 @@ class Merge {
 // "[0, 10) [20, 30)": item ranges as text.
 std::string ranges_text(const std::vector<std::pair<std::uint64_t, std::uint64_t>>& ranges);
 
+// A results file agrees with itself: its record count is what `samples` keeps of the
+// organizations of its work items (those not missing), and its statistics count exactly those
+// organizations. Throws FormatError naming `path` and both numbers otherwise: a file with
+// records cut out or a dataset removed is refused, never reported as complete.
+void check_record_count(const std::string& path, const io::ResultsMeta& meta,
+                        const io::ResultsState& state, std::uint64_t records);
+
+// Organizations a file holds in each scenario: its work items' organizations, less the
+// missing items of a partial merge. [meta.scenarios] entries.
+std::vector<std::uint64_t> orgs_present(const io::ResultsMeta& meta, const io::ResultsState& state);
+
 // The final-file writer lives in io (results_file.h); run_study and the MPI run call it here.
 using io::write_results_file;
 

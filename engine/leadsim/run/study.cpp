@@ -9,7 +9,9 @@
 #include <system_error>
 #include <tuple>
 
+#include "leadsim/config/ini_diff.h"
 #include "leadsim/core/error.h"
+#include "leadsim/core/provenance.h"
 #include "leadsim/io/results.h"
 #include "leadsim/io/results_file.h"
 #include "leadsim/io/safe_file.h"
@@ -48,6 +50,7 @@ io::ResultsMeta make_meta(const config::ResolvedConfig& cfg, const port::Model& 
   meta.block_size = cfg.block_size;
   meta.baseline_mode = model.baseline();
   meta.rng = rng::kRngScheme;
+  meta.identity = results_identity(model, cfg.model);
   meta.modes = model.variants();
   meta.mode_description = model.variant_noun();
   meta.metrics = model.metrics();
@@ -66,6 +69,12 @@ io::ResultsMeta make_meta(const config::ResolvedConfig& cfg, const port::Model& 
   return meta;
 }
 
+std::string results_identity(const port::Model& model, const std::string& model_name) {
+  return model_name + " results v" + std::to_string(model.results_version()) + "; rng " +
+         rng::kRngScheme + "; format " + std::to_string(io::kFormatVersion) + "; fp " +
+         float_mode();
+}
+
 std::string partial_dir(const std::string& output) {
   return io::sibling_name(output, ".partial");
 }
@@ -73,14 +82,31 @@ std::string partial_dir(const std::string& output) {
 namespace {
 
 // The checkpoint fields that must match for a resume, with the name used in the message.
-std::string checkpoint_difference(const Checkpoint& c, const Checkpoint& want) {
-  if (c.model != want.model) return "model differs: '" + c.model + "'";
-  if (c.seed != want.seed) return "seed differs: " + std::to_string(c.seed);
-  if (c.config_ini != want.config_ini) return "configuration text differs";
+// `what` names the other side ("the checkpoint", "the file").
+std::string checkpoint_difference(const Checkpoint& c, const Checkpoint& want,
+                                  const std::string& what) {
+  if (c.model != want.model) {
+    return "model: '" + c.model + "' in " + what + ", '" + want.model + "' now";
+  }
+  if (c.identity != want.identity) {
+    return "results identity: '" + (c.identity.empty() ? "unrecorded" : c.identity) + "' in " +
+           what + ", '" + want.identity + "' in this leadsim";
+  }
+  if (c.seed != want.seed) {
+    return "seed: " + std::to_string(c.seed) + " in " + what + ", " + std::to_string(want.seed) +
+           " now";
+  }
+  if (c.config_ini != want.config_ini) {
+    return "configuration: " +
+           config::ini_difference(c.config_ini, want.config_ini, what, "this run");
+  }
   if (c.shard_index != want.shard_index || c.shard_count != want.shard_count ||
       c.item_first != want.item_first || c.item_end != want.item_end ||
       c.items_total != want.items_total) {
-    return "shard differs: " + std::to_string(c.shard_index) + "/" + std::to_string(c.shard_count);
+    return "shard: " + std::to_string(c.shard_index) + "/" + std::to_string(c.shard_count) +
+           " (work items [" + std::to_string(c.item_first) + ", " + std::to_string(c.item_end) +
+           ") of " + std::to_string(c.items_total) + ") in " + what + ", " +
+           std::to_string(want.shard_index) + "/" + std::to_string(want.shard_count) + " now";
   }
   return "";
 }
@@ -98,13 +124,16 @@ class Study {
         meta_(make_meta(cfg, model, opt.command_line)),
         plan_(cfg.scenario_count(), cfg.orgs, cfg.block_size) {}
 
-  void prepare();
+  // False when --resume finds the output already holding this study, finished.
+  bool prepare();
   void resume();
   void simulate();
   StudyResult finalize();
 
  private:
   void start_fresh();
+  // "" when the existing output is this study, finished; else the first difference.
+  std::string finished_output_difference() const;
   void save_checkpoint(std::uint64_t next_item, std::uint64_t events, std::uint64_t rng_blocks);
 
   const port::Model& model_;
@@ -128,7 +157,35 @@ class Study {
   StudyResult result_;
 };
 
-void Study::prepare() {
+std::string Study::finished_output_difference() const {
+  Checkpoint got;
+  io::ResultsState st;
+  try {
+    const io::ResultsReader reader(output_);
+    const io::ResultsMeta& m = reader.meta();
+    st = io::read_state(output_);
+    check_record_count(output_, m, st, reader.record_count());
+    got.config_ini = m.config_ini;
+    got.model = m.model;
+    got.identity = m.identity;
+    got.seed = m.seed;
+  } catch (const FormatError& e) {
+    throw FormatError(std::string(e.what()) + " (the existing output of this --resume; " +
+                      "--force recomputes it)");
+  }
+  got.shard_index = st.shard_index;
+  got.shard_count = st.shard_count;
+  got.item_first = st.item_first;
+  got.item_end = st.item_end;
+  got.items_total = st.items_total;
+  std::string diff = checkpoint_difference(got, base_, "the file");
+  if (diff.empty() && !st.missing_items.empty()) {
+    diff = "the file is a partial merge, missing work items " + ranges_text(st.missing_items);
+  }
+  return diff;
+}
+
+bool Study::prepare() {
   if (opt_.shard_count == 0 || opt_.shard_index >= opt_.shard_count) {
     throw OptionValueError(
         RequestOption::shard,
@@ -137,19 +194,9 @@ void Study::prepare() {
   }
   std::tie(item_first_, item_end_) = plan_.shard(opt_.shard_index, opt_.shard_count);
 
-  // Everything about the output location is checked before any simulation starts, by the
-  // results writer itself: creating and abandoning the file under its temporary name checks
-  // the location, the permissions and (by reserving space) that there is room for a file.
-  { const io::ResultsWriter probe(output_, opt_.force, meta_); }
-  partial_ = partial_dir(output_);
-  // One writer per output: nothing in the partial directory is read or written before the
-  // lock is held (a second run on the same output stops here with OutputLocked).
-  lock_.emplace(partial_, output_);
-  ckpt_path_ = partial_ + "/checkpoint.bin";
-  spool_path_ = partial_ + "/records.bin";
-
   base_.config_ini = meta_.config_ini;
   base_.model = cfg_.model;
+  base_.identity = meta_.identity;
   base_.seed = cfg_.seed;
   base_.shard_index = opt_.shard_index;
   base_.shard_count = opt_.shard_count;
@@ -157,6 +204,31 @@ void Study::prepare() {
   base_.item_end = item_end_;
   base_.items_total = plan_.size();
   base_.next_item = item_first_;
+
+  partial_ = partial_dir(output_);
+  ckpt_path_ = partial_ + "/checkpoint.bin";
+  spool_path_ = partial_ + "/records.bin";
+  std::error_code ec;
+  if (opt_.resume && !opt_.force && fs::is_regular_file(output_, ec)) {
+    lock_.emplace(partial_, output_);  // nobody writes it while it is read
+    const std::string diff = finished_output_difference();
+    if (!diff.empty()) throw OutputOfAnotherStudy(output_, diff);
+    if (opt_.on_notice) {
+      opt_.on_notice("'" + output_ + "' is already complete (the same study: configuration, " +
+                     "seed, shard and results identity agree); nothing to do");
+    }
+    result_.output = output_;
+    result_.already_complete = true;
+    return false;
+  }
+  // Everything about the output location is checked before any simulation starts, by the
+  // results writer itself: creating and abandoning the file under its temporary name checks
+  // the location, the permissions and (by reserving space) that there is room for a file.
+  { const io::ResultsWriter probe(output_, opt_.force, meta_); }
+  // One writer per output: nothing in the partial directory is read or written before the
+  // lock is held (a second run on the same output stops here with OutputLocked).
+  lock_.emplace(partial_, output_);
+  return true;
 }
 
 void Study::resume() {
@@ -176,9 +248,9 @@ void Study::resume() {
     return;
   }
   const Checkpoint ck = read_checkpoint(ckpt_path_);
-  const std::string diff = checkpoint_difference(ck, base_);
+  const std::string diff = checkpoint_difference(ck, base_, "the checkpoint");
   if (!diff.empty()) {
-    throw ConfigError("checkpoint '" + ckpt_path_ + "' is from another configuration (" + diff +
+    throw ConfigError("checkpoint '" + ckpt_path_ + "' is from another study (" + diff +
                       "); remove '" + partial_ + "' or rerun with the original options");
   }
   try {
@@ -190,7 +262,8 @@ void Study::resume() {
       stats_->metrics().size() != meta_.metrics.size()) {
     throw FormatError("checkpoint '" + ckpt_path_ + "': statistics of another shape");
   }
-  spool_ = std::make_unique<Spool>(spool_path_, P, MK, static_cast<std::int64_t>(ck.spool_rows));
+  spool_ = std::make_unique<Spool>(spool_path_, P, MK, static_cast<std::int64_t>(ck.spool_rows),
+                                   ck.spool_checksums);
   first_ = ck.next_item;
   prior_events_ = ck.events;
   prior_rng_ = ck.rng_blocks;
@@ -217,6 +290,7 @@ void Study::save_checkpoint(std::uint64_t next_item, std::uint64_t events,
   spool_->sync();
   ck_.next_item = next_item;
   ck_.spool_rows = spool_->rows();
+  ck_.spool_checksums = spool_->checksums();
   ck_.events = events;
   ck_.rng_blocks = rng_blocks;
   ck_.stats = stats_->serialize();
@@ -268,6 +342,7 @@ void Study::simulate() {
 }
 
 StudyResult Study::finalize() {
+  if (result_.already_complete) return std::move(result_);
   io::ResultsState state;
   state.shard_index = opt_.shard_index;
   state.shard_count = opt_.shard_count;
@@ -304,7 +379,7 @@ StudyResult Study::finalize() {
 StudyResult run_study(const port::Model& model, const config::ResolvedConfig& cfg,
                       const StudyOptions& opt) {
   Study study(model, cfg, opt);
-  study.prepare();
+  if (!study.prepare()) return study.finalize();
   study.resume();
   study.simulate();
   return study.finalize();

@@ -35,6 +35,9 @@ struct StudyOptions {
   std::uint64_t shard_count = 1;
   // Continue from "<OUT>.partial/checkpoint.bin" (a fresh start, announced through on_notice,
   // when there is none). Without resume an existing checkpoint is a CheckpointExists error.
+  // An output that already exists is, with resume and without force, checked: the same study
+  // finished (identity, configuration, seed, shard) returns already_complete; anything else
+  // is a ConfigError (OutputOfAnotherStudy) naming the first difference.
   bool resume = false;
   // Seconds between periodic checkpoints (fractions allowed); 0: only on cancel and at the end.
   double checkpoint_interval_s = 60.0;
@@ -55,6 +58,9 @@ struct StudyResult {
   std::uint64_t items_total = 0;
   std::uint64_t resumed_at = 0;   // first item this process ran (item_first unless resumed)
   std::uint64_t checkpoints = 0;  // checkpoints written by this process
+  // --resume found the output already holding this very study, finished: nothing was run
+  // and only `output` is filled.
+  bool already_complete = false;
 };
 
 // Runs the study of `cfg` with `model` (built from cfg, once, by the caller) and writes the
@@ -77,6 +83,11 @@ namespace leadsim::run {
 // The results-file description of a configured run (also used by merge and checkpoints).
 io::ResultsMeta make_meta(const config::ResolvedConfig& cfg, const port::Model& model,
                           const std::string& command_line);
+
+// What decides a run's numbers besides its configuration, recorded in files and checkpoints:
+// "<model> results v<N>; rng <scheme>; format <V>; fp <float_mode>". Anything produced
+// under another identity is never resumed, merged or taken as a finished output.
+std::string results_identity(const port::Model& model, const std::string& model_name);
 
 // "<output>.partial": the directory holding a study's spool and checkpoint.
 std::string partial_dir(const std::string& output);

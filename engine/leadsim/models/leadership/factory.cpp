@@ -322,6 +322,7 @@ class LeadershipModel final : public Model {
   }
   std::string baseline() const override { return setup_.baseline; }
   std::string event_unit() const override { return "problem-mode events"; }
+  std::uint32_t results_version() const override { return 1; }
   std::string variant_noun() const override { return "leadership mode"; }
   const ModelSetup& setup() const { return setup_; }
 

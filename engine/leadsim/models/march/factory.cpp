@@ -160,6 +160,7 @@ class MarchModel final : public Model {
   const std::vector<FieldDef>& record_fields() const override { return fields_; }
   std::string baseline() const override { return kModelName; }
   std::string event_unit() const override { return "individual-periods"; }
+  std::uint32_t results_version() const override { return 1; }
   std::string variant_noun() const override { return "March (1991) model variant"; }
   std::unique_ptr<Simulator> make_simulator() const override;
 
