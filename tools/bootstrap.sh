@@ -24,7 +24,7 @@ if [[ "$mode" == test ]]; then
   packages+=(libgtest-dev libbenchmark-dev python3 python3-h5py python3-numpy
     python3-pandas python3-matplotlib python3-xarray python3-h5netcdf
     clang-14 libclang-rt-14-dev clang-tidy-14 cppcheck clang-format
-    slurm-wlm munge openmpi-bin libopenmpi-dev)
+    slurm-wlm munge openmpi-bin libopenmpi-dev strace)
 fi
 
 missing=()
