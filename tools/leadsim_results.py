@@ -8,6 +8,8 @@
     r.orgs       # per-organization records, long: one row per organization and mode (or None)
     r.orgs_wide()  # the same, one row per organization, columns "<metric>[<mode>]"
     r.meta       # dict of the root attributes (seed, config, versions, ...)
+    r.partial, r.missing_items  # a partial merge (merge --allow-partial) and its missing items
+    r.scenarios  # one row per scenario: swept values and orgs_present (organizations held)
     r.histogram("value")  # Histogram: edges, counts [S, M, B], .frame()
 
 Run as a script it prints a short summary:  /usr/bin/python3 tools/leadsim_results.py FILE
@@ -140,8 +142,29 @@ class Results:
         scen = {"scenario": f["scenarios/id"][()].astype(np.int64)}
         for name, column in zip(names, self.params):
             scen[column] = self._scenario_param(name)[()]
+        # What the file holds of each scenario: a shard or a partial merge holds fewer than
+        # orgs_per_scenario organizations, and its statistics describe only those.
+        mi = f.attrs.get("missing_items")
+        self.missing_items = [] if mi is None else [tuple(int(x) for x in r)
+                                                     for r in np.asarray(mi).reshape(-1, 2)]
+        self.partial = bool(self.missing_items)
+        scen["orgs_present"] = self._orgs_present(len(scen["scenario"]))
         self.scenarios = pd.DataFrame(scen)
         self._summary = self._paired = self._orgs = None
+
+    def _orgs_present(self, S: int) -> np.ndarray:
+        """Organizations per scenario in the file's work items [item_first, item_end) less
+        missing_items; work item i is block i % B of scenario i // B (B blocks per scenario,
+        docs/CLUSTER.md)."""
+        a = self._f.attrs
+        orgs, block = int(a["orgs_per_scenario"]), int(a["block_size"])
+        per = -(-orgs // block)
+        items = np.zeros(S * per, dtype=bool)
+        items[int(a.get("item_first", 0)):int(a.get("item_end", S * per))] = True
+        for lo, hi in self.missing_items:
+            items[lo:hi] = False
+        size = np.minimum(block, orgs - (np.arange(S * per) % per) * block)
+        return (items * size).reshape(S, per).sum(axis=1).astype(np.int64)
 
     def _scenario_param(self, name):
         for ds in self._f["scenarios"].values():
@@ -265,6 +288,10 @@ def _print_summary(r: Results) -> None:
           f"swept: {', '.join(r.params) or 'nothing'}")
     print(f"  modes: {', '.join(r.modes)} (baseline {r.baseline})")
     print(f"  records: {'yes' if r.has_records else 'none'} (samples={m.get('samples')})")
+    if r.partial:
+        missing = " ".join(f"[{a}, {b})" for a, b in r.missing_items)
+        print(f"  PARTIAL: work items {missing} are missing; organizations present per "
+              f"scenario: {r.scenarios['orgs_present'].tolist()}")
     for metric in r.metrics:
         print(f"\n{metric} [{r.metric_units[metric]}]: {r.metric_descriptions[metric]}")
         s = r.summary[r.summary.metric == metric]

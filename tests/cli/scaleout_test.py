@@ -223,6 +223,13 @@ def case_merge_incomplete():
     check(doc["partial"] is True and doc["missing_items"] == [[15, 30], [45, 60]],
           "JSON partial and missing ranges", str(doc.get("missing_items")))
     check([s["orgs_present"] for s in doc["scenarios"]] == [240, 240], "JSON orgs_present")
+    # The Python loader reports the same.
+    code = ("import sys; sys.path.insert(0, %r); import leadsim_results as lr; r = lr.load('m.h5');"
+            "print(r.partial, r.missing_items, r.scenarios['orgs_present'].tolist())"
+            % os.path.join(SOURCE, "tools"))
+    py = subprocess.run(["/usr/bin/python3", "-c", code], capture_output=True, text=True)
+    check(py.stdout.strip() == "True [(15, 30), (45, 60)] [240, 240]", "Python loader counts",
+          describe(py))
     p = ok("inspect", "s0.h5")
     check("shard:          0/4" in p.stdout and "PARTIAL" not in p.stdout, "a shard file",
           p.stdout[:2000])

@@ -59,6 +59,15 @@ class ResultsFileTest(unittest.TestCase):
         self.assertIn(a["baseline_mode"], self.r.modes)
         self.assertRegex(a["created_utc"], r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$")
 
+    def test_orgs_present_matches_the_summary_counts(self):
+        """orgs_present counts the organizations each scenario holds: every baseline value
+        is counted or NaN, so count + nan_count equals it."""
+        s = self.r.summary
+        for _, row in self.r.scenarios.iterrows():
+            sel = s[(s.scenario == row.scenario) & (s["mode"] == self.r.baseline)]
+            self.assertTrue(((sel["count"] + sel["nan_count"]) == row.orgs_present).all())
+        self.assertFalse(self.r.partial)
+
     def test_summary_shapes_and_types(self):
         Q = len(self.f["summary/quantile_levels"])
         for name in ["count", "nan_count"]:
