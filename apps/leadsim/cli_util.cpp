@@ -12,6 +12,7 @@
 #include <new>
 #include <sstream>
 
+#include "leadsim/config/param.h"
 #include "leadsim/core/error.h"
 #include "leadsim_app/default_ini.h"
 
@@ -40,11 +41,33 @@ std::string exit_codes_help() {
          "     run keeps a checkpoint in <OUT>.partial/ (continue with --resume)\n";
 }
 
-void print_error(std::string_view message) {
+std::string shorten_message(std::string_view message) {
   // One line: embedded newlines would break log parsing.
   std::string line(message);
   std::replace(line.begin(), line.end(), '\n', ' ');
-  std::cerr << "leadsim: error: " << line << '\n';
+  // Every word (a run without blanks: a value, a key, a path) longer than kExcerptChars is
+  // cut by excerpt(); then a message still longer than kMaxMessage keeps its head and tail.
+  std::string out;
+  std::size_t at = 0;
+  while (at < line.size()) {
+    const std::size_t end = std::min(line.find(' ', at), line.size());
+    out += excerpt(std::string_view(line).substr(at, end - at));
+    if (end < line.size()) out.push_back(' ');
+    at = end + 1;
+  }
+  constexpr std::size_t kMaxMessage = 1000, kTail = 300;
+  if (out.size() > kMaxMessage) {
+    std::size_t head = kMaxMessage - kTail, tail = out.size() - kTail;
+    while (head > 0 && (static_cast<unsigned char>(out[head]) & 0xC0u) == 0x80u) --head;
+    while (tail < out.size() && (static_cast<unsigned char>(out[tail]) & 0xC0u) == 0x80u) ++tail;
+    out = out.substr(0, head) + "\u2026 (" + std::to_string(tail - head) +
+          " characters cut) \u2026" + out.substr(tail);
+  }
+  return out;
+}
+
+void print_error(std::string_view message) {
+  std::cerr << "leadsim: error: " << shorten_message(message) << '\n';
 }
 
 std::string flag_of(RequestOption option) {
@@ -93,7 +116,7 @@ int run_guarded(const std::function<int()>& fn) {
   try {
     return fn();
   } catch (const Interrupted& e) {
-    std::cerr << "leadsim: interrupted: " << user_message(e) << '\n';
+    std::cerr << "leadsim: interrupted: " << shorten_message(user_message(e)) << '\n';
     return kExitInterrupted;
   } catch (const ConfigError& e) {
     print_error(user_message(e));
@@ -121,8 +144,19 @@ po::variables_map parse_options(const Args& args, const po::options_description&
   po::variables_map vm;
   // No guessing of abbreviated long options: `--thread` must not silently mean `--threads`.
   const int style = po::command_line_style::default_style & ~po::command_line_style::allow_guessing;
-  po::store(po::command_line_parser(args).options(desc).positional(positional).style(style).run(),
-            vm);
+  try {
+    po::store(po::command_line_parser(args).options(desc).positional(positional).style(style).run(),
+              vm);
+  } catch (const po::unknown_option& e) {
+    // ... but a near miss gets the spelling it probably meant.
+    std::vector<std::string> names;
+    for (const auto& o : desc.options()) {
+      if (!o->long_name().empty()) names.push_back("--" + o->long_name());
+    }
+    const std::string near = config::closest(e.get_option_name(), names);
+    if (near.empty()) throw;
+    throw ConfigError(std::string(e.what()) + "; did you mean '" + near + "'?");
+  }
   po::notify(vm);
   return vm;
 }
@@ -220,8 +254,13 @@ std::string read_config_file(const std::string& path) {
   }
   // Read at most one byte past the limit: a file that grew since the check is still bounded.
   std::string text(kMaxConfigBytes + 1, '\0');
+  errno = 0;
   in.read(text.data(), static_cast<std::streamsize>(text.size()));
-  if (in.bad()) throw ConfigError(path + ": error reading the configuration file");
+  if (in.bad()) {
+    const int err = errno;
+    throw ConfigError(path + ": cannot read the configuration file: " +
+                      (err != 0 ? errno_text(err) : std::string("read error")));
+  }
   text.resize(static_cast<std::size_t>(in.gcount()));
   if (text.size() > kMaxConfigBytes) {
     throw ConfigError(path + ": more than " + std::to_string(kMaxConfigBytes) +

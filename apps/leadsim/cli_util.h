@@ -71,6 +71,11 @@ std::string replay_command(std::uint64_t scenario, std::uint64_t org);
 // flag of the request option concerned, the replay command of a failed organization); any
 // other exception's what().
 std::string user_message(const std::exception& e);
+// `message` fit for one line of a log: newlines become blanks, words (values, keys, paths)
+// over kExcerptChars characters are cut with their length, and the whole is at most about
+// 1000 characters (head and tail kept).
+std::string shorten_message(std::string_view message);
+// "leadsim: error: <shorten_message(message)>" on stderr.
 void print_error(std::string_view message);
 
 // Parses a subcommand's arguments. Throws po::error (exit 2 through run_guarded).

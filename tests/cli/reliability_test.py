@@ -509,11 +509,75 @@ def case_input_not_a_results_file():
     expect_error(["inspect", "foreign.h5"], 1, ["foreign.h5"])
 
 
-def case_merge_todo():
-    # TODO(merge): `leadsim merge` does not exist yet; when it lands, feed it the damaged
-    # files of case_input_damaged_results and mismatched shards.
-    p = leadsim("merge")
-    check(p.returncode == 2, "until merge exists it is an unknown subcommand", describe(p))
+def case_merge_damaged_inputs():
+    """merge refuses every damaged input of case_input_damaged_results (exit 1, naming it)
+    and writes nothing."""
+    tiny_run("good.h5")
+    words = {"truncated.h5": [], "header-only.h5": [], "empty.h5": ["hdf5"],
+             "missing.h5": ["summary/mean"], "other-format.h5": ["someone-else"],
+             "v2.h5": ["version 2"], "reshaped.h5": ["summary/mean", "shape"]}
+    for name in corrupt_copies("good.h5"):
+        expect_error(["merge", "-o", "m.h5", name], 1, [name] + words[name])
+        check(not os.path.exists("m.h5"), "no output from a damaged input")
+    no_leftovers()
+
+
+def case_file_locked_by_a_writer_is_not_damage():
+    """A results file another program holds open for writing (h5py mode 'r+': HDF5's file
+    lock) is reported as locked, not as damaged, by every reader."""
+    import h5py
+    out = tiny_run("w.h5")
+    with h5py.File(out, "r+"):
+        for cmd in (["inspect", out], ["inspect", out, "--json"],
+                    ["replay", out, "--scenario", "0", "--org", "0"],
+                    ["merge", "-o", "m.h5", out]):
+            p = expect_error(cmd, 1, [out, "locked by another program", "not damaged"])
+            check("damaged?" not in p.stderr, "a lock is not called damage", describe(p))
+    ok("inspect", out)
+
+
+def case_option_typos_suggest():
+    expect_error(["run", quick_ini(), "--thread", "1"], 2,
+                 ["'--thread'", "did you mean '--threads'?"])
+    expect_error(["run", quick_ini(), "--sede", "1"], 2, ["did you mean '--seed'?"])
+    expect_error(["merge", "-o", "m.h5", "--forse", "x.h5"], 2, ["did you mean '--force'?"])
+    p = expect_error(["run", quick_ini(), "--zzzzzzzzzz", "1"], 2, ["'--zzzzzzzzzz'"])
+    check("did you mean" not in p.stderr, "no suggestion for a far-off option", describe(p))
+
+
+def case_long_inputs_cut_in_messages():
+    """No message echoes a whole input: every value, key or path over 200 characters is cut
+    with its length, and a message stays under about a kilobyte."""
+    big = "x" * 100000
+    many = "list(" + ",".join(["0.5"] * 20000) + ")"
+    write("a.ini", "[run]\nseed = 7\n[org]\n" + big + " = 1\n")
+    write("b.ini", "[run]\nmodes = " + ",".join(["m%d" % i for i in range(20000)]) + "\n")
+    q = quick_ini()
+    cases = [["run", q, "--set", "org.workers=" + big], ["run", q, "--set", big + "=1"],
+             ["run", q, "--set", "mode." + big + ".x=1"], ["run", q, "--seed", "1" + big],
+             ["run", q, "--modes", big], ["run", q, "--baseline", big], ["run", q, "--samples", big],
+             ["run", q, "--shard", big], ["run", q, "--checkpoint-interval", big],
+             ["run", q, "--set", "sweep.info_reach=list(" + big + ")"],
+             ["run", q, "--set", "org.workers=" + many], ["run", q, "--" + big],
+             ["run", q, "-o", big + "/x.h5"], ["run", big], [big], ["inspect", big],
+             ["merge", "-o", "m.h5", big], ["bench", "--workload", big], ["params", "--model", big],
+             ["replay", big, "--scenario", "0", "--org", "0"], ["run", "a.ini"]]
+    # A 20000-mode list is named by its first unknown mode: short without cutting.
+    p = expect_error(["run", "b.ini"], 2, ["unknown mode m0"])
+    check(len(p.stderr) < 1200, "a short message", p.stderr[:1500])
+    for args in cases:
+        p = leadsim(*args)
+        head = " ".join(a[:30] for a in args)
+        check(p.returncode in (1, 2), "%s: an error" % head, describe(p)[:2000])
+        check(len(p.stderr) < 1200, "%s: a message of %d bytes" % (head, len(p.stderr)),
+              p.stderr[:1500])
+        check("characters" in p.stderr, "%s: the cut says how long the input was" % head,
+              p.stderr[:1500])
+
+
+def case_unreadable_config_gives_the_cause():
+    expect_error(["run", "/proc/self/mem"], 2, ["/proc/self/mem", "cannot read",
+                                                 "input/output error"])
 
 
 # ---------------------------------------------------------------------------------------------

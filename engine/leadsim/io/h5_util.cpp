@@ -1,9 +1,15 @@
 #include "leadsim/io/h5_util.h"
 
+#include <fcntl.h>
 #include <hdf5_hl.h>
+#include <sys/file.h>
+#include <unistd.h>
 
+#include <cerrno>
 #include <cstring>
 #include <mutex>
+
+#include "leadsim/core/error.h"
 
 namespace leadsim::io::detail {
 
@@ -51,6 +57,18 @@ std::string describe_h5_error(const H5::Exception& e) {
   if (!walk.innermost.empty()) text += " (" + walk.innermost + ")";
   H5Eclear2(H5E_DEFAULT);
   return text;
+}
+
+void throw_if_locked(const std::string& path) {
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return;
+  const bool locked = ::flock(fd, LOCK_SH | LOCK_NB) != 0 && errno == EWOULDBLOCK;
+  ::close(fd);
+  if (locked) {
+    throw IoError("'" + path + "' is locked by another program that has it open for writing " +
+                  "(HDF5 file locking, e.g. h5py in mode 'r+' or 'a'); the file is not damaged: " +
+                  "close it there and retry");
+  }
 }
 
 H5::StrType utf8_vlen() {

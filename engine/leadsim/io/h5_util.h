@@ -22,6 +22,11 @@ H5::FileAccPropList file_access();
 // "H5Dwrite: No space left on device"-like text from an exception and the error stack.
 std::string describe_h5_error(const H5::Exception& e);
 
+// Called when HDF5 cannot open `path`: throws IoError saying so when the cause is another
+// process holding the file open for writing (HDF5's file lock, e.g. h5py in mode 'r+'), which
+// is not damage; returns otherwise.
+void throw_if_locked(const std::string& path);
+
 // Variable-length UTF-8 string type (h5py reads it as str).
 H5::StrType utf8_vlen();
 

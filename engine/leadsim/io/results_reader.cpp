@@ -267,7 +267,9 @@ ResultsReader::ResultsReader(const std::string& path) : impl_(std::make_unique<I
     im.check_identity();
     im.read_meta();
   } catch (const H5::Exception& e) {
-    throw FormatError(path + ": unreadable (truncated or damaged?): " + describe_h5_error(e));
+    const std::string why = describe_h5_error(e);
+    throw_if_locked(path);
+    throw FormatError(path + ": unreadable (truncated or damaged?): " + why);
   }
 }
 

@@ -114,7 +114,9 @@ ResultsState read_state(const std::string& path) {
     st.run_stats.resize(static_cast<std::size_t>(shape[0]));
     if (!st.run_stats.empty()) ds.read(st.run_stats.data(), H5::PredType::NATIVE_UINT8);
   } catch (const H5::Exception& e) {
-    throw FormatError(path + ": unreadable state (truncated or damaged?): " + describe_h5_error(e));
+    const std::string why = describe_h5_error(e);
+    throw_if_locked(path);
+    throw FormatError(path + ": unreadable state (truncated or damaged?): " + why);
   }
   return st;
 }
