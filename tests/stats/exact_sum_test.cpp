@@ -135,6 +135,37 @@ TEST(ExactSum, OrderAndSplitDoNotChangeState) {
   EXPECT_EQ(left.value(), fsum(xs));
 }
 
+TEST(ExactSum, StoredWindowNeverShows) {
+  // Only the limbs adds touch are stored: sums that grow their window downwards, upwards and
+  // across disjoint ranges (merges), with negative tops and normalizations in between, equal
+  // in value, bytes and == the same values added in one sweep.
+  const std::vector<double> xs = {1.0,      -0x1p-1000, 0x1p900, -3.5, 0x1p-1074,
+                                  -0x1p900, 1e-300,     -1e300,  2.0,  1e300};
+  ExactSum one;
+  for (double x : xs) one.add(x);
+  ExactSum parts;
+  for (double x : xs) {
+    ExactSum p;
+    p.add(x);
+    p.normalize();
+    parts.merge(p);
+    parts.normalize();
+  }
+  ExactSum low;  // a window that starts high and grows down
+  for (auto it = xs.rbegin(); it != xs.rend(); ++it) low.add(*it);
+  EXPECT_TRUE(one == parts);
+  EXPECT_TRUE(one == low);
+  EXPECT_EQ(bytes_of(one), bytes_of(parts));
+  EXPECT_EQ(bytes_of(one), bytes_of(low));
+  EXPECT_EQ(one.value(), fsum(xs));
+  ExactSum neg;  // a negative sum normalized repeatedly keeps its value
+  for (int i = 0; i < 5; ++i) {
+    neg.add(-0x1p-40);
+    neg.normalize();
+  }
+  EXPECT_EQ(neg.value(), -5 * 0x1p-40);
+}
+
 TEST(ExactSum, ProductsAreExact) {
   // (1 + 2^-52)^2 = 1 + 2^-51 + 2^-104: the last bit is lost by a double product.
   const double a = 1.0 + 0x1p-52;

@@ -21,10 +21,9 @@ void normalize_limbs(Limbs& l) {
   }
 }
 
-// Adds ±m * 2^(idx + kMinExponent) for m < 2^106; every limb addend stays below 2^33.
-void add_wide(Limbs& l, bool neg, rng::u128 m, int idx) {
-  const int k = idx >> 5;
-  const int off = idx & 31;
+// Adds ±m * 2^(off + 32 k + kMinExponent) for m < 2^106 to the five limbs at `at_k` (limbs
+// k..k+4); every limb addend stays below 2^33.
+void add_wide(std::int64_t* at_k, bool neg, rng::u128 m, int off) {
   const rng::u128 t0 = static_cast<rng::u128>(static_cast<std::uint64_t>(m)) << off;
   const rng::u128 t1 = static_cast<rng::u128>(static_cast<std::uint64_t>(m >> 64)) << off;
   const std::uint64_t parts[5] = {
@@ -37,8 +36,13 @@ void add_wide(Limbs& l, bool neg, rng::u128 m, int idx) {
   for (int i = 0; i < 5; ++i) {
     if (parts[i] == 0) continue;
     const auto v = static_cast<std::int64_t>(parts[i]);
-    l[k + i] += neg ? -v : v;
+    at_k[i] += neg ? -v : v;
   }
+}
+
+// The same on full limbs at bit index idx (idx >> 5 <= kTop - 4).
+void add_wide(Limbs& l, bool neg, rng::u128 m, int idx) {
+  add_wide(l.data() + (idx >> 5), neg, m, idx & 31);
 }
 
 // Normalized magnitude of the sum and its sign; all limbs in [0, 2^32).
@@ -131,7 +135,31 @@ void ExactSum::add_product(double a, double b) {
   if (ma == 0 || mb == 0) return;
   if (pending_ >= kMaxPending) normalize();
   ++pending_;
-  add_wide(limb_, ((ba ^ bb) >> 63) != 0, static_cast<rng::u128>(ma) * mb, xa + xb - kMinExponent);
+  const int idx = xa + xb - kMinExponent;
+  const int k = idx >> 5;
+  if (k < base_ || k + 4 >= base_ + static_cast<int>(w_.size())) cover(k, k + 4);
+  add_wide(w_.data() + (k - base_), ((ba ^ bb) >> 63) != 0, static_cast<rng::u128>(ma) * mb,
+           idx & 31);
+}
+
+void ExactSum::cover(int lo, int hi) {
+  if (w_.empty()) {
+    base_ = lo;
+    w_.assign(static_cast<std::size_t>(hi - lo + 1), 0);
+    return;
+  }
+  const int top = base_ + static_cast<int>(w_.size()) - 1;
+  if (hi > top) w_.resize(w_.size() + static_cast<std::size_t>(hi - top), 0);
+  if (lo < base_) {
+    w_.insert(w_.begin(), static_cast<std::size_t>(base_ - lo), 0);
+    base_ = lo;
+  }
+}
+
+Limbs ExactSum::full() const {
+  Limbs l{};
+  std::copy(w_.begin(), w_.end(), l.begin() + base_);
+  return l;
 }
 
 void ExactSum::merge(const ExactSum& other) {
@@ -144,17 +172,33 @@ void ExactSum::merge(const ExactSum& other) {
       return;
     }
   }
-  for (int i = 0; i < kLimbs; ++i) limb_[i] += other.limb_[i];
+  if (!other.w_.empty()) {
+    cover(other.base_, other.base_ + static_cast<int>(other.w_.size()) - 1);
+    std::int64_t* p = w_.data() + (other.base_ - base_);
+    for (std::size_t i = 0; i < other.w_.size(); ++i) p[i] += other.w_[i];
+  }
   pending_ += other.pending_ + 1;
 }
 
 void ExactSum::normalize() {
-  normalize_limbs(limb_);
+  // Carries run up the window; the top limb keeps the sign and widens the window while it is
+  // 2^32 or more in magnitude (at most a few limbs, never beyond the top limb).
+  for (std::size_t i = 0; i < w_.size(); ++i) {
+    const int at = base_ + static_cast<int>(i);
+    const std::int64_t v = w_[i];
+    const bool last = i + 1 == w_.size();
+    if (at == kTop || (last && v > -(std::int64_t{1} << 32) && v < (std::int64_t{1} << 32))) {
+      break;
+    }
+    if (last) w_.push_back(0);
+    w_[i] = static_cast<std::int64_t>(static_cast<std::uint64_t>(v) & kMask32);
+    w_[i + 1] += v >> 32;  // arithmetic shift: floor division by 2^32
+  }
   pending_ = 0;
 }
 
 double ExactSum::value() const {
-  const Magnitude m = magnitude_of(limb_);
+  const Magnitude m = magnitude_of(full());
   std::uint64_t q;
   int u;
   const double v = round_magnitude(m, 0, q, u);
@@ -162,7 +206,7 @@ double ExactSum::value() const {
 }
 
 DoubleDouble ExactSum::dd(int scale) const {
-  const Magnitude m = magnitude_of(limb_);
+  const Magnitude m = magnitude_of(full());
   std::uint64_t q;
   int u;
   const double hi = round_magnitude(m, scale, q, u);
@@ -179,30 +223,30 @@ DoubleDouble ExactSum::dd(int scale) const {
 }
 
 int ExactSum::ilogb() const {
-  const int p = magnitude_of(limb_).top_bit();
+  const int p = magnitude_of(full()).top_bit();
   return p < 0 ? kZeroLogb : p + kMinExponent;
 }
 
 bool ExactSum::magnitude(std::array<std::uint32_t, kLimbs>& digits) const {
-  const Magnitude m = magnitude_of(limb_);
+  const Magnitude m = magnitude_of(full());
   for (int i = 0; i < kLimbs; ++i) digits[i] = static_cast<std::uint32_t>(m.l[i]);
   return m.neg;
 }
 
 bool ExactSum::is_zero() const {
-  return magnitude_of(limb_).top_bit() < 0;
+  return magnitude_of(full()).top_bit() < 0;
 }
 
 bool ExactSum::operator==(const ExactSum& other) const {
-  Limbs a = limb_;
-  Limbs b = other.limb_;
+  Limbs a = full();
+  Limbs b = other.full();
   normalize_limbs(a);
   normalize_limbs(b);
   return a == b;
 }
 
 void ExactSum::serialize(ByteWriter& w) const {
-  const Magnitude m = magnitude_of(limb_);
+  const Magnitude m = magnitude_of(full());
   int first = 0;
   int last = -1;
   for (int i = 0; i < kLimbs; ++i) {
@@ -226,10 +270,11 @@ ExactSum ExactSum::deserialize(ByteReader& r) {
   if (count == 0 && (sign != 0 || first != 0)) r.fail("non-canonical zero exact sum");
   if (static_cast<int>(first) + count > kTop) r.fail("exact sum limb range out of bounds");
   ExactSum s;
+  if (count > 0) s.cover(first, first + count - 1);
   for (int i = 0; i < count; ++i) {
     const std::int64_t v = r.u32();
     if ((i == 0 || i == count - 1) && v == 0) r.fail("non-canonical exact sum limbs");
-    s.limb_[first + i] = sign != 0 ? -v : v;
+    s.w_[static_cast<std::size_t>(i)] = sign != 0 ? -v : v;
   }
   s.pending_ = 1;
   s.normalize();
