@@ -1,6 +1,7 @@
 #include "leadsim/stats/run_stats.h"
 
 #include <gtest/gtest.h>
+#include <malloc.h>
 
 #include <cmath>
 #include <limits>
@@ -46,6 +47,27 @@ RunStats filled(std::uint64_t seed, int orgs) {
   SplitMix g{seed};
   for (int i = 0; i < orgs; ++i) r.add(static_cast<std::uint64_t>(i) % S, org_metrics(g));
   return r;
+}
+
+TEST(RunStats, EstimatedBytesBoundWhatItHolds) {
+  // Heap bytes (glibc mallinfo2) of states with 2000 scenarios of one organization, and of
+  // 40 organizations: the estimate that run::check_stats_memory relies on must not understate
+  // them, nor overstate them more than fourfold.
+  constexpr std::uint64_t kS = 2000;
+  const auto heap = [] {  // allocated chunks plus the large ones glibc maps separately
+    const struct mallinfo2 mi = mallinfo2();
+    return static_cast<double>(mi.uordblks) + static_cast<double>(mi.hblkhd);
+  };
+  for (const std::uint64_t orgs : {std::uint64_t{1}, std::uint64_t{40}}) {
+    const double before = heap();
+    RunStats r(kS, M, defs(), kBase);
+    SplitMix g{5};
+    for (std::uint64_t i = 0; i < orgs * kS; ++i) r.add(i % kS, org_metrics(g));
+    const double used = heap() - before;
+    const double est = RunStats::estimated_bytes(kS, M, defs(), orgs);
+    EXPECT_LE(used, est) << orgs << " orgs: estimate " << est;
+    EXPECT_GE(used, est / 4) << orgs << " orgs: estimate " << est;
+  }
 }
 
 TEST(RunStats, MergeEqualsOneAccumulatorBitForBit) {

@@ -198,6 +198,12 @@ Merge::Merge(const MergeOptions& opt) : impl_(std::make_unique<Impl>()) {
     in.covered = subtract({in.state.item_first, in.state.item_end}, in.state.missing_items);
     if (inputs.empty()) {
       m0 = m;
+      // The stored configuration's run.allow_huge lifts the memory limit, as for the run.
+      const config::ConfigTree tree = config::read_ini(m0.config_ini, path + ":/config");
+      const bool huge = std::any_of(tree.begin(), tree.end(), [](const config::Entry& e) {
+        return e.section == "run" && e.key == "allow_huge" && e.value == "true";
+      });
+      check_stats_memory(m0, huge);
     } else {
       // The first difference, most fundamental first, with both values.
       auto vs = [&](const std::string& a, const std::string& b) {

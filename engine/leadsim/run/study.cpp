@@ -1,8 +1,13 @@
 #include "leadsim/run/study.h"
 
+#include <unistd.h>
+
 #include <algorithm>
 #include <chrono>
+#include <cstdio>
+#include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <memory>
 #include <optional>
 #include <string>
@@ -73,6 +78,54 @@ std::string results_identity(const port::Model& model, const std::string& model_
   return model_name + " results v" + std::to_string(model.results_version()) + "; rng " +
          rng::kRngScheme + "; format " + std::to_string(io::kFormatVersion) + "; fp " +
          float_mode();
+}
+
+double memory_available_bytes() {
+  const long pages = ::sysconf(_SC_PHYS_PAGES);
+  const long page = ::sysconf(_SC_PAGE_SIZE);
+  double have = pages > 0 && page > 0 ? static_cast<double>(pages) * static_cast<double>(page) : 0;
+  // cgroup v2: "0::/PATH" in /proc/self/cgroup, the limit in /sys/fs/cgroup/PATH/memory.max.
+  std::ifstream cg("/proc/self/cgroup");
+  std::string line;
+  while (std::getline(cg, line)) {
+    if (line.rfind("0::", 0) != 0) continue;
+    std::ifstream mx("/sys/fs/cgroup" + line.substr(3) + "/memory.max");
+    std::string text;
+    if (mx >> text && !text.empty() && text != "max") {
+      char* end = nullptr;
+      const double limit = std::strtod(text.c_str(), &end);
+      if (end != nullptr && *end == '\0' && limit > 0 && (have <= 0 || limit < have)) {
+        have = limit;
+      }
+    }
+  }
+  return have;
+}
+
+void check_stats_memory(const io::ResultsMeta& meta, bool allow_huge) {
+  if (allow_huge) return;
+  // The statistics, then at the end their summary and serialization beside them.
+  constexpr double kPeakFactor = 2.5;
+  const double stats = stats::RunStats::estimated_bytes(meta.scenarios, meta.modes.size(),
+                                                        meta.metrics, meta.orgs_per_scenario);
+  const double need = kPeakFactor * stats;
+  const double have = memory_available_bytes();
+  if (have <= 0 || need <= 0.5 * have) return;
+  auto gb = [](double b) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.1f GB", b / 1e9);
+    return std::string(buf);
+  };
+  char per[32];
+  std::snprintf(per, sizeof per, "%.0f kB",
+                need / static_cast<double>(std::max<std::uint64_t>(1, meta.scenarios)) / 1e3);
+  throw ConfigError("run too large for the memory: the statistics of " +
+                    std::to_string(meta.scenarios) + " scenarios x " +
+                    std::to_string(meta.modes.size()) + " modes x " +
+                    std::to_string(meta.metrics.size()) + " metrics need about " + gb(need) + " (" +
+                    per + " per scenario, whatever the number of organizations); the " +
+                    "limit is half of the memory available, " + gb(0.5 * have) +
+                    "; split the sweep into several runs, or set run.allow_huge = true");
 }
 
 std::string partial_dir(const std::string& output) {
@@ -193,6 +246,7 @@ bool Study::prepare() {
         "the shard index must be below the shard count");
   }
   std::tie(item_first_, item_end_) = plan_.shard(opt_.shard_index, opt_.shard_count);
+  check_stats_memory(meta_, cfg_.allow_huge);
 
   base_.config_ini = meta_.config_ini;
   base_.model = cfg_.model;
@@ -295,6 +349,7 @@ void Study::save_checkpoint(std::uint64_t next_item, std::uint64_t events,
   ck_.rng_blocks = rng_blocks;
   ck_.stats = stats_->serialize();
   write_checkpoint(ckpt_path_, ck_);
+  ck_.stats = {};  // the statistics are not held twice between checkpoints
   ++result_.checkpoints;
 }
 

@@ -89,6 +89,16 @@ io::ResultsMeta make_meta(const config::ResolvedConfig& cfg, const port::Model& 
 // under another identity is never resumed, merged or taken as a finished output.
 std::string results_identity(const port::Model& model, const std::string& model_name);
 
+// Memory available to this process: physical memory, or its cgroup's (v2) memory.max when
+// lower (a Slurm job's allocation); 0 when unknown.
+double memory_available_bytes();
+
+// Throws ConfigError "run too large for the memory ..." when the statistics of `meta` (with
+// the copies made while the results file is written) would need more than half of
+// memory_available_bytes(), naming the estimate, the limit and how to lift it; nothing with
+// allow_huge.
+void check_stats_memory(const io::ResultsMeta& meta, bool allow_huge);
+
 // "<output>.partial": the directory holding a study's spool and checkpoint.
 std::string partial_dir(const std::string& output);
 }  // namespace leadsim::run

@@ -1,5 +1,6 @@
 #include "leadsim/stats/run_stats.h"
 
+#include <algorithm>
 #include <cmath>
 #include <stdexcept>
 #include <string>
@@ -75,6 +76,35 @@ struct RunStats::Impl {
     return (s * M + m) * hist_off.back() + hist_off[k];
   }
 };
+
+double RunStats::estimated_bytes(std::uint64_t scenarios, std::uint64_t modes,
+                                 const std::vector<stats::MetricDef>& metrics,
+                                 std::uint64_t orgs_per_scenario) {
+  // Per cell: the structures, four exact sums' stored limbs (about 6 limbs and an allocation
+  // each), the sketch's buckets (8 bytes, 128 per binade, growth slack up to half) and the
+  // histogram row.
+  constexpr double kExactSums = 4 * (6 * 8 + 16);
+  constexpr double kBucketBytes = 8 * 128 * 1.5;
+  constexpr int kLinearBinades = 20;
+  auto binades = [](double top, double bottom) {
+    return top <= 0 ? 0.0 : std::max(1.0, std::log2(top / bottom) + 1);
+  };
+  double per_sm = 0;  // bytes per (scenario, mode)
+  for (const auto& d : metrics) {
+    double sketch = 2 * 16.0;  // two stores' allocations
+    if (orgs_per_scenario <= 1) {
+      sketch += 8;
+    } else if (d.log_bins) {
+      sketch += kBucketBytes * binades(d.hi, d.lo);
+    } else {
+      const double low = std::ldexp(1.0, -kLinearBinades);
+      sketch += kBucketBytes * (binades(d.hi, d.hi * low) + binades(-d.lo, -d.lo * low));
+    }
+    per_sm += static_cast<double>(sizeof(Cell) + sizeof(PairedDiff)) + kExactSums + sketch +
+              8.0 * (d.bins + 2);
+  }
+  return static_cast<double>(scenarios) * static_cast<double>(modes) * per_sm;
+}
 
 RunStats::RunStats(std::uint64_t scenarios, std::uint64_t modes,
                    std::vector<stats::MetricDef> metrics, std::uint64_t baseline_mode)

@@ -59,6 +59,17 @@ class RunStats {
   // Organizations added so far.
   std::uint64_t orgs() const;
 
+  // Bytes a RunStats of this shape holds once `orgs_per_scenario` organizations were added to
+  // each scenario, computed without allocating it. It grows with scenarios x modes x metrics;
+  // organizations matter only through the quantile sketches, whose buckets span the values
+  // seen: one bucket for one organization, else (the sketch being dense between its extremes)
+  // the metric's histogram range, [lo, hi] for log bins and 20 binades below hi (and below
+  // -lo) for linear ones, with the sketch's growth slack. An estimate for metrics whose values
+  // stay within those spans, not a bound for arbitrary values.
+  static double estimated_bytes(std::uint64_t scenarios, std::uint64_t modes,
+                                const std::vector<stats::MetricDef>& metrics,
+                                std::uint64_t orgs_per_scenario);
+
   // Byte serialization for checkpoints, shards and MPI (versioned, checked on load:
   // FormatError on a bad or truncated buffer or a shape mismatch).
   std::vector<std::uint8_t> serialize() const;
