@@ -56,6 +56,7 @@ void hand_org(OrgSimulator& eng, int W, int s, int D, double C, double K, double
   o.skill0.assign(static_cast<std::size_t>(W * D), 0.5);
   o.align0.assign(static_cast<std::size_t>(W), 1.0);
   o.g0.assign(static_cast<std::size_t>(o.managers), 0.5);
+  o.align_manager.assign(static_cast<std::size_t>(o.managers), 1.0);
   o.tie_begin.assign(static_cast<std::size_t>(W) + 1, 0);
   o.ties.clear();
 }
@@ -373,6 +374,55 @@ TEST(OrgSimulator, ExceptionEscalatesExactlyBelowTheta) {
   EXPECT_EQ(escalated, below);
   EXPECT_GT(below, 0);
   EXPECT_LT(below, total);
+}
+
+// org.alignment_manager: a manager's decision is aligned exactly when a_p < α_m, its own
+// probability (drawn per manager from its own sub-stream); with α_m = 0.5 for every manager
+// the aligned share of n centralized decisions is Binomial(n, 0.5). The default 1 is the
+// original "a manager's decision is always aligned".
+TEST(OrgSimulator, ManagerAlignmentIsEachManagersOwnProbability) {
+  for (const DistSpec& am : {k(0.5), DistSpec{DistSpec::Kind::kBetaMean, {0.5, 4}}}) {
+    auto cfg = small_config();
+    cfg.params["alignment_manager"] = am;
+    const ScenarioSpec sc = resolve_setup(cfg).scenario(0);
+    OrgSimulator eng;
+    eng.set_problem_detail(true);
+    std::int64_t decided = 0, aligned = 0;
+    for (std::uint64_t org = 0; org < 100; ++org) {
+      eng.draw(sc, 9, org);
+      const ModeResult r = eng.run_mode(policy(sc, "centralized"), sc.constants);
+      const auto& o = eng.org();
+      const auto& e = eng.env();
+      std::int64_t flagged = 0;
+      for (std::size_t p = 0; p < e.period.size(); ++p) {
+        if (eng.status()[p] != kDecided) continue;
+        const double alpha = o.align_manager[static_cast<std::size_t>(e.target[p])];
+        if (am.is_constant()) {
+          ASSERT_EQ(alpha, 0.5);
+        }
+        const bool want = e.a[p] < alpha;
+        ASSERT_EQ(want, (eng.flags()[p] & kAligned) != 0) << "org " << org << " problem " << p;
+        flagged += want ? 1 : 0;
+      }
+      ASSERT_EQ(r.aligned, flagged);
+      decided += r.decided;
+      aligned += r.aligned;
+    }
+    if (am.is_constant()) {  // Binomial(n, 0.5): within 5 standard deviations
+      const double n = static_cast<double>(decided);
+      EXPECT_NEAR(static_cast<double>(aligned), 0.5 * n, 5.0 * std::sqrt(0.25 * n));
+    }
+  }
+  // Common random numbers: the drawn α_m of an organization does not depend on the mode run
+  // or on other parameters (here the info reach).
+  auto cfg = small_config();
+  cfg.params["alignment_manager"] = DistSpec{DistSpec::Kind::kUniform, {0.2, 0.9}};
+  OrgSimulator a, b;
+  a.draw(resolve_setup(cfg).scenario(0), 9, 4);
+  cfg.params["info_reach"] = k(0.9);
+  b.draw(resolve_setup(cfg).scenario(0), 9, 4);
+  EXPECT_EQ(a.org().align_manager, b.org().align_manager);
+  EXPECT_NE(a.org().align_manager.front(), a.org().align_manager.back());
 }
 
 // §10.7: ι = 1, δ = 0, equal skills: delegated and centralized have equal accuracy; with

@@ -48,7 +48,7 @@ TEST(LeadershipFactory, RegistryHoldsEveryParameterWithDefaults) {
     }
   }
   EXPECT_EQ(org, 15);
-  EXPECT_EQ(agent, 4);
+  EXPECT_EQ(agent, 5);
   EXPECT_EQ(constant, 25);
   const auto* theta = find_param("theta");
   ASSERT_NE(theta, nullptr);

@@ -29,6 +29,7 @@ constexpr std::uint64_t kSubSkillHome = rng::name_id("skill_home");
 constexpr std::uint64_t kSubSkillOther = rng::name_id("skill_other");
 constexpr std::uint64_t kSubSkillManager = rng::name_id("skill_manager");
 constexpr std::uint64_t kSubAlignment = rng::name_id("alignment_worker");
+constexpr std::uint64_t kSubAlignmentManager = rng::name_id("alignment_manager");
 constexpr std::uint64_t kSubCrossTies = rng::name_id("cross_ties");
 
 // A replacement's traits: sub = period * 4 + trait.
@@ -159,10 +160,13 @@ void OrgSimulator::draw_agents(const ScenarioSpec& spec) {
   o.skill0.resize(static_cast<std::size_t>(W) * static_cast<std::size_t>(D));
   o.align0.resize(static_cast<std::size_t>(W));
   o.g0.resize(static_cast<std::size_t>(o.managers));
+  o.align_manager.resize(static_cast<std::size_t>(o.managers));
   const AgentDraw skill_home(spec.agent[kSkillHome], trait_beta_[kSkillHome]);
   const AgentDraw skill_other(spec.agent[kSkillOther], trait_beta_[kSkillOther]);
   const AgentDraw skill_manager(spec.agent[kSkillManager], trait_beta_[kSkillManager]);
   const AgentDraw alignment(spec.agent[kAlignmentWorker], trait_beta_[kAlignmentWorker]);
+  const config::DistSpec& align_manager_spec = spec.agent[kAlignmentManager];
+  const AgentDraw align_manager(align_manager_spec, trait_beta_[kAlignmentManager]);
   for (int i = 0; i < W; ++i) {
     const auto id = stream_tag(Purpose::kWorker, static_cast<std::uint32_t>(i));
     Stream home_stream(seed_, org_id_, id, kSubHome);
@@ -186,6 +190,17 @@ void OrgSimulator::draw_agents(const ScenarioSpec& spec) {
                           kSubSkillManager);
     o.g0[static_cast<std::size_t>(m)] = skill_manager(manager_stream);
     blocks_ += manager_stream.blocks();
+    // Its own sub-stream, and none for a constant: the default (1) draws nothing, so every
+    // other draw is as it was before managers could be misaligned.
+    if (align_manager_spec.is_constant()) {
+      o.align_manager[static_cast<std::size_t>(m)] = align_manager_spec.value();
+    } else {
+      Stream align_stream(seed_, org_id_,
+                          stream_tag(Purpose::kManager, static_cast<std::uint32_t>(m)),
+                          kSubAlignmentManager);
+      o.align_manager[static_cast<std::size_t>(m)] = align_manager(align_stream);
+      blocks_ += align_stream.blocks();
+    }
   }
 }
 

@@ -94,7 +94,8 @@ class ModeRun {
   [[gnu::always_inline]] inline void expire(int decider);
   [[gnu::always_inline]] inline void arrive_and_route(int begin, int end);
   [[gnu::always_inline]] inline void book(int arrival, int wait, double value, bool right);
-  [[gnu::always_inline]] inline void decide_manager(int p, double manager_skill);
+  [[gnu::always_inline]] inline bool decide_manager(int p, double manager_skill,
+                                                    double manager_alignment);
   [[gnu::always_inline]] inline void managers_serve();
   template <bool kConsult>
   [[gnu::always_inline]] inline void decide_worker(int i, int p, Stream& rs);
@@ -133,12 +134,13 @@ class ModeRun {
   std::uint32_t mode_id_ = 0;
 
   // Mode state (the OrgSimulator's buffers).
-  double* skill_ = nullptr;            // k_i[d], W x D
-  double* alignment_ = nullptr;        // α_i
-  double* psi_ = nullptr;              // ψ_i, peer-leadership practice
-  double* rho_ = nullptr;              // ρ_i, expertise recognition
-  double* manager_skill_ = nullptr;    // g_m
-  double* attention_left_ = nullptr;   // per worker, peer modes only
+  double* skill_ = nullptr;                    // k_i[d], W x D
+  double* alignment_ = nullptr;                // α_i
+  double* psi_ = nullptr;                      // ψ_i, peer-leadership practice
+  double* rho_ = nullptr;                      // ρ_i, expertise recognition
+  double* manager_skill_ = nullptr;            // g_m
+  const double* manager_alignment_ = nullptr;  // α_m (fixed through the run)
+  double* attention_left_ = nullptr;           // per worker, peer modes only
   int* queue_ = nullptr;               // every decider's FIFO segment (Environment::queue_base)
   int* head_ = nullptr;                // per decider: first waiting entry of its segment
   int* tail_ = nullptr;                // per decider: one past its last entry
@@ -244,6 +246,7 @@ void ModeRun<kDetail, kRoute, kPeerMode>::bind_buffers() {
   psi_ = s.psi_.data();
   rho_ = s.rho_.data();
   manager_skill_ = s.g_.data();
+  manager_alignment_ = o_.align_manager.data();
   attention_left_ = s.rem_.data();
   queue_ = s.queue_.data();
   head_ = s.head_.data();

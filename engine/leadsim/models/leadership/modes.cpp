@@ -186,20 +186,26 @@ void ModeRun<kDetail, kRoute, kPeerMode>::book(int arrival, int wait, double val
 
 // A manager's decision (§8.2): k·c = g_m c_M, and managers have A = 1 (always aligned).
 template <bool kDetail, Route kRoute, bool kPeerMode>
-void ModeRun<kDetail, kRoute, kPeerMode>::decide_manager(int p, double manager_skill) {
+bool ModeRun<kDetail, kRoute, kPeerMode>::decide_manager(int p, double manager_skill,
+                                                         double manager_alignment) {
   const int arrival = arrival_[p];
   const int wait = t_ - arrival;
   const double kc = manager_skill * reach_manager_[p];
   const bool right = right_draw_[p] < 0.5 + 0.5 * kc;
-  // Branch-free: right is a coin.
-  const double value = importance_[p] * value_factor_[right ? 3 : 0] * discount_[wait];
+  // Aligned with the manager's probability α_m (a_p < 1 always: α_m = 1 is always aligned).
+  const bool aligned = aligned_draw_[p] < manager_alignment;
+  // Branch-free: right and aligned are coins.
+  const double value =
+      importance_[p] * value_factor_[(right ? 2 : 0) | (aligned ? 1 : 0)] * discount_[wait];
   if constexpr (kDetail) {
     status_[p] = kDecided;
-    flags_[p] = static_cast<std::uint8_t>(flags_[p] | kAligned | (right ? kRight : 0));
+    flags_[p] =
+        static_cast<std::uint8_t>(flags_[p] | (aligned ? kAligned : 0) | (right ? kRight : 0));
     wait_[p] = wait;
     kc_[p] = kc;
   }
   book(arrival, wait, value, right);
+  return aligned;
 }
 
 // Step 3 (§8.5): each present manager in index order, all levels, supervises (if the policy
@@ -232,10 +238,14 @@ void ModeRun<kDetail, kRoute, kPeerMode>::managers_serve() {
     // Managers decide in place (a decision list measured slower here: their queues are
     // long, so the loop's exit is a small share of the work).
     const double g = manager_skill_[m];
-    for (int h = head_[x], end = head_[x] + n; h < end; ++h) decide_manager(queue_[h], g);
+    const double am = manager_alignment_[m];
+    int aligned = 0;
+    for (int h = head_[x], end = head_[x] + n; h < end; ++h) {
+      aligned += decide_manager(queue_[h], g, am) ? 1 : 0;
+    }
     head_[x] += n;
     period_.decided += n;
-    period_.aligned += n;
+    period_.aligned += aligned;
     r_.manager_used += n;
   }
 }

@@ -95,6 +95,10 @@ std::vector<ParamEntry> build() {
   t.push_back(agent("alignment_worker", "share",
                     "worker's grasp of priorities, strategy, values (one draw per worker)",
                     "beta_mean(0.6,10)", kAlignmentWorker));
+  t.push_back(agent("alignment_manager", "share",
+                    "P(a manager's decision is aligned) (one draw per manager; 1: always, "
+                    "the original model)",
+                    "1", kAlignmentManager));
   t.push_back(org("home_share", "", "probability", "P(a problem is in the worker's home domain)", 0,
                   1, false, "0.7", kHomeShare));
   t.push_back(org("cross_ties", "", "ties/worker",

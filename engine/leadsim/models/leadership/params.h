@@ -33,7 +33,14 @@ enum OrgParam : int {
 };
 
 // Per-agent distributions (section "org", kind kPerAgent): each agent draws its own value.
-enum AgentParam : int { kSkillHome, kSkillOther, kSkillManager, kAlignmentWorker, kNumAgentParams };
+enum AgentParam : int {
+  kSkillHome,
+  kSkillOther,
+  kSkillManager,
+  kAlignmentWorker,
+  kAlignmentManager,
+  kNumAgentParams
+};
 
 // Model constants (section "model", kind kConstant).
 enum ConstParam : int {

@@ -99,6 +99,7 @@ struct Organization {
   std::vector<double> skill0;          // k_i[d] at period 0, W x D row-major
   std::vector<double> align0;          // α_i at period 0
   std::vector<double> g0;              // g_m at period 0
+  std::vector<double> align_manager;   // α_m: P(manager m's decision is aligned), fixed
   std::vector<int> tie_begin;          // CSR of cross ties (sorted ascending), size W+1
   std::vector<int> ties;
   int level1() const { return level_offset.size() > 2 ? level_offset[2] : managers; }
