@@ -425,6 +425,57 @@ TEST(OrgSimulator, ManagerAlignmentIsEachManagersOwnProbability) {
   EXPECT_NE(a.org().align_manager.front(), a.org().align_manager.back());
 }
 
+// Each [mode] flag turns exactly its mechanism off: without consultation no attempt and no
+// help act, while peer coaching goes on; without peer coaching no act, while consultation goes
+// on; round-robin serving without either mechanism decides exactly what delegated decides (the
+// same problems, in another order: value sums agree to rounding); serving in turn with
+// consultation changes who helps whom.
+TEST(OrgSimulator, EachPeerFlagTurnsOffExactlyItsMechanism) {
+  const ScenarioSpec sc = resolve_setup(small_config()).scenario(0);
+  Policy no_consult = policy(sc, "distributed");
+  no_consult.consult = false;
+  Policy no_coaching = policy(sc, "distributed");
+  no_coaching.peer_coaching = false;
+  Policy rounds_only = policy(sc, "delegated");
+  rounds_only.round_robin = true;
+  Policy in_turn = policy(sc, "distributed");
+  in_turn.round_robin = false;
+  OrgSimulator eng;
+  std::int64_t coached = 0, consulted = 0, turn_differs = 0;
+  for (std::uint64_t org = 0; org < 60; ++org) {
+    eng.draw(sc, 5, org);
+    const ModeResult a = eng.run_mode(no_consult, sc.constants);
+    EXPECT_EQ(a.consult_attempts, 0);
+    EXPECT_EQ(a.help_acts, 0);
+    coached += a.peer_coaching_acts;
+    const ModeResult b = eng.run_mode(no_coaching, sc.constants);
+    EXPECT_EQ(b.peer_coaching_acts, 0);
+    consulted += b.help_acts;
+    const ModeResult c = eng.run_mode(rounds_only, sc.constants);
+    const ModeResult d = eng.run_mode(policy(sc, "delegated"), sc.constants);
+    EXPECT_EQ(c.decided, d.decided);
+    EXPECT_EQ(c.right, d.right);
+    EXPECT_EQ(c.aligned, d.aligned);
+    EXPECT_EQ(c.expired, d.expired);
+    EXPECT_EQ(c.help_acts + c.peer_coaching_acts, 0);
+    for (int m = 0; m < kNumMetrics; ++m) {
+      const double x = c.metrics[static_cast<std::size_t>(m)];
+      const double y = d.metrics[static_cast<std::size_t>(m)];
+      if (std::isnan(y)) {
+        EXPECT_TRUE(std::isnan(x)) << "metric " << m;
+      } else {
+        EXPECT_NEAR(x, y, 1e-12 * (1.0 + std::fabs(y))) << "metric " << m;
+      }
+    }
+    const ModeResult e = eng.run_mode(in_turn, sc.constants);
+    const ModeResult f = eng.run_mode(policy(sc, "distributed"), sc.constants);
+    turn_differs += e.help_acts != f.help_acts || e.decided != f.decided ? 1 : 0;
+  }
+  EXPECT_GT(coached, 0);
+  EXPECT_GT(consulted, 0);
+  EXPECT_GT(turn_differs, 0);
+}
+
 // §10.7: ι = 1, δ = 0, equal skills: delegated and centralized have equal accuracy; with
 // ample attention they decide the same problems with the same k·c, so exactly equal.
 TEST(OrgSimulator, FullReachNoLossEqualSkillsEqualAccuracy) {

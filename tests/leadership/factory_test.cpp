@@ -118,6 +118,41 @@ TEST(LeadershipFactory, ModeSectionsOverrideAndDefine) {
   EXPECT_NE(config_error(cfg).find("mode.fast"), std::string::npos);
 }
 
+// [mode.NAME] consult, peer_coaching, round_robin: each peer mechanism alone; `peer` is the
+// three together, and a section contradicting its own `peer` is refused naming both lines.
+TEST(LeadershipFactory, PeerMechanismFlags) {
+  auto cfg = default_config();
+  cfg.extra = {entry("mode.distributed", "consult", "false"),
+               entry("mode.solo", "peer_coaching", "on")};
+  cfg.modes = {"distributed", "solo", "delegated"};
+  const auto pol = resolve_setup(cfg).scenario(0).policies;
+  EXPECT_FALSE(pol[0].consults());
+  EXPECT_TRUE(pol[0].coaches_peers());
+  EXPECT_TRUE(pol[0].round_robins());
+  EXPECT_TRUE(pol[0].peer_mechanisms());
+  EXPECT_FALSE(pol[1].consults());
+  EXPECT_TRUE(pol[1].coaches_peers());
+  EXPECT_FALSE(pol[1].round_robins());
+  EXPECT_FALSE(pol[2].peer_mechanisms());
+
+  cfg.extra = {entry("mode.distributed", "peer", "true"),
+               entry("mode.distributed", "round_robin", "false")};
+  cfg.modes = {"distributed"};
+  const std::string err = config_error(cfg);
+  EXPECT_NE(err.find("mode.distributed.round_robin = false (test:1) contradicts "
+                     "mode.distributed.peer = true (test:1)"),
+            std::string::npos)
+      << err;
+  cfg.extra = {entry("mode.distributed", "peer", "false"),
+               entry("mode.distributed", "consult", "true")};
+  EXPECT_NE(config_error(cfg).find("contradicts"), std::string::npos);
+  cfg.extra = {entry("mode.distributed", "peer", "true"),
+               entry("mode.distributed", "consult", "yes")};  // agrees: fine
+  EXPECT_NO_THROW(resolve_setup(cfg));
+  cfg.extra = {entry("mode.distributed", "consult", "maybe")};
+  EXPECT_NE(config_error(cfg).find("mode.distributed.consult"), std::string::npos);
+}
+
 TEST(LeadershipFactory, ModeNamesWithOneStreamIdAreRefused) {
   // "team87584" and "team831480" have the same 32-bit FNV-1a hash (found by search), so their
   // mode streams would coincide.

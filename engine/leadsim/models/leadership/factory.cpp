@@ -30,11 +30,20 @@ using port::TraceSink;
 
 std::vector<ModeDef> builtin_modes() {
   return {
-      {"centralized", Route::kManager, true, false, 0.0, 0.0, std::nullopt},
-      {"exception", Route::kException, false, false, 0.0, 0.0, std::nullopt},
-      {"delegated", Route::kWorker, false, false, 0.0, 0.0, std::nullopt},
-      {"coaching", Route::kWorker, false, false, std::nullopt, 0.0, std::nullopt},
-      {"distributed", Route::kWorker, false, true, std::nullopt, std::nullopt, std::nullopt},
+      {"centralized", Route::kManager, true, false, 0.0, 0.0, std::nullopt, {}, {}, {}},
+      {"exception", Route::kException, false, false, 0.0, 0.0, std::nullopt, {}, {}, {}},
+      {"delegated", Route::kWorker, false, false, 0.0, 0.0, std::nullopt, {}, {}, {}},
+      {"coaching", Route::kWorker, false, false, std::nullopt, 0.0, std::nullopt, {}, {}, {}},
+      {"distributed",
+       Route::kWorker,
+       false,
+       true,
+       std::nullopt,
+       std::nullopt,
+       std::nullopt,
+       {},
+       {},
+       {}},
   };
 }
 
@@ -81,6 +90,8 @@ std::string join(const std::vector<ModeDef>& modes) {
 // The built-in modes, then the [mode.NAME] sections' overrides and definitions.
 std::vector<ModeDef> known_modes(const std::vector<config::Entry>& extra) {
   std::vector<ModeDef> known = builtin_modes();
+  std::map<std::string, config::Entry> peer_at;                // mode -> its `peer` line
+  std::map<std::string, std::vector<config::Entry>> flags_at;  // mode -> its flag lines
   for (const auto& en : extra) {
     if (en.section.rfind("mode.", 0) != 0) {
       throw ConfigError(where(en) + ": the leadership model owns no section " + en.section);
@@ -113,6 +124,16 @@ std::vector<ModeDef> known_modes(const std::vector<config::Entry>& extra) {
       md->supervise = parse_bool(en);
     } else if (en.key == "peer") {
       md->peer = parse_bool(en);
+      if (peer_at.count(name) != 0) {
+        throw ConfigError(where(en) + ": peer is set twice for mode " + name);
+      }
+      peer_at[name] = en;
+    } else if (en.key == "consult" || en.key == "peer_coaching" || en.key == "round_robin") {
+      std::optional<bool>& flag = en.key == "consult"         ? md->consult
+                                  : en.key == "peer_coaching" ? md->peer_coaching
+                                                              : md->round_robin;
+      flag = parse_bool(en);
+      flags_at[name].push_back(en);
     } else if (en.key == "coach_share") {
       md->coach_share = parse_share(en);
     } else if (en.key == "teach_share") {
@@ -121,7 +142,22 @@ std::vector<ModeDef> known_modes(const std::vector<config::Entry>& extra) {
       md->theta = parse_share(en);
     } else {
       throw ConfigError(where(en) + ": unknown key " + en.section + "." + en.key +
-                        " (known: route, supervise, peer, coach_share, teach_share, theta)");
+                        " (known: route, supervise, peer, consult, peer_coaching, round_robin, "
+                        "coach_share, teach_share, theta)");
+    }
+  }
+  // `peer = true` means all three mechanisms and `peer = false` none: a section that also
+  // sets one of them to the other value contradicts itself.
+  for (const auto& [name, flags] : flags_at) {
+    const auto it = peer_at.find(name);
+    if (it == peer_at.end()) continue;
+    for (const auto& f : flags) {
+      if (parse_bool(f) != parse_bool(it->second)) {
+        throw ConfigError(where(f) + " contradicts " + where(it->second) + ": peer = " +
+                          it->second.value + " means consult, peer_coaching and round_robin " +
+                          "are all " + (parse_bool(it->second) ? "on" : "off") +
+                          "; set the three flags alone instead of peer");
+      }
     }
   }
   return known;
@@ -155,6 +191,9 @@ void fill_scenario(const std::vector<config::DistSpec>& spec, const std::vector<
     p.route = md.route;
     p.supervise = md.supervise;
     p.peer = md.peer;
+    p.consult = md.consult;
+    p.peer_coaching = md.peer_coaching;
+    p.round_robin = md.round_robin;
     p.coach_share = md.coach_share.value_or(defaults.coach_share);
     p.teach_share = md.teach_share.value_or(defaults.teach_share);
     p.theta = md.theta.value_or(defaults.theta);

@@ -33,10 +33,13 @@ struct ModeDef {
   std::string name;
   Route route = Route::kWorker;
   bool supervise = false;
-  bool peer = false;
+  bool peer = false;  // the three peer mechanisms below, all on (built-in distributed)
   std::optional<double> coach_share;
   std::optional<double> teach_share;
   std::optional<double> theta;
+  // Each peer mechanism on its own ([mode.NAME] consult, peer_coaching, round_robin); unset:
+  // as `peer`. A section that sets `peer` and one of these to different values is refused.
+  std::optional<bool> consult, peer_coaching, round_robin;
 };
 
 // What create() derives from a configuration: the run's modes and baseline, and what any

@@ -101,7 +101,11 @@ class ModeRun {
   [[gnu::always_inline]] inline void decide_worker(int i, int p, Stream& rs);
   [[gnu::always_inline]] inline void take(int decider, int n, int copy, int* dst);
   [[gnu::always_inline]] inline void workers_serve(Stream& rs);
+  template <bool kConsult>
   [[gnu::always_inline]] inline void workers_round_robin(Stream& rs);
+  template <bool kConsult>
+  [[gnu::always_inline]] inline void workers_in_turn(Stream& rs);
+  [[gnu::noinline]] void workers_serve_other(Stream& rs);
   [[gnu::always_inline]] inline void workers_replay(Stream& rs);
   [[gnu::always_inline]] inline void workers_fifo(Stream& rs);
   [[gnu::always_inline]] inline void coach_and_teach();
@@ -358,9 +362,11 @@ void ModeRun<kDetail, kRoute, kPeerMode>::run_period(int t) {
   managers_serve();                                                         // 3.
   workers_serve(rs);                                                        // 4.
   if (pol_.coach_share > 0.0 || pol_.teach_share > 0.0) coach_and_teach();  // 5.
-  if constexpr (kPeerMode) peer_coach(rs);                                  // 6.
-  turnover();                                                               // 7.
-  turbulence();                                                             // 8.
+  if constexpr (kPeerMode) {
+    if (pol_.coaches_peers()) peer_coach(rs);  // 6.
+  }
+  turnover();    // 7.
+  turbulence();  // 8.
 
   r_.decided += period_.decided;
   r_.right += period_.right;

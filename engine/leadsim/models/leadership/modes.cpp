@@ -119,16 +119,16 @@ ModeResult OrgSimulator::run_mode(const Policy& pol, const Constants& c, TraceSi
   auto go = [&]<bool kD>(std::bool_constant<kD>) {
     switch (pol.route) {
       case Route::kManager:
-        return pol.peer ? run_mode_impl<kD, Route::kManager, true>(pol, c, trace)
-                        : run_mode_impl<kD, Route::kManager, false>(pol, c, trace);
+        return pol.peer_mechanisms() ? run_mode_impl<kD, Route::kManager, true>(pol, c, trace)
+                                     : run_mode_impl<kD, Route::kManager, false>(pol, c, trace);
       case Route::kException:
-        return pol.peer ? run_mode_impl<kD, Route::kException, true>(pol, c, trace)
-                        : run_mode_impl<kD, Route::kException, false>(pol, c, trace);
+        return pol.peer_mechanisms() ? run_mode_impl<kD, Route::kException, true>(pol, c, trace)
+                                     : run_mode_impl<kD, Route::kException, false>(pol, c, trace);
       case Route::kWorker:
         break;
     }
-    return pol.peer ? run_mode_impl<kD, Route::kWorker, true>(pol, c, trace)
-                    : run_mode_impl<kD, Route::kWorker, false>(pol, c, trace);
+    return pol.peer_mechanisms() ? run_mode_impl<kD, Route::kWorker, true>(pol, c, trace)
+                                 : run_mode_impl<kD, Route::kWorker, false>(pol, c, trace);
   };
   return detail_ ? go(std::true_type{}) : go(std::false_type{});
 }
@@ -335,7 +335,11 @@ void ModeRun<kDetail, kRoute, kPeerMode>::workers_serve(Stream& rs) {
   }
   if constexpr (kRoute == Route::kManager) return;  // (peer coaching still reads the reset)
   if constexpr (kPeerMode) {
-    workers_round_robin(rs);
+    if (pol_.consults() && pol_.round_robins()) {
+      workers_round_robin<true>(rs);  // `peer` (built-in distributed)
+    } else {
+      workers_serve_other(rs);
+    }
   } else if (replay_) {
     workers_replay(rs);
   } else {
@@ -343,8 +347,10 @@ void ModeRun<kDetail, kRoute, kPeerMode>::workers_serve(Stream& rs) {
   }
 }
 
-// Round-robin (§11.8): one decision per worker per round, in index order.
+// Round-robin (§11.8): one decision per worker per round, in index order; with kConsult a
+// worker below θ consults a tie.
 template <bool kDetail, Route kRoute, bool kPeerMode>
+template <bool kConsult>
 void ModeRun<kDetail, kRoute, kPeerMode>::workers_round_robin(Stream& rs) {
   int* active = sim_.active_.data();
   double* left = attention_left_;
@@ -358,13 +364,43 @@ void ModeRun<kDetail, kRoute, kPeerMode>::workers_round_robin(Stream& rs) {
     for (std::size_t a = 0; a < n_active; ++a) {
       const int i = active[a];
       if (!(left[i] >= 1.0) || head_[i] >= tail_[i]) continue;
-      decide_worker<true>(i, queue_[head_[i]++], rs);
+      decide_worker<kConsult>(i, queue_[head_[i]++], rs);
       left[i] -= 1.0;
       r_.worker_used += 1.0;
       active[kept] = i;  // kept only if it can decide again (no branch to predict)
       kept += left[i] >= 1.0 && head_[i] < tail_[i] ? 1 : 0;
     }
     n_active = kept;
+  }
+}
+
+// The peer-mode serving that only configured flags select, kept out of line so that the
+// built-in path stays as compact as before the flags.
+template <bool kDetail, Route kRoute, bool kPeerMode>
+void ModeRun<kDetail, kRoute, kPeerMode>::workers_serve_other(Stream& rs) {
+  if (pol_.consults()) {
+    workers_in_turn<true>(rs);
+  } else if (pol_.round_robins()) {
+    workers_round_robin<false>(rs);
+  } else {
+    workers_in_turn<false>(rs);
+  }
+}
+
+// Without round_robin (a peer mode with `round_robin = false`): each worker in index order
+// decides from its queue head while it has at least 1 unit left (helping others earlier in
+// the period may have taken some), consulting with kConsult.
+template <bool kDetail, Route kRoute, bool kPeerMode>
+template <bool kConsult>
+void ModeRun<kDetail, kRoute, kPeerMode>::workers_in_turn(Stream& rs) {
+  double* left = attention_left_;
+  for (int i = 0; i < W; ++i) {
+    expire(i);
+    while (head_[i] < tail_[i] && left[i] >= 1.0) {
+      decide_worker<kConsult>(i, queue_[head_[i]++], rs);
+      left[i] -= 1.0;
+      r_.worker_used += 1.0;
+    }
   }
 }
 

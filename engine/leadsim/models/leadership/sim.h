@@ -14,6 +14,7 @@
 
 #include <array>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -45,6 +46,15 @@ struct Policy {
   double coach_share = 0.0;  // χ: share of a level-1 manager's C spent coaching
   double teach_share = 0.0;  // π: share spent teaching peer practice
   double theta = 0.0;        // θ for exception routing and consultation
+  // Each peer mechanism on its own ([mode.NAME] consult, peer_coaching, round_robin); unset:
+  // as `peer`.
+  std::optional<bool> consult{}, peer_coaching{}, round_robin{};
+
+  bool consults() const { return consult.value_or(peer); }             // §8.7
+  bool coaches_peers() const { return peer_coaching.value_or(peer); }  // §8.10
+  bool round_robins() const { return round_robin.value_or(peer); }     // §8.6, else in turn
+  // Any of the three: workers' attention is tracked through the period.
+  bool peer_mechanisms() const { return consults() || coaches_peers() || round_robins(); }
 };
 
 // The model constants of section "model" except theta and the shares (which live in Policy).
