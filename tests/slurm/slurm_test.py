@@ -240,7 +240,7 @@ def case_requeue(cluster, src, leadsim, work, which="task0"):
         check(states == ["COMPLETED"], f"merge job: {states}\n{text}")
         logk = read_log(os.path.join(shard_dir, f"task-{k}.log"))
         for needle in ("restart 0:", "received SIGUSR1", f"requeueing job {task}", "restart 1:",
-                       "checkpoint directory present", "shard complete"):
+                       "checkpoint present", "shard complete"):
             check(needle in logk, f"task-{k}.log lacks {needle!r}:\n{logk}")
         print(f"  --- task-{k}.log ---\n  " + logk.strip().replace("\n", "\n  "))
         resumed = re.search(r"resuming from checkpoint .* at work item (\d+)",
