@@ -14,6 +14,7 @@
 #include "leadsim/config/param.h"
 #include "leadsim/core/error.h"
 #include "leadsim/core/provenance.h"
+#include "mpi_main.h"
 
 namespace {
 
@@ -37,7 +38,8 @@ void print_general_help(std::ostream& os) {
 void print_version(std::ostream& os) {
   os << "leadsim " << leadsim::version_string() << '\n'
      << "git: " << leadsim::git_describe() << '\n'
-     << "compiler: " << leadsim::compiler_string() << '\n';
+     << "compiler: " << leadsim::compiler_string() << '\n'
+     << "mpi: " << leadsim::cli::mpi_support_text() << '\n';
 }
 
 const leadsim::cli::Subcommand* find_subcommand(const std::string& name) {
@@ -87,6 +89,11 @@ int run_main(int argc, char** argv) {
     }
     const auto* sc = find_subcommand(first);
     if (sc == nullptr) return unknown_subcommand(first);
+    // A build without MPI under `mpirun -n P` (P > 1): P full copies would race on one output.
+    if (const std::string why = leadsim::cli::refuse_without_mpi(); !why.empty()) {
+      leadsim::cli::print_error(why);
+      return leadsim::cli::kExitUsage;
+    }
     return sc->main(Args(all.begin() + 2, all.end()), command_line);
   });
 }

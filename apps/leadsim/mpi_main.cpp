@@ -2,6 +2,7 @@
 #include "mpi_main.h"
 
 #include <cstdlib>
+#include <string>
 
 #ifdef LEADSIM_HAVE_MPI
 #include <mpi.h>
@@ -77,6 +78,41 @@ run::StudyResult run_study_entry(const port::Model& model, const config::Resolve
 
 bool is_primary_process() {
   return g_primary;
+}
+
+std::string mpi_support_text() {
+#ifdef LEADSIM_HAVE_MPI
+#if defined(OMPI_MAJOR_VERSION)
+  return "built in (Open MPI " + std::to_string(OMPI_MAJOR_VERSION) + "." +
+         std::to_string(OMPI_MINOR_VERSION) + "." + std::to_string(OMPI_RELEASE_VERSION) +
+         "; mpirun -n P leadsim run ...)";
+#else
+  return "built in (MPI " + std::to_string(MPI_VERSION) + "." + std::to_string(MPI_SUBVERSION) +
+         "; mpirun -n P leadsim run ...)";
+#endif
+#else
+  return "not built in (cmake --preset mpi builds it)";
+#endif
+}
+
+std::string refuse_without_mpi() {
+#ifdef LEADSIM_HAVE_MPI
+  return {};
+#else
+  for (const char* var : {"OMPI_COMM_WORLD_SIZE", "PMI_SIZE"}) {
+    const char* value = std::getenv(var);
+    if (value == nullptr) continue;
+    char* end = nullptr;
+    const long size = std::strtol(value, &end, 10);
+    if (end != value && size > 1) {
+      return std::string("this leadsim is built without MPI but was started as one of ") + value +
+             " MPI processes (" + var + "=" + value +
+             "): each would run the whole study on the same output; run one process, or an " +
+             "MPI build (cmake --preset mpi; see leadsim --version)";
+    }
+  }
+  return {};
+#endif
 }
 
 }  // namespace leadsim::cli

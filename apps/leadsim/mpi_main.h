@@ -6,6 +6,8 @@
 // (no MPI initialisation, so a plain `leadsim run` needs no MPI runtime).
 #pragma once
 
+#include <string>
+
 #include "leadsim/config/config.h"
 #include "leadsim/port/model.h"
 #include "leadsim/run/study.h"
@@ -19,5 +21,13 @@ run::StudyResult run_study_entry(const port::Model& model, const config::Resolve
 
 // False on MPI ranks other than 0 after run_study_entry (they print no summary).
 bool is_primary_process();
+
+// For `leadsim --version`: "built in (Open MPI X.Y.Z)" or "not built in (...)".
+std::string mpi_support_text();
+
+// In a build without MPI: a one-line reason to refuse when this process is one of several
+// started by mpirun/srun (OMPI_COMM_WORLD_SIZE or PMI_SIZE above 1), where every copy would
+// run the whole study on the same output; empty otherwise (always empty in an MPI build).
+std::string refuse_without_mpi();
 
 }  // namespace leadsim::cli

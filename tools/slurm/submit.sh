@@ -11,16 +11,22 @@
 #   --cpus C            CPUs (leadsim threads) per task (default 1)
 #   --mem MEM           memory per task (sbatch --mem)
 #   --warn S            seconds before the time limit at which a task checkpoints and
-#                       requeues itself (default 120; allow a few blocks plus the checkpoint)
+#                       requeues itself (default 120; allow a few blocks plus the checkpoint;
+#                       must be shorter than --time). Not with a --signal in --sbatch.
 #   --checkpoint S      seconds between periodic checkpoints (default 300)
 #   --max-running N     at most N tasks at once (array throttle %N)
 #   --partition P, --account A, --qos Q
 #   --merge-time T      time limit of the merge job (default 1:00:00)
-#   --sbatch "ARGS"     extra sbatch options for both jobs (word-split)
-#   --leadsim PATH      leadsim binary (default: leadsim on PATH, else build/release/apps/leadsim)
-#   --remove-shards     delete OUT.shards/ after a successful merge
+#   --sbatch "ARGS"     extra sbatch options for both jobs (word-split); a --signal there
+#                       replaces the array's --signal=B:USR1@<warn>
+#   --merge-args "ARGS" options for `leadsim merge` (word-split), e.g. "--force" to overwrite
+#                       an existing OUT.h5 or "--allow-partial" to merge what exists
+#   --leadsim PATH      leadsim binary (default: leadsim on PATH, else build/mpi/apps/leadsim,
+#                       else build/release/apps/leadsim of this repository)
+#   --remove-shards     delete the shard files after a successful merge (logs are kept)
 #   --dry-run           print the two sbatch commands instead of running them
 # Prints "array=<job id> merge=<job id>" on stdout. Logs: OUT.shards/task-<K>.log, merge.log.
+# Exit status: 0 submitted; 2 bad options (nothing submitted); other: sbatch failed.
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -28,7 +34,7 @@ usage() { sed -n '2,/^set -euo/p' "${BASH_SOURCE[0]}" | sed '$d; s/^# \{0,1\}//'
 die() { echo "submit.sh: $*" >&2; exit 2; }
 
 shards='' time_limit='' cpus=1 mem='' warn=120 interval=300 max_running='' partition='' account=''
-qos='' merge_time=1:00:00 extra='' leadsim='' remove=0 dry=0
+qos='' merge_time=1:00:00 extra='' merge_args='' leadsim='' remove=0 dry=0 warn_given=0
 positional=()
 while (($#)); do
   case $1 in
@@ -36,7 +42,7 @@ while (($#)); do
     --time) time_limit=${2:?}; shift 2 ;;
     --cpus) cpus=${2:?}; shift 2 ;;
     --mem) mem=${2:?}; shift 2 ;;
-    --warn) warn=${2:?}; shift 2 ;;
+    --warn) warn=${2:?}; warn_given=1; shift 2 ;;
     --checkpoint) interval=${2:?}; shift 2 ;;
     --max-running) max_running=${2:?}; shift 2 ;;
     --partition) partition=${2:?}; shift 2 ;;
@@ -44,6 +50,7 @@ while (($#)); do
     --qos) qos=${2:?}; shift 2 ;;
     --merge-time) merge_time=${2:?}; shift 2 ;;
     --sbatch) extra=${2?}; shift 2 ;;
+    --merge-args) merge_args=${2?}; shift 2 ;;
     --leadsim) leadsim=${2:?}; shift 2 ;;
     --remove-shards) remove=1; shift ;;
     --dry-run) dry=1; shift ;;
@@ -56,6 +63,32 @@ done
 ((${#positional[@]} == 2)) || usage
 [[ $shards =~ ^[1-9][0-9]*$ ]] || die "--shards M (a positive number) is required"
 [[ $warn =~ ^[0-9]+$ ]] || die "--warn: seconds expected, got $warn"
+
+# Seconds of a Slurm time limit: M, M:S, H:M:S, D-H, D-H:M, D-H:M:S; empty if not one of them.
+time_seconds() {
+  local t=$1 d=0 h=0 m=0 s=0
+  if [[ $t =~ ^([0-9]+)-([0-9]+)(:([0-9]+))?(:([0-9]+))?$ ]]; then
+    d=${BASH_REMATCH[1]} h=${BASH_REMATCH[2]} m=${BASH_REMATCH[4]:-0} s=${BASH_REMATCH[6]:-0}
+  elif [[ $t =~ ^([0-9]+)$ ]]; then
+    m=${BASH_REMATCH[1]}
+  elif [[ $t =~ ^([0-9]+):([0-9]+)$ ]]; then
+    m=${BASH_REMATCH[1]} s=${BASH_REMATCH[2]}
+  elif [[ $t =~ ^([0-9]+):([0-9]+):([0-9]+)$ ]]; then
+    h=${BASH_REMATCH[1]} m=${BASH_REMATCH[2]} s=${BASH_REMATCH[3]}
+  else
+    return 0
+  fi
+  echo $((((10#$d * 24 + 10#$h) * 60 + 10#$m) * 60 + 10#$s))
+}
+if [[ -n $time_limit && ! ${time_limit,,} =~ ^(unlimited|infinite)$ ]]; then
+  limit_s=$(time_seconds "$time_limit")
+  [[ -n $limit_s ]] || die "--time: a Slurm time limit expected (M, M:S, H:M:S, D-H, D-H:M, D-H:M:S), got $time_limit"
+  ((warn < limit_s)) || die "--warn $warn$( ((warn_given)) || echo ' (the default)') is not shorter than --time $time_limit ($limit_s s): the warning would come at or before the start; choose a smaller --warn or a longer --time"
+fi
+# A --signal among the --sbatch options is the user's choice: the script does not add its own.
+user_signal=0
+[[ " $extra " =~ [[:space:]]--signal[=[:space:]] ]] && user_signal=1
+((user_signal && warn_given)) && die "--warn and a --signal in --sbatch both set the warning signal: give one of them"
 config=$(realpath -e -- "${positional[0]}") || die "config not found: ${positional[0]}"
 out=$(realpath -m -- "${positional[1]}")
 [[ $out == *.h5 ]] || die "OUT must end in .h5: $out"
@@ -63,7 +96,8 @@ out=$(realpath -m -- "${positional[1]}")
 
 if [[ -z $leadsim ]]; then
   leadsim=$(command -v leadsim || true)
-  [[ -n $leadsim ]] || leadsim=$here/../../build/release/apps/leadsim
+  [[ -n $leadsim ]] || leadsim=$here/../../build/mpi/apps/leadsim
+  [[ -x $leadsim ]] || leadsim=$here/../../build/release/apps/leadsim
 fi
 [[ -x $leadsim ]] || die "leadsim binary not found or not executable: $leadsim (use --leadsim)"
 leadsim=$(realpath -e -- "$leadsim")
@@ -78,19 +112,22 @@ common=(--parsable "--export=ALL,LEADSIM=$leadsim,LEADSIM_SHARDS=$shards")
 
 array=(sbatch "${common[@]}" --job-name="leadsim-$(basename "${out%.h5}")"
   --array="0-$((shards - 1))${max_running:+%$max_running}" --cpus-per-task="$cpus"
-  --requeue --open-mode=append --signal="B:USR1@$warn" --output="$dir/task-%a.log")
+  --requeue --open-mode=append --output="$dir/task-%a.log")
+((user_signal)) || array+=(--signal="B:USR1@$warn")
 [[ -n $time_limit ]] && array+=(--time="$time_limit")
 [[ -n $mem ]] && array+=(--mem="$mem")
 array+=("$here/leadsim_array.sbatch" "$config" "$out" "$@")
 merge_env=()
-((remove)) && merge_env=("--export=ALL,LEADSIM=$leadsim,LEADSIM_REMOVE_SHARDS=1")
+((remove)) && merge_env=("--export=ALL,LEADSIM=$leadsim,LEADSIM_SHARDS=$shards,LEADSIM_REMOVE_SHARDS=1")
+# shellcheck disable=SC2206  # word splitting of --merge-args is intended
+merge_opts=($merge_args)
 merge=(sbatch "${common[@]}" "${merge_env[@]}" --job-name="leadsim-merge-$(basename "${out%.h5}")"
   --time="$merge_time" --open-mode=append --output="$dir/merge.log" --kill-on-invalid-dep=yes)
 
 if ((dry)); then
   printf '%q ' env LEADSIM_CHECKPOINT_INTERVAL="$interval" "${array[@]}"; echo
   printf '%q ' "${merge[@]}" --dependency=afterok:'<array job id>' \
-    "$here/leadsim_merge.sbatch" "$out" "$shards"; echo
+    "$here/leadsim_merge.sbatch" "$out" "$shards" "${merge_opts[@]}"; echo
   exit 0
 fi
 
@@ -98,7 +135,7 @@ mkdir -p "$dir"  # Slurm does not create the directory of --output
 array_id=$(LEADSIM_CHECKPOINT_INTERVAL=$interval "${array[@]}")
 array_id=${array_id%%;*}
 merge_id=$("${merge[@]}" --dependency="afterok:$array_id" "$here/leadsim_merge.sbatch" \
-  "$out" "$shards") || { scancel "$array_id"; die "merge submission failed; array $array_id cancelled"; }
+  "$out" "$shards" "${merge_opts[@]}") || { scancel "$array_id"; die "merge submission failed; array $array_id cancelled"; }
 merge_id=${merge_id%%;*}
 echo "submitted array job $array_id ($shards tasks) and merge job $merge_id -> $out" >&2
 echo "logs: $dir/task-<K>.log, $dir/merge.log; watch: squeue -j $array_id,$merge_id" >&2

@@ -5,16 +5,21 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
+#include <chrono>
 #include <cstring>
 #include <exception>
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "leadsim/core/error.h"
 #include "leadsim/io/state.h"
 #include "leadsim/run/merge.h"
+#include "leadsim/run/output_lock.h"
 #include "leadsim/run/spool.h"
 #include "leadsim/stats/run_stats.h"
 
@@ -35,8 +40,13 @@ constexpr std::uint64_t kRowsFailed = ~std::uint64_t{0};
 // Largest single message: MPI counts are int.
 constexpr std::size_t kMaxMessage = std::size_t{1} << 30;
 
-// Failure kinds, ordered so that MPI_MAX picks the most serious one.
-enum Kind : int { kOk = 0, kCancelled, kSimulation, kIo, kFormat, kConfig, kOther };
+// How often every rank tells the others whether it was signalled, failed or finished while
+// simulating (one small nonblocking allreduce per period).
+constexpr auto kPollPeriod = std::chrono::milliseconds(50);
+
+// Failure kinds, ordered so that MPI_MAX picks the most serious one. kStopped: this rank
+// stopped because another rank was signalled or failed (that rank is the one to name).
+enum Kind : int { kOk = 0, kStopped, kCancelled, kSimulation, kIo, kFormat, kConfig, kOther };
 
 Kind kind_of(const std::exception_ptr& e) {
   try {
@@ -70,6 +80,7 @@ void agree(Kind mine, const std::exception_ptr& error, int rank, const char* pha
   const std::string msg = std::string(phase) + ": stopped because MPI rank " +
                           std::to_string(out.rank) + " failed (see its message)";
   switch (out.kind) {
+    case kStopped:
     case kCancelled:
       throw Interrupted(std::string(phase) + ": MPI rank " + std::to_string(out.rank) +
                         " was interrupted; MPI runs keep no checkpoint, run again");
@@ -136,23 +147,111 @@ std::uint64_t index_of(const std::vector<std::string>& names, const std::string&
   return static_cast<std::uint64_t>(it - names.begin());
 }
 
-// The rank's record spool in the (node-local) temporary directory, removed with this object.
-struct TempSpool {
+// Name of rank r's record spool inside the output's partial directory.
+std::string rank_spool_name(int rank) {
+  return "mpi-rank-" + std::to_string(rank) + ".records";
+}
+
+// The rank's record spool, removed with this object. It lives in "<OUT>.partial/" (locked by
+// rank 0 for the whole run), so a rank killed outright leaves it where the next run on that
+// output removes it; a rank whose node does not see that directory (output on a file system
+// local to rank 0's node) falls back to its temporary directory.
+struct RankSpool {
   std::string path;
   std::unique_ptr<Spool> spool;
-  TempSpool(int rank, std::size_t P, std::size_t MK)
-      : path((fs::temp_directory_path() / ("leadsim-mpi-" + std::to_string(::getpid()) + "-rank" +
-                                           std::to_string(rank) + ".records"))
-                 .string()),
-        spool(std::make_unique<Spool>(path, P, MK, -1)) {}
-  ~TempSpool() {
+  RankSpool(const std::string& partial, int rank, std::size_t P, std::size_t MK)
+      : path(spool_path(partial, rank)), spool(std::make_unique<Spool>(path, P, MK, -1)) {}
+  ~RankSpool() {
     spool.reset();
     std::error_code ec;
     fs::remove(path, ec);
   }
-  TempSpool(const TempSpool&) = delete;
-  TempSpool& operator=(const TempSpool&) = delete;
+  RankSpool(const RankSpool&) = delete;
+  RankSpool& operator=(const RankSpool&) = delete;
+
+  static std::string spool_path(const std::string& partial, int rank) {
+    std::error_code ec;
+    if (fs::is_regular_file(partial + "/lock", ec)) return partial + "/" + rank_spool_name(rank);
+    return (fs::temp_directory_path() /
+            ("leadsim-mpi-" + std::to_string(::getpid()) + "-" + rank_spool_name(rank)))
+        .string();
+  }
 };
+
+// Removes the rank spools a killed MPI run left in `partial` (the caller holds its lock, so
+// nobody uses them); returns how many.
+int remove_stale_spools(const std::string& partial) {
+  int removed = 0;
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(partial, ec)) {
+    const std::string name = entry.path().filename().string();
+    if (name.starts_with("mpi-rank-") && name.ends_with(".records")) {
+      std::error_code rm;
+      if (fs::remove(entry.path(), rm)) ++removed;
+    }
+  }
+  return removed;
+}
+
+// run() on a worker thread while this thread (the one that called MPI_Init_thread) polls, every
+// kPollPeriod, with a nonblocking allreduce over all ranks: whether any rank was signalled
+// (`user_cancel`, set by its signal handler) or failed, and how many have finished. The first
+// makes every rank stop issuing blocks (the runner's cancel flag), so a signal to any one
+// rank stops all of them after their blocks in flight. Every rank takes part in every round
+// until the reduction says that all have finished, so all ranks leave after the same round
+// (no rank waits in a collective the others have left). Only cancellation passes between the
+// threads; what each rank computes, and so every result, is what run() alone computes.
+RunReport run_polled(const port::Model& model, const config::ResolvedConfig& cfg, RunOptions ro,
+                     stats::RunStats& stats, RecordSink* sink, const std::atomic<bool>* user_cancel,
+                     Kind& kind, std::exception_ptr& error) {
+  std::atomic<bool> stop{false};
+  std::atomic<bool> finished{false};
+  ro.cancel = &stop;
+  RunReport report;
+  std::exception_ptr failure;
+  std::thread worker([&] {
+    try {
+      report = run(model, cfg, ro, stats, sink);
+    } catch (...) {
+      failure = std::current_exception();
+    }
+    finished.store(true, std::memory_order_release);
+  });
+  int size = 1;
+  MPI_Comm_size(MPI_COMM_WORLD, &size);
+  bool signalled = false;
+  for (;;) {
+    const auto until = std::chrono::steady_clock::now() + kPollPeriod;
+    while (!finished.load(std::memory_order_acquire) && std::chrono::steady_clock::now() < until) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    }
+    const bool done = finished.load(std::memory_order_acquire);
+    if (user_cancel != nullptr && user_cancel->load(std::memory_order_relaxed)) signalled = true;
+    // {stop requests, finished ranks}; a rank that failed asks the others to stop.
+    int local[2] = {(signalled || (done && failure != nullptr)) ? 1 : 0, done ? 1 : 0};
+    int global[2] = {0, 0};
+    MPI_Request request = MPI_REQUEST_NULL;
+    MPI_Iallreduce(local, global, 2, MPI_INT, MPI_SUM, MPI_COMM_WORLD, &request);
+    int complete = 0;
+    for (;;) {
+      MPI_Test(&request, &complete, MPI_STATUS_IGNORE);
+      if (complete != 0) break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+    if (global[0] > 0) stop.store(true, std::memory_order_relaxed);
+    if (global[1] == size) break;
+  }
+  worker.join();
+  if (failure) {
+    error = failure;
+    kind = kind_of(failure);
+  } else if (report.cancelled) {
+    kind = signalled ? kCancelled : kStopped;
+  } else {
+    kind = kOk;
+  }
+  return report;
+}
 
 // Ranks other than 0: hand out the spooled records chunk by chunk on request.
 void serve_records(Spool* spool) {
@@ -181,75 +280,37 @@ void serve_records(Spool* spool) {
   }
 }
 
-}  // namespace
-
-StudyResult run_study_mpi(const port::Model& model, const config::ResolvedConfig& cfg,
-                          const StudyOptions& opt) {
-  int rank = 0, size = 1;
-  MPI_Comm_rank(MPI_COMM_WORLD, &rank);
-  MPI_Comm_size(MPI_COMM_WORLD, &size);
-  // The same options on every rank, so every rank throws here alike (no collective yet).
-  if (opt.shard_count != 1 || opt.shard_index != 0 || opt.resume) {
-    throw ConfigError(
-        "a shard or a resume does not apply to an MPI run: the ranks split the work among "
-        "themselves, and MPI runs keep no checkpoint",
-        opt.resume ? RequestOption::resume : RequestOption::shard);
-  }
+StudyResult run_ranks(const port::Model& model, const config::ResolvedConfig& cfg,
+                      const StudyOptions& opt, const io::ResultsMeta& meta, const WorkPlan& plan,
+                      const std::string& partial, int rank, int size, std::uint64_t first,
+                      std::uint64_t end, std::unique_ptr<RankSpool>& spool) {
   const std::string output = opt.output.empty() ? cfg.output : opt.output;
-  const io::ResultsMeta meta = make_meta(cfg, model, opt.command_line);
-  const WorkPlan plan(cfg.scenario_count(), cfg.orgs, cfg.block_size);
-  const auto [first, end] =
-      plan.shard(static_cast<std::uint64_t>(rank), static_cast<std::uint64_t>(size));
-  const std::string partial = partial_dir(output);
   const std::size_t P = meta.record_fields.size();
   const std::size_t MK = meta.modes.size() * meta.metrics.size();
 
-  // 1. Rank 0 checks the output before anyone simulates.
-  {
-    std::exception_ptr error;
-    if (rank == 0) {
-      try {
-        { const io::ResultsWriter probe(output, opt.force, meta); }  // checks, then removes
-        std::error_code ec;
-        if (fs::exists(partial, ec)) {
-          throw ConfigError("'" + partial + "' exists (an interrupted run's checkpoint?); " +
-                            "MPI runs cannot resume it: remove it, or resume without mpirun");
-        }
-      } catch (...) {
-        error = std::current_exception();
-      }
-    }
-    agree(error ? kind_of(error) : kOk, error, rank, "output check");
-  }
-  if (rank == 0 && opt.on_notice) {
-    opt.on_notice("MPI: " + std::to_string(size) + " ranks; rank 0 runs work items [" +
-                  std::to_string(first) + ", " + std::to_string(end) + ") of " +
-                  std::to_string(plan.size()));
-  }
-
-  // 2. Every rank simulates its contiguous range.
+  // 2. Every rank simulates its contiguous range; a signal to any rank stops all of them.
   stats::RunStats stats(meta.scenarios, meta.modes.size(), meta.metrics,
                         index_of(meta.modes, meta.baseline_mode));
-  std::unique_ptr<TempSpool> spool;
   RunReport report;
   {
     std::exception_ptr error;
     Kind kind = kOk;
     try {
-      if (cfg.samples != 0) spool = std::make_unique<TempSpool>(rank, P, MK);
-      RunOptions ro;
-      ro.threads = opt.threads;
-      ro.first_item = first;
-      ro.end_item = end;
-      if (rank == 0) ro.on_progress = opt.on_progress;
-      ro.progress_interval_s = opt.progress_interval_s;
-      ro.cancel = opt.cancel;
-      report = run(model, cfg, ro, stats, spool ? spool->spool.get() : nullptr);
-      if (report.cancelled) kind = kCancelled;
+      if (cfg.samples != 0) spool = std::make_unique<RankSpool>(partial, rank, P, MK);
     } catch (...) {
       error = std::current_exception();
       kind = kind_of(error);
     }
+    // Collective: every rank has its spool (or all stop) before anyone simulates.
+    agree(kind, error, rank, "creating the record spools");
+    RunOptions ro;
+    ro.threads = opt.threads;
+    ro.first_item = first;
+    ro.end_item = end;
+    if (rank == 0) ro.on_progress = opt.on_progress;
+    ro.progress_interval_s = opt.progress_interval_s;
+    report = run_polled(model, cfg, ro, stats, spool ? spool->spool.get() : nullptr, opt.cancel,
+                        kind, error);
     agree(kind, error, rank, "simulation");
   }
 
@@ -296,9 +357,6 @@ StudyResult run_study_mpi(const port::Model& model, const config::ResolvedConfig
         state.item_first = 0;
         state.item_end = plan.size();
         state.items_total = plan.size();
-        std::error_code ec;
-        fs::create_directory(partial, ec);
-        if (ec) throw IoError("cannot create '" + partial + "': " + ec.message());
         write_results_file(
             output, opt.force, partial + "/result.h5", meta, stats, state,
             [&](io::ResultsWriter& writer) {
@@ -327,11 +385,8 @@ StudyResult run_study_mpi(const port::Model& model, const config::ResolvedConfig
                 served[static_cast<std::size_t>(r)] = true;
               }
             });
-        fs::remove_all(partial, ec);
       } catch (...) {
         error = std::current_exception();
-        std::error_code ec;
-        fs::remove_all(partial, ec);
       }
       for (int r = 1; r < size; ++r) {
         if (!served[static_cast<std::size_t>(r)]) {
@@ -341,7 +396,6 @@ StudyResult run_study_mpi(const port::Model& model, const config::ResolvedConfig
     }
     agree(error ? kind_of(error) : kOk, error, rank, "writing the results");
   }
-  spool.reset();
 
   if (rank == 0) {
     result.output = output;
@@ -362,6 +416,83 @@ StudyResult run_study_mpi(const port::Model& model, const config::ResolvedConfig
     result.items_total = plan.size();
   }
   return result;
+}
+
+}  // namespace
+
+StudyResult run_study_mpi(const port::Model& model, const config::ResolvedConfig& cfg,
+                          const StudyOptions& opt) {
+  int rank = 0, size = 1;
+  MPI_Comm_rank(MPI_COMM_WORLD, &rank);
+  MPI_Comm_size(MPI_COMM_WORLD, &size);
+  // The same options on every rank, so every rank throws here alike (no collective yet).
+  if (opt.shard_count != 1 || opt.shard_index != 0 || opt.resume) {
+    throw ConfigError(
+        "a shard or a resume does not apply to an MPI run: the ranks split the work among "
+        "themselves, and MPI runs keep no checkpoint",
+        opt.resume ? RequestOption::resume : RequestOption::shard);
+  }
+  const std::string output = opt.output.empty() ? cfg.output : opt.output;
+  const io::ResultsMeta meta = make_meta(cfg, model, opt.command_line);
+  const WorkPlan plan(cfg.scenario_count(), cfg.orgs, cfg.block_size);
+  const auto [first, end] =
+      plan.shard(static_cast<std::uint64_t>(rank), static_cast<std::uint64_t>(size));
+  const std::string partial = partial_dir(output);
+
+  // 1. Rank 0 checks the output and takes its lock before anyone simulates; it holds the lock
+  // until the end, so no other leadsim run (MPI or not) writes the same output meanwhile.
+  std::optional<OutputLock> lock;
+  bool own_partial = false;  // rank 0: the partial directory is this run's to remove
+  {
+    std::exception_ptr error;
+    if (rank == 0) {
+      try {
+        { const io::ResultsWriter probe(output, opt.force, meta); }  // checks, then removes
+        lock.emplace(partial, output);
+        std::error_code ec;
+        if (fs::exists(partial + "/checkpoint.bin", ec)) {
+          throw ConfigError("'" + partial + "' holds a checkpoint of an interrupted run; " +
+                            "MPI runs cannot resume it: resume it without mpirun, or remove it");
+        }
+        own_partial = true;
+        const int stale = remove_stale_spools(partial);
+        if (stale > 0 && opt.on_notice) {
+          opt.on_notice("removed " + std::to_string(stale) + " record spool(s) of an MPI run " +
+                        "on this output that was killed, from '" + partial + "'");
+        }
+      } catch (...) {
+        error = std::current_exception();
+      }
+    }
+    agree(error ? kind_of(error) : kOk, error, rank, "output check");
+  }
+  if (rank == 0 && opt.on_notice) {
+    opt.on_notice("MPI: " + std::to_string(size) + " ranks; rank 0 runs work items [" +
+                  std::to_string(first) + ", " + std::to_string(end) + ") of " +
+                  std::to_string(plan.size()));
+  }
+
+  std::unique_ptr<RankSpool> spool;
+  // Every rank leaves through here: its own spool removed first, then (after all ranks have
+  // removed theirs) rank 0 removes the partial directory, then releases the lock.
+  auto clean_up = [&] {
+    spool.reset();
+    MPI_Barrier(MPI_COMM_WORLD);
+    if (own_partial) {
+      std::error_code ec;
+      fs::remove_all(partial, ec);
+    }
+    lock.reset();
+  };
+  try {
+    StudyResult result =
+        run_ranks(model, cfg, opt, meta, plan, partial, rank, size, first, end, spool);
+    clean_up();
+    return result;
+  } catch (...) {
+    clean_up();
+    throw;
+  }
 }
 
 }  // namespace leadsim::run
