@@ -30,6 +30,7 @@ std::vector<leadsim::stats::MetricDef> metric_defs() {
   std::vector<leadsim::stats::MetricDef> d(kK);
   for (std::uint64_t k = 0; k < kK; ++k) {
     d[k].name = std::string("m").append(std::to_string(k));
+    d[k].better = leadsim::stats::Better::kHigher;
     d[k].log_bins = k % 4 == 3;
     d[k].lo = d[k].log_bins ? 1e-3 : 0.0;
     d[k].hi = d[k].log_bins ? 1e3 : 1.0;

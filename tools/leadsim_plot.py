@@ -9,7 +9,9 @@ One row per metric, three panels:
      stored them, otherwise the mean difference and its 95% CI per scenario);
   3. the win rate of each mode over the baseline along the first swept parameter, with its
      Wilson 95% CI band and a line at 0.5 (the crossover curve). Other swept parameters are
-     held at their first value.
+     held at their first value. A win is the mode better in the metric's direction of better
+     (higher value, lower latency: the file's /metrics_info/better, labelled on the panel);
+     a metric whose direction is "none" has no win rate, and its panel says so.
 """
 
 from __future__ import annotations
@@ -103,6 +105,13 @@ def _paired_from_summary(ax, r: lr.Results, metric: str) -> None:
 
 
 def _crossover(ax, r: lr.Results, metric: str) -> None:
+    better = r.better[metric]
+    if better == "none":
+        ax.text(0.5, 0.5, f"no win rate: neither higher nor lower\n{metric} is better",
+                ha="center", va="center", transform=ax.transAxes, fontsize=9)
+        ax.set_axis_off()
+        ax.set_title(f"{metric}: win rate not defined (better: none)", fontsize=9)
+        return
     p = r.paired[(r.paired.metric == metric) & (r.paired["mode"] != r.baseline)]
     if r.params:
         x_name = r.params[0]
@@ -122,9 +131,10 @@ def _crossover(ax, r: lr.Results, metric: str) -> None:
     ax.axhline(0.5, color="black", linewidth=0.8, linestyle="--")
     ax.set_ylim(0.0, 1.0)
     ax.set_xlabel(x_name)
-    ax.set_ylabel(f"P({metric}: mode > {r.baseline})")
-    ax.set_title("win rate over the baseline, Wilson 95% CI" + (f" ({held})" if held else ""),
-                 fontsize=9)
+    sign = "<" if better == "lower" else ">"
+    ax.set_ylabel(f"P({metric}: mode {sign} {r.baseline})")
+    ax.set_title(f"win rate over the baseline ({lr.win_label(metric, better)}), Wilson 95% CI"
+                 + (f" ({held})" if held else ""), fontsize=9)
     _legend(ax)
 
 

@@ -4,7 +4,8 @@
     import leadsim_results as lr
     r = lr.load("results/default.h5")
     r.summary    # tidy DataFrame: scenario, <swept params>, mode, metric, count, mean, ..., q50
-    r.paired     # tidy DataFrame of mode - baseline differences and win rates
+    r.paired     # tidy DataFrame of mode - baseline differences, win and tie rates
+    r.better     # {metric: "higher" | "lower" | "none"}: which direction wins
     r.orgs       # per-organization records, long: one row per organization and mode (or None)
     r.orgs_wide()  # the same, one row per organization, columns "<metric>[<mode>]"
     r.meta       # dict of the root attributes (seed, config, versions, ...)
@@ -27,11 +28,14 @@ import numpy as np
 import pandas as pd
 
 FORMAT = "leadsim-results"
-FORMAT_VERSION = 1
+# 2: directional win rate (/metrics_info/better), /paired/tie_rate and /paired/greater.
+# Version 1 files (win rate = share with difference > 0 for every metric) are refused.
+FORMAT_VERSION = 2
+BETTER = ("higher", "lower", "none")
 
 SUMMARY_FIELDS = ["count", "nan_count", "mean", "std", "sem", "min", "max"]
 PAIRED_FIELDS = ["count", "mean", "std", "ci_low", "ci_high", "win_rate",
-                 "win_rate_ci_low", "win_rate_ci_high", "wins", "ties"]
+                 "win_rate_ci_low", "win_rate_ci_high", "tie_rate", "wins", "ties", "greater"]
 
 
 class ResultsFormatError(Exception):
@@ -131,6 +135,14 @@ class Results:
         self.metric_units = dict(zip(self.metrics, _strings(f["metrics_info/unit"])))
         self.metric_descriptions = dict(
             zip(self.metrics, _strings(f["metrics_info/description"])))
+        # The direction of better of each metric: a win is the mode better than the baseline
+        # that way (difference > 0 for "higher", < 0 for "lower"); "none" has no win rate.
+        self.better = dict(zip(self.metrics, _strings(f["metrics_info/better"])))
+        for metric, b in self.better.items():
+            if b not in BETTER:
+                self.close()
+                raise ResultsFormatError(f"{self.path}: metric {metric} has direction of "
+                                         f"better {b!r}; expected one of {', '.join(BETTER)}")
         self.baseline = _text(f.attrs["baseline_mode"])
         self.quantile_levels = f["summary/quantile_levels"][()]
         # Swept parameters as they are named in the data frames: a name that clashes with a
@@ -210,10 +222,13 @@ class Results:
     @property
     def paired(self) -> pd.DataFrame:
         """One row per scenario, mode and metric: the per-organization difference
-        mode - baseline (mean, std, 95% CI), win rate with its Wilson CI, wins, ties."""
+        mode - baseline (mean, std, 95% CI), the win rate in the metric's direction of better
+        (column better; NaN for "none") with its Wilson CI, the tie rate, wins, ties and
+        greater (difference > 0 whatever the direction)."""
         if self._paired is None:
             df = self._tidy("paired", PAIRED_FIELDS)
-            lead = ["scenario", *self.params, "mode", "metric"]
+            df["better"] = df["metric"].map(self.better)
+            lead = ["scenario", *self.params, "mode", "metric", "better"]
             self._paired = df[lead + [c for c in df.columns if c not in lead]]
         return self._paired
 
@@ -274,6 +289,11 @@ class Results:
         raise ResultsFormatError(f"{self.path}: no histogram for metric {metric}")
 
 
+def win_label(metric: str, better: str) -> str:
+    """What a win is: 'win = higher value', 'win = lower latency'; '' for "none"."""
+    return "" if better == "none" else f"win = {better} {metric}"
+
+
 def load(path: str) -> Results:
     """Opens a results file; raises ResultsFormatError when it is not one (or another
     format version)."""
@@ -293,13 +313,18 @@ def _print_summary(r: Results) -> None:
         print(f"  PARTIAL: work items {missing} are missing; organizations present per "
               f"scenario: {r.scenarios['orgs_present'].tolist()}")
     for metric in r.metrics:
-        print(f"\n{metric} [{r.metric_units[metric]}]: {r.metric_descriptions[metric]}")
+        better = r.better[metric]
+        print(f"\n{metric} [{r.metric_units[metric]}]: {r.metric_descriptions[metric]} "
+              f"(better: {better})")
         s = r.summary[r.summary.metric == metric]
         p = r.paired[r.paired.metric == metric]
         mean = s.groupby("mode")["mean"].mean().reindex(r.modes)
-        win = p.groupby("mode")["win_rate"].mean().reindex(r.modes)
-        table = pd.DataFrame({"mean (avg over scenarios)": mean,
-                              f"win rate vs {r.baseline}": win})
+        columns = {"mean (avg over scenarios)": mean}
+        if better != "none":
+            win = p.groupby("mode")["win_rate"].mean().reindex(r.modes)
+            columns[f"win rate ({win_label(metric, better)}) vs {r.baseline}"] = win
+        columns["tie rate"] = p.groupby("mode")["tie_rate"].mean().reindex(r.modes)
+        table = pd.DataFrame(columns)
         print(table.to_string(float_format=lambda v: f"{v:.4g}"))
 
 

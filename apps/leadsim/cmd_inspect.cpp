@@ -20,8 +20,10 @@ constexpr const char* kUsage = "leadsim inspect OUT.h5 [--json]";
 constexpr const char* kSummary =
     "Prints a results file's provenance (format, versions, command line, model, seed,\n"
     "modes, baseline) and, per scenario, each mode's mean ± 95% CI (mean ± 1.96 sem) of the\n"
-    "main metrics with its win rate over the baseline. --json prints one JSON document with\n"
-    "every metric instead (NaN as null).\n\n"
+    "main metrics with its win rate over the baseline: the share of organizations where the\n"
+    "mode is better in the metric's direction (higher value, lower latency; the file's\n"
+    "/metrics_info/better), beside the share of ties. A metric whose direction is none has no\n"
+    "win rate. --json prints one JSON document with every metric instead (NaN as null).\n\n"
     "The file is checked against itself first: its record count must be what its samples\n"
     "setting keeps of its organizations. A shard file, or a partial merge (PARTIAL, with the\n"
     "missing work items), shows how many organizations each scenario actually holds.";
@@ -65,6 +67,21 @@ std::vector<std::size_t> main_metrics(const std::vector<std::string>& names) {
   }
   if (out.empty()) {
     for (std::size_t k = 0; k < names.size(); ++k) out.push_back(k);
+  }
+  return out;
+}
+
+// "higher: value, accuracy; lower: latency; none: peer_share": each metric's direction.
+std::string better_text(const io::ResultsMeta& meta) {
+  std::string out;
+  for (const stats::Better b :
+       {stats::Better::kHigher, stats::Better::kLower, stats::Better::kNone}) {
+    std::vector<std::string> names;
+    for (const auto& m : meta.metrics) {
+      if (m.better == b) names.push_back(m.name);
+    }
+    if (names.empty()) continue;
+    out += (out.empty() ? "" : "; ") + std::string(stats::better_name(b)) + ": " + join(names);
   }
   return out;
 }
@@ -148,6 +165,7 @@ void print_text(std::ostream& os, const std::string& path, const io::ResultsRead
        << with_commas(meta.orgs_per_scenario * meta.scenarios) << " (per scenario below)\n";
   }
   for (const auto& [k, v] : meta.extra_attrs) os << k << ": " << v << '\n';
+  os << "better:         " << better_text(meta) << '\n';
 
   const auto names = metric_names(meta);
   const auto shown = main_metrics(names);
@@ -157,8 +175,15 @@ void print_text(std::ostream& os, const std::string& path, const io::ResultsRead
     os << '\n' << scenario_title(meta, cov, s) << '\n';
     std::vector<std::string> header = {"mode"};
     for (std::size_t k : shown) header.push_back(names[k]);
-    const bool has_win = base < meta.modes.size() && sm.M > 1 && kw < names.size();
-    if (has_win) header.push_back("win " + names[kw] + " vs " + meta.baseline_mode);
+    const stats::Better better =
+        kw < meta.metrics.size() ? meta.metrics[kw].better : stats::Better::kNone;
+    const bool has_win =
+        base < meta.modes.size() && sm.M > 1 && kw < names.size() && better != stats::Better::kNone;
+    if (has_win) {
+      header.push_back("win = " + std::string(stats::better_name(better)) + " " + names[kw] +
+                       " than " + meta.baseline_mode);
+      header.push_back("ties");
+    }
     Table t(header);
     for (std::uint64_t m = 0; m < sm.M; ++m) {
       std::vector<std::string> row = {m < meta.modes.size() ? meta.modes[m] : "?"};
@@ -174,6 +199,8 @@ void print_text(std::ostream& os, const std::string& path, const io::ResultsRead
         row.push_back(m == base ? "-"
                                 : format_rate_ci(at(sm.win_rate, i), at(sm.win_rate_ci_low, i),
                                                  at(sm.win_rate_ci_high, i)));
+        const double tie = at(sm.tie_rate, i);
+        row.push_back(m == base || std::isnan(tie) ? "-" : format_number(tie, 3));
       }
       t.add_row(std::move(row));
     }
@@ -234,7 +261,8 @@ void print_json(std::ostream& os, const std::string& path, const io::ResultsRead
   j.key("metrics").begin_array();
   for (const auto& m : meta.metrics) {
     j.begin_object().key("name").value(m.name).key("unit").value(m.unit);
-    j.key("description").value(m.description).end_object();
+    j.key("description").value(m.description);
+    j.key("better").value(stats::better_name(m.better)).end_object();
   }
   j.end_array();
   j.key("record_fields").begin_array();
@@ -274,6 +302,9 @@ void print_json(std::ostream& os, const std::string& path, const io::ResultsRead
         if (m == base) {
           j.key("win_rate").null();
           j.key("win_rate_ci").null();
+          j.key("tie_rate").null();
+          j.key("wins").null();
+          j.key("ties").null();
           j.key("paired_mean").null();
         } else {
           j.key("win_rate").value(at(sm.win_rate, i));
@@ -282,6 +313,9 @@ void print_json(std::ostream& os, const std::string& path, const io::ResultsRead
               .value(at(sm.win_rate_ci_low, i))
               .value(at(sm.win_rate_ci_high, i))
               .end_array();
+          j.key("tie_rate").value(at(sm.tie_rate, i));
+          j.key("wins").value(at(sm.wins, i));
+          j.key("ties").value(at(sm.ties, i));
           j.key("paired_mean").value(at(sm.paired_mean, i));
         }
         j.end_object();

@@ -234,7 +234,8 @@ void scenario_label_cells(const config::ResolvedConfig& cfg, std::uint64_t s,
   for (double v : cfg.scenario_values(s)) row.push_back(format_number(v, 6));
 }
 
-void print_result(std::ostream& os, const config::ResolvedConfig& cfg, const run::StudyResult& r) {
+void print_result(std::ostream& os, const config::ResolvedConfig& cfg, const port::Model& model,
+                  const run::StudyResult& r) {
   const auto& rep = r.report;
   const double wall = rep.wall_s > 0 ? rep.wall_s : 0.0;
   auto rate = [&](std::uint64_t n) {
@@ -259,6 +260,9 @@ void print_result(std::ostream& os, const config::ResolvedConfig& cfg, const run
   const auto it = std::find(r.metrics.begin(), r.metrics.end(), "value");
   if (it != r.metrics.end()) k = static_cast<std::uint64_t>(it - r.metrics.begin());
   const std::string metric = k < r.metrics.size() ? r.metrics[k] : "metric 0";
+  // The win rate counts the mode better than the baseline in the metric's direction.
+  const stats::Better better =
+      k < model.metrics().size() ? model.metrics()[k].better : stats::Better::kNone;
   std::uint64_t base = sm.M;
   for (std::uint64_t m = 0; m < sm.M && m < r.modes.size(); ++m) {
     if (r.modes[m] == r.baseline) base = m;
@@ -289,9 +293,9 @@ void print_result(std::ostream& os, const config::ResolvedConfig& cfg, const run
   }
   os << "\nmean " << metric << " per mode\n";
   means.print(os, "  ");
-  if (base < sm.M && sm.M > 1) {
-    os << "\nwin rate P(" << metric << " > " << r.baseline
-       << ") per organization, [95% Wilson CI]\n";
+  if (base < sm.M && sm.M > 1 && better != stats::Better::kNone) {
+    os << "\nwin rate P(" << metric << (better == stats::Better::kLower ? " < " : " > ")
+       << r.baseline << ") per organization, [95% Wilson CI]\n";
     wins.print(os, "  ");
   }
 }
@@ -422,7 +426,7 @@ int cmd_run(const Args& args, const std::string& command_line) {
     std::cout << "results:       " << result.output << " (already complete; nothing run)\n";
     return kExitOk;
   }
-  print_result(std::cout, cfg, result);
+  print_result(std::cout, cfg, *model, result);
   return kExitOk;
 }
 

@@ -140,7 +140,9 @@ def case_inspect():
     p = ok("inspect", "out.h5")
     for w in ["format", "version", "created", "command line", "model", "seed", "baseline",
               "scenario 0", "scenario 1", "info_reach = 0.2", "info_reach = 0.8", "±",
-              "win value vs centralized", "value", "accuracy", "latency", "peer_share"] + MODES:
+              "win = higher value than centralized", "ties", "value", "accuracy", "latency",
+              "peer_share", "better:", "lower: latency, expired",
+              "none: manager_util, worker_util, peer_share"] + MODES:
         check(w in p.stdout, "inspect lacks %r" % w, p.stdout)
 
 
@@ -167,6 +169,20 @@ def case_inspect_json():
                 check(0.0 <= v["win_rate"] <= 1.0, "win rate in [0,1]", str(v))
                 wl, wh = v["win_rate_ci"]
                 check(wl <= v["win_rate"] <= wh, "Wilson CI around the win rate", str(v))
+                check(0.0 <= v["tie_rate"] <= 1.0, "tie rate in [0,1]", str(v))
+                check(v["wins"] + v["ties"] <= v["count"], "wins and ties counted apart", str(v))
+                # latency: lower is better, so the win rate is the share where it fell.
+                lat = metrics["latency"]
+                check(lat["win_rate"] is None or 0.0 <= lat["win_rate"] <= 1.0, "latency", str(lat))
+                # A metric without a direction has no win rate (null), but its ties.
+                pu = metrics["peer_share"]
+                check(pu["win_rate"] is None and pu["win_rate_ci"] == [None, None],
+                      "peer_share (better: none) has no win rate", str(pu))
+                check(pu["tie_rate"] is not None, "peer_share still reports ties", str(pu))
+    better = {m["name"]: m["better"] for m in j["metrics"]}
+    check(better["value"] == "higher" and better["latency"] == "lower" and
+          better["expired"] == "lower" and better["peer_share"] == "none" and
+          better["manager_util"] == "none", "metric directions", str(better))
 
 
 def case_replay_bitwise():

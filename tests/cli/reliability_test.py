@@ -475,9 +475,9 @@ def corrupt_copies(src):
     shutil.copy(src, "other-format.h5")
     with h5py.File("other-format.h5", "r+") as f:
         f.attrs["format"] = np.bytes_(b"someone-else")
-    shutil.copy(src, "v2.h5")
-    with h5py.File("v2.h5", "r+") as f:
-        f.attrs["format_version"] = f.attrs["format_version"] * 0 + 2
+    shutil.copy(src, "v1.h5")  # the layout before directions of better
+    with h5py.File("v1.h5", "r+") as f:
+        f.attrs["format_version"] = f.attrs["format_version"] * 0 + 1
     shutil.copy(src, "reshaped.h5")
     with h5py.File("reshaped.h5", "r+") as f:
         d = f["summary/mean"]
@@ -492,14 +492,14 @@ def corrupt_copies(src):
         f.seek(info.byte_offset)
         f.write(bytes(range(256))[:info.size] * 1)
     return ["truncated.h5", "header-only.h5", "empty.h5", "missing.h5", "other-format.h5",
-            "v2.h5", "reshaped.h5"]
+            "v1.h5", "reshaped.h5"]
 
 
 def case_input_damaged_results():
     tiny_run("good.h5")
     words = {"truncated.h5": [], "header-only.h5": [], "empty.h5": ["hdf5"],
              "missing.h5": ["summary/mean"], "other-format.h5": ["someone-else"],
-             "v2.h5": ["version 2"], "reshaped.h5": ["summary/mean", "shape"]}
+             "v1.h5": ["version 1"], "reshaped.h5": ["summary/mean", "shape"]}
     for name in corrupt_copies("good.h5"):
         for cmd in (["inspect", name], ["inspect", name, "--json"],
                     ["replay", name, "--scenario", "0", "--org", "0"]):
@@ -531,7 +531,7 @@ def case_merge_damaged_inputs():
     tiny_run("good.h5")
     words = {"truncated.h5": [], "header-only.h5": [], "empty.h5": ["hdf5"],
              "missing.h5": ["summary/mean"], "other-format.h5": ["someone-else"],
-             "v2.h5": ["version 2"], "reshaped.h5": ["summary/mean", "shape"]}
+             "v1.h5": ["version 1"], "reshaped.h5": ["summary/mean", "shape"]}
     for name in corrupt_copies("good.h5"):
         expect_error(["merge", "-o", "m.h5", name], 1, [name] + words[name])
         check(not os.path.exists("m.h5"), "no output from a damaged input")

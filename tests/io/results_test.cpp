@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "leadsim/core/error.h"
+#include "leadsim/io/h5_util.h"
 
 namespace leadsim::io {
 namespace {
@@ -58,9 +59,10 @@ Synthetic make_synthetic(std::uint64_t orgs, std::int64_t samples) {
   m.baseline_mode = "hierarchical";
   m.rng = "philox4x64-10";
   m.modes = {"hierarchical", "distributed", "rotating"};
-  m.metrics = {
-      {"decision_quality", "share", "mean quality of decisions made", 0.0, 1.0, 10, false},
-      {"recovery_time", "periods", "periods to recover after a shock", 0.1, 1000.0, 8, true}};
+  m.metrics = {{"decision_quality", "share", "mean quality of decisions made",
+                stats::Better::kHigher, 0.0, 1.0, 10, false},
+               {"recovery_time", "periods", "periods to recover after a shock",
+                stats::Better::kLower, 0.1, 1000.0, 8, true}};
   m.record_fields = {{"org.size", "workers", "organization size"},
                      {"problem rate", "problems/period", "arrival rate"}};
   m.sweep_params = {"org.size", "mean"};  // "mean" collides with a summary dataset name
@@ -104,11 +106,12 @@ Synthetic make_synthetic(std::uint64_t orgs, std::int64_t samples) {
   su.quantiles.assign(n * su.Q, 0.0);
   su.paired_count.assign(n, 0);
   for (auto* a : {&su.paired_mean, &su.paired_std, &su.paired_ci_low, &su.paired_ci_high,
-                  &su.win_rate, &su.win_rate_ci_low, &su.win_rate_ci_high}) {
+                  &su.win_rate, &su.win_rate_ci_low, &su.win_rate_ci_high, &su.tie_rate}) {
     a->assign(n, 0.0);
   }
   su.wins.assign(n, 0);
   su.ties.assign(n, 0);
+  su.greater.assign(n, 0);
   for (std::size_t k = 0; k < K; ++k) {
     stats::HistogramArrays h;
     const int B = m.metrics[k].bins;
@@ -175,6 +178,8 @@ Synthetic make_synthetic(std::uint64_t orgs, std::int64_t samples) {
         su.paired_count[i] = su.count[i];
         su.wins[i] = su.count[i] / 2;
         su.ties[i] = v == 0 ? su.count[i] : 0;
+        su.greater[i] = v == 0 ? 0 : su.count[i] / 3;
+        su.tie_rate[i] = v == 0 ? 1.0 : 0.0;
       }
     }
   }
@@ -263,6 +268,7 @@ TEST_F(ResultsFileTest, RoundTripPreservesMetaSummaryAndRecords) {
     EXPECT_EQ(m.metrics[k].name, e.metrics[k].name);
     EXPECT_EQ(m.metrics[k].unit, e.metrics[k].unit);
     EXPECT_EQ(m.metrics[k].description, e.metrics[k].description);
+    EXPECT_EQ(m.metrics[k].better, e.metrics[k].better);
     EXPECT_EQ(m.metrics[k].lo, e.metrics[k].lo);
     EXPECT_EQ(m.metrics[k].hi, e.metrics[k].hi);
     EXPECT_EQ(m.metrics[k].bins, e.metrics[k].bins);
@@ -308,8 +314,10 @@ TEST_F(ResultsFileTest, RoundTripPreservesMetaSummaryAndRecords) {
   EXPECT_TRUE(same_bits(s.win_rate, x.win_rate));
   EXPECT_TRUE(same_bits(s.win_rate_ci_low, x.win_rate_ci_low));
   EXPECT_TRUE(same_bits(s.win_rate_ci_high, x.win_rate_ci_high));
+  EXPECT_TRUE(same_bits(s.tie_rate, x.tie_rate));
   EXPECT_EQ(s.wins, x.wins);
   EXPECT_EQ(s.ties, x.ties);
+  EXPECT_EQ(s.greater, x.greater);
   ASSERT_EQ(s.histograms.size(), x.histograms.size());
   for (std::size_t k = 0; k < x.histograms.size(); ++k) {
     EXPECT_TRUE(same_bits(s.histograms[k].edges, x.histograms[k].edges));
@@ -551,11 +559,49 @@ TEST_F(ResultsFileTest, ReaderRejectsOtherVersion) {
   {
     H5::H5File f(file("v.h5"), H5F_ACC_RDWR);
     H5::Group root = f.openGroup("/");
-    const std::int64_t v = 2;
+    const std::int64_t v = 1;  // the layout before directions of better: refused
     root.openAttribute("format_version").write(H5::PredType::NATIVE_INT64, &v);
   }
   EXPECT_EQ(error_of([&] { ResultsReader r(file("v.h5")); }),
-            file("v.h5") + " has format version 2; this leadsim reads version 1");
+            file("v.h5") + " has format version 1; this leadsim reads version 2");
+}
+
+TEST_F(ResultsFileTest, DirectionOfBetterIsWrittenAndReadBack) {
+  Synthetic syn = make_synthetic(3, 0);
+  syn.meta.metrics[1].better = stats::Better::kNone;
+  write_synthetic(file("b.h5"), syn, {});
+  {
+    H5::H5File f(file("b.h5"), H5F_ACC_RDONLY);
+    EXPECT_EQ(detail::read_strings(f.openDataSet("/metrics_info/better")),
+              (std::vector<std::string>{"higher", "none"}));
+    EXPECT_EQ(detail::read_attr_string(f.openGroup("/histograms/recovery_time"), "better"), "none");
+    const std::string why = detail::read_attr_string(f.openDataSet("/paired/win_rate"), "nan_when");
+    EXPECT_NE(why.find("direction of better is none"), std::string::npos) << why;
+    EXPECT_TRUE(f.nameExists("/paired/tie_rate"));
+    EXPECT_TRUE(f.nameExists("/paired/greater"));
+  }
+  {
+    const ResultsReader r(file("b.h5"));
+    EXPECT_EQ(r.meta().metrics[0].better, stats::Better::kHigher);
+    EXPECT_EQ(r.meta().metrics[1].better, stats::Better::kNone);
+  }
+
+  // An unknown direction in the file is refused by name.
+  {
+    H5::H5File f(file("b.h5"), H5F_ACC_RDWR);
+    H5::Group info = f.openGroup("/metrics_info");
+    info.unlink("better");
+    detail::write_strings(info, "better", {"higher", "sideways"});
+  }
+  EXPECT_EQ(error_of([&] { ResultsReader x(file("b.h5")); }),
+            file("b.h5") +
+                ": /metrics_info/better of metric 'recovery_time' is 'sideways'; expected "
+                "higher, lower or none");
+
+  // The writer refuses a metric that does not declare its direction.
+  Synthetic unset = make_synthetic(3, 0);
+  unset.meta.metrics[0].better = stats::Better{};
+  EXPECT_THROW(write_synthetic(file("u.h5"), unset, {}), std::invalid_argument);
 }
 
 TEST_F(ResultsFileTest, ReaderNamesMissingDataset) {

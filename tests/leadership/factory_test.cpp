@@ -3,6 +3,7 @@
 
 #include <cmath>
 #include <cstring>
+#include <map>
 #include <span>
 #include <string>
 #include <vector>
@@ -75,6 +76,29 @@ TEST(LeadershipFactory, DefaultModesAndBaseline) {
   EXPECT_EQ(m->baseline(), "distributed");  // centralized not run: the first mode
   cfg.baseline = "delegated";
   EXPECT_EQ(factory().create(cfg)->baseline(), "delegated");
+}
+
+// Every metric declares the direction in which a mode beats the baseline (MODEL.md §9.1).
+TEST(LeadershipFactory, EveryMetricDeclaresItsDirectionOfBetter) {
+  const auto m = factory().create(default_config());
+  std::map<std::string, std::string> better;
+  for (const auto& d : m->metrics()) {
+    EXPECT_TRUE(stats::is_direction(d.better)) << d.name;
+    better[d.name] = stats::better_name(d.better);
+  }
+  EXPECT_EQ(better, (std::map<std::string, std::string>{{"value", "higher"},
+                                                        {"accuracy", "higher"},
+                                                        {"alignment", "higher"},
+                                                        {"latency", "lower"},
+                                                        {"expired", "lower"},
+                                                        {"manager_util", "none"},
+                                                        {"worker_util", "none"},
+                                                        {"skill_final", "higher"},
+                                                        {"skill_gain", "higher"},
+                                                        {"alignment_final", "higher"},
+                                                        {"peer_share", "none"},
+                                                        {"value_late", "higher"},
+                                                        {"resilience", "higher"}}));
 }
 
 TEST(LeadershipFactory, UnknownModeOrBaselineIsAConfigError) {

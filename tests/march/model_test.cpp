@@ -81,6 +81,9 @@ TEST(MarchFactory, DeclaresParametersMetricsFieldsAndTheSingleMode) {
                                                "individual_knowledge", "hit_cap"}));
   EXPECT_TRUE(model->metrics()[2].log_bins);
   EXPECT_EQ(model->metrics()[0].bins, 40);
+  std::vector<std::string> better;
+  for (const auto& m : model->metrics()) better.emplace_back(stats::better_name(m.better));
+  EXPECT_EQ(better, (std::vector<std::string>{"higher", "higher", "none", "higher", "none"}));
   std::vector<std::string> fields;
   for (const auto& fd : model->record_fields()) fields.push_back(fd.name);
   EXPECT_EQ(fields, (std::vector<std::string>{"m", "n", "p1", "p2", "p3", "p4"}));

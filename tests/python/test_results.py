@@ -136,6 +136,41 @@ class ResultsFileTest(unittest.TestCase):
         self.assertTrue((finite.win_rate_ci_low <= finite.win_rate + 1e-12).all())
         self.assertTrue((finite.win_rate <= finite.win_rate_ci_high + 1e-12).all())
 
+    def test_direction_of_better(self):
+        """/metrics_info/better names each metric's direction; the win rate counts the mode
+        better that way (difference < 0 for "lower"), "none" has no win rate, and the tie
+        rate is ties / count whatever the direction."""
+        stored = [v.decode() if isinstance(v, bytes) else v
+                  for v in self.f["metrics_info/better"][()]]
+        self.assertEqual(stored, [self.r.better[m] for m in self.r.metrics])
+        self.assertTrue(set(stored) <= set(lr.BETTER), stored)
+        self.assertIn("none", self.f["paired/win_rate"].attrs["nan_when"])
+        p = self.r.paired
+        self.assertTrue((p["better"] == p["metric"].map(self.r.better)).all())
+        for _, row in p[p["count"] > 0].iterrows():
+            n, wins, ties, greater = (int(row[c]) for c in ("count", "wins", "ties", "greater"))
+            self.assertEqual(row["tie_rate"], ties / n)
+            if row["better"] == "none":
+                self.assertTrue(np.isnan(row["win_rate"]), row.to_dict())
+                self.assertTrue(np.isnan(row["win_rate_ci_low"]), row.to_dict())
+                self.assertEqual(wins, 0)
+                continue
+            expect = greater if row["better"] == "higher" else n - greater - ties
+            self.assertEqual(wins, expect, row.to_dict())
+            self.assertEqual(row["win_rate"], wins / n, row.to_dict())
+            self.assertLessEqual(row["win_rate_ci_low"], row["win_rate"] + 1e-12)
+            self.assertLessEqual(row["win_rate"], row["win_rate_ci_high"] + 1e-12)
+
+    def test_loader_refuses_version_1(self):
+        with tempfile.TemporaryDirectory() as d:
+            old = os.path.join(d, "v1.h5")
+            with h5py.File(old, "w") as g:
+                g.attrs["format"] = "leadsim-results"
+                g.attrs["format_version"] = np.int64(1)
+            with self.assertRaisesRegex(lr.ResultsFormatError,
+                                        "format version 1; this reader reads version 2"):
+                lr.load(old)
+
     def test_loader_rejects_other_files(self):
         with tempfile.TemporaryDirectory() as d:
             text = os.path.join(d, "x.h5")
@@ -218,6 +253,27 @@ class ResultsFileTest(unittest.TestCase):
                     continue
                 self.assertEqual(float(row["min"]), lo[key])
                 self.assertEqual(float(row["max"]), hi[key])
+
+    def test_wins_equal_record_counts_in_each_direction(self):
+        """Recounted from the records: a "lower" metric wins where it fell."""
+        self._records()
+        wide = self.r.orgs_wide()
+        p = self.r.paired.set_index(["scenario", "mode", "metric"])
+        checked = set()
+        for metric in self.r.metrics:
+            better = self.r.better[metric]
+            for mode in self.r.modes:
+                d = wide[f"{metric}[{mode}]"] - wide[f"{metric}[{self.r.baseline}]"]
+                for scenario, ds in d.groupby(wide["scenario"]):
+                    ds = ds[np.isfinite(ds)]
+                    row = p.loc[(scenario, mode, metric)]
+                    self.assertEqual(int(row["count"]), len(ds))
+                    self.assertEqual(int(row["ties"]), int((ds == 0).sum()))
+                    self.assertEqual(int(row["greater"]), int((ds > 0).sum()))
+                    want = {"higher": (ds > 0).sum(), "lower": (ds < 0).sum(), "none": 0}[better]
+                    self.assertEqual(int(row["wins"]), int(want), (scenario, mode, metric))
+                    checked.add(better)
+        self.assertIn("higher", checked)
 
     def test_wide_records_match_long(self):
         orgs = self._records()

@@ -20,7 +20,8 @@ namespace {
 namespace fs = std::filesystem;
 
 Checkpoint sample_checkpoint() {
-  std::vector<stats::MetricDef> metrics = {{"a", "1", "toy a", 0.0, 2.0, 20, false}};
+  std::vector<stats::MetricDef> metrics = {
+      {"a", "1", "toy a", stats::Better::kHigher, 0.0, 2.0, 20, false}};
   stats::RunStats st(2, 3, metrics, 0);
   for (int i = 0; i < 50; ++i) {
     const double v = 0.03 * i;

@@ -60,7 +60,8 @@ class ToySimulator final : public port::Simulator {
 class ToyModel final : public port::Model {
  public:
   explicit ToyModel(std::uint64_t seed) : seed_(seed) {
-    metrics_ = {{"a", "1", "toy a", 0.0, 2.0, 20, false}, {"b", "1", "toy b", 1e-3, 1e2, 20, true}};
+    metrics_ = {{"a", "1", "toy a", stats::Better::kHigher, 0.0, 2.0, 20, false},
+                {"b", "1", "toy b", stats::Better::kLower, 1e-3, 1e2, 20, true}};
     variants_ = {"base", "other", "third"};
     fields_ = {{"base", "1", "draw"}, {"org", "1", "index"}};
   }

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <stdexcept>
 
 #include "leadsim/rng/distributions.h"
 #include "stats/test_rng.h"
@@ -92,7 +93,7 @@ TEST(PairedDiffStatistical, WinRateWilsonCoverage) {
       const double base = rng::normal(g, 5.0, 2.0);
       d.add(0.8 * base + rng::normal(g, 1.3, 0.7) - base);
     }
-    const Interval w = d.win_rate_ci95();
+    const Interval w = d.win_rate_ci95(Better::kHigher);
     covered += (w.low <= p && p <= w.high) ? 1 : 0;
   }
   EXPECT_NEAR(covered / 2000.0, exact, 0.015);
@@ -100,12 +101,30 @@ TEST(PairedDiffStatistical, WinRateWilsonCoverage) {
 
 TEST(PairedDiff, WinsTiesAndEmpty) {
   PairedDiff d;
-  EXPECT_TRUE(std::isnan(d.win_rate()));
+  EXPECT_TRUE(std::isnan(d.win_rate(Better::kHigher)));
+  EXPECT_TRUE(std::isnan(d.tie_rate()));
   EXPECT_TRUE(std::isnan(d.mean_ci95().low));
   for (double x : {1.0, -1.0, 0.0, 0.0, 2.0}) d.add(x);
-  EXPECT_EQ(d.wins(), 2u);
+  EXPECT_EQ(d.greater(), 2u);
+  EXPECT_EQ(d.less(), 1u);
   EXPECT_EQ(d.ties(), 2u);
-  EXPECT_EQ(d.win_rate(), 0.4);
+  EXPECT_EQ(d.tie_rate(), 0.4);
+  // Higher is better: d > 0 wins.
+  EXPECT_EQ(d.wins(Better::kHigher), 2u);
+  EXPECT_EQ(d.win_rate(Better::kHigher), 0.4);
+  // Lower is better: d < 0 wins; the ties win in neither direction.
+  EXPECT_EQ(d.wins(Better::kLower), 1u);
+  EXPECT_EQ(d.win_rate(Better::kLower), 0.2);
+  const Interval lo = d.win_rate_ci95(Better::kLower);
+  const Interval expect = wilson_interval(1, 5);
+  EXPECT_EQ(lo.low, expect.low);
+  EXPECT_EQ(lo.high, expect.high);
+  // No direction: no win rate.
+  EXPECT_EQ(d.wins(Better::kNone), 0u);
+  EXPECT_TRUE(std::isnan(d.win_rate(Better::kNone)));
+  EXPECT_TRUE(std::isnan(d.win_rate_ci95(Better::kNone).low));
+  EXPECT_TRUE(std::isnan(d.win_rate_ci95(Better::kNone).high));
+  EXPECT_THROW((void)d.wins(Better{}), std::invalid_argument);
 }
 
 }  // namespace

@@ -5,6 +5,7 @@
 
 #include <cmath>
 #include <limits>
+#include <string>
 #include <vector>
 
 #include "leadsim/core/error.h"
@@ -21,9 +22,9 @@ constexpr double kInf = std::numeric_limits<double>::infinity();
 
 std::vector<stats::MetricDef> defs() {
   std::vector<stats::MetricDef> d(3);
-  d[0] = {"value", "1", "v", 0.0, 1.0, 10, false};
-  d[1] = {"wait", "periods", "w", 0.01, 100.0, 8, true};
-  d[2] = {"gain", "1", "g", -1.0, 1.0, 5, false};
+  d[0] = {"value", "1", "v", stats::Better::kHigher, 0.0, 1.0, 10, false};
+  d[1] = {"wait", "periods", "w", stats::Better::kLower, 0.01, 100.0, 8, true};
+  d[2] = {"gain", "1", "g", stats::Better::kNone, -1.0, 1.0, 5, false};
   return d;
 }
 
@@ -112,7 +113,7 @@ TEST(RunStats, SummaryShapesCountsAndBaseline) {
   const std::size_t n = S * M * K;
   for (auto* v :
        {&s.mean, &s.std, &s.sem, &s.min, &s.max, &s.paired_mean, &s.paired_std, &s.paired_ci_low,
-        &s.paired_ci_high, &s.win_rate, &s.win_rate_ci_low, &s.win_rate_ci_high})
+        &s.paired_ci_high, &s.win_rate, &s.win_rate_ci_low, &s.win_rate_ci_high, &s.tie_rate})
     EXPECT_EQ(v->size(), n);
   EXPECT_EQ(s.quantiles.size(), n * s.Q);
   ASSERT_EQ(s.histograms.size(), K);
@@ -141,7 +142,15 @@ TEST(RunStats, SummaryShapesCountsAndBaseline) {
           EXPECT_EQ(s.paired_count[i], s.count[i]);
           EXPECT_EQ(s.ties[i], s.count[i]);
           EXPECT_EQ(s.wins[i], 0u);
-          EXPECT_EQ(s.win_rate[i], 0.0);
+          EXPECT_EQ(s.greater[i], 0u);
+          if (k == 2) {  // direction none: no win rate
+            EXPECT_TRUE(std::isnan(s.win_rate[i]));
+          } else {
+            EXPECT_EQ(s.win_rate[i], 0.0);
+          }
+          if (s.count[i] > 0) {
+            EXPECT_EQ(s.tie_rate[i], 1.0);
+          }
           EXPECT_EQ(s.paired_mean[i], 0.0);
           EXPECT_EQ(s.paired_std[i], 0.0);
         }
@@ -223,9 +232,114 @@ TEST(RunStats, DeserializeRejectsTruncationAndCorruption) {
   }
   EXPECT_GT(rejected, 100);
   std::vector<std::uint8_t> bad = bytes;
-  bad[4] = 2;  // version
+  bad[4] = 1;  // the previous version, without directions
   EXPECT_THROW(RunStats::deserialize(bad), FormatError);
   EXPECT_THROW(RunStats::deserialize(std::vector<std::uint8_t>{'L', 'S'}), FormatError);
+}
+
+// Constructed organizations, one mode against the baseline: metric 0 "value" (higher is
+// better), 1 "wait" (lower), 2 "gain" (none). Per organization (baseline, mode).
+TEST(RunStats, WinRateFollowsTheDirectionOfBetter) {
+  RunStats r(1, 2, defs(), 0);
+  const double rows[][2][3] = {
+      // value       wait          gain
+      {{0.5, 4.0, 0.1}, {0.6, 2.0, 0.3}},   // value up, wait down (win), gain up
+      {{0.5, 4.0, 0.1}, {0.4, 3.0, -0.2}},  // value down, wait down (win), gain down
+      {{0.5, 4.0, 0.1}, {0.5, 4.0, 0.1}},   // ties everywhere
+      {{0.5, 4.0, 0.1}, {0.7, 5.0, 0.1}},   // value up, wait up (loss), gain tie
+      {{0.5, 1.0, 0.1}, {0.2, 0.5, 0.4}},   // value down, wait down (win), gain up
+  };
+  for (const auto& row : rows) {
+    std::vector<double> v;
+    for (const auto& mode : row) v.insert(v.end(), mode, mode + 3);
+    r.add(0, v);
+  }
+  const Summary s = r.summarize();
+  const auto i = [](std::uint64_t k) { return (0 * 2 + 1) * K + k; };
+  // value: 2 higher of 5, 1 tie.
+  EXPECT_EQ(s.wins[i(0)], 2u);
+  EXPECT_EQ(s.win_rate[i(0)], 0.4);
+  EXPECT_EQ(s.ties[i(0)], 1u);
+  EXPECT_EQ(s.tie_rate[i(0)], 0.2);
+  // wait, lower is better: the 3 organizations where it fell are wins, not losses.
+  EXPECT_EQ(s.greater[i(1)], 1u);
+  EXPECT_EQ(s.ties[i(1)], 1u);
+  EXPECT_EQ(s.wins[i(1)], 3u);
+  EXPECT_EQ(s.win_rate[i(1)], 0.6);
+  EXPECT_EQ(s.tie_rate[i(1)], 0.2);
+  const Interval w = wilson_interval(3, 5);
+  EXPECT_EQ(s.win_rate_ci_low[i(1)], w.low);
+  EXPECT_EQ(s.win_rate_ci_high[i(1)], w.high);
+  EXPECT_LT(s.paired_mean[i(1)], 0.0);
+  // gain, no direction: no win rate, ties still reported.
+  EXPECT_TRUE(std::isnan(s.win_rate[i(2)]));
+  EXPECT_TRUE(std::isnan(s.win_rate_ci_low[i(2)]));
+  EXPECT_TRUE(std::isnan(s.win_rate_ci_high[i(2)]));
+  EXPECT_EQ(s.wins[i(2)], 0u);
+  EXPECT_EQ(s.greater[i(2)], 2u);
+  EXPECT_EQ(s.ties[i(2)], 2u);
+  EXPECT_EQ(s.tie_rate[i(2)], 0.4);
+  // The same after a round trip through bytes (checkpoints, shards, MPI) and a merge.
+  RunStats back = RunStats::deserialize(r.serialize());
+  back.merge(RunStats(1, 2, defs(), 0));
+  const Summary t = back.summarize();
+  EXPECT_EQ(t.wins, s.wins);
+  EXPECT_EQ(t.ties, s.ties);
+  for (std::size_t j = 0; j < s.win_rate.size(); ++j) {
+    EXPECT_EQ(std::isnan(t.win_rate[j]), std::isnan(s.win_rate[j])) << j;
+    if (!std::isnan(s.win_rate[j])) {
+      EXPECT_EQ(t.win_rate[j], s.win_rate[j]) << j;
+    }
+  }
+}
+
+TEST(RunStats, DirectionIsRequiredAndPartOfTheDefinition) {
+  auto d = defs();
+  d[1].better = Better{};
+  EXPECT_THROW(RunStats(S, M, d, kBase), std::invalid_argument);
+  d[1].better = static_cast<Better>(7);
+  EXPECT_THROW(RunStats(S, M, d, kBase), std::invalid_argument);
+  // merge refuses a different direction like any other definition difference.
+  d[1].better = Better::kHigher;
+  RunStats a(S, M, defs(), kBase);
+  try {
+    a.merge(RunStats(S, M, d, kBase));
+    ADD_FAILURE() << "merge accepted a different direction";
+  } catch (const std::invalid_argument& e) {
+    EXPECT_NE(std::string(e.what()).find("'wait' is better lower in one and higher"),
+              std::string::npos)
+        << e.what();
+  }
+  EXPECT_FALSE(RunStats(S, M, d, kBase) == RunStats(S, M, defs(), kBase));
+}
+
+TEST(RunStats, SerializationCarriesTheDirection) {
+  const RunStats r = filled(3, 50);
+  const auto bytes = r.serialize();
+  const RunStats back = RunStats::deserialize(bytes);
+  ASSERT_EQ(back.metrics().size(), K);
+  for (std::uint64_t k = 0; k < K; ++k) EXPECT_EQ(back.metrics()[k].better, defs()[k].better);
+  // The direction byte of metric 0 follows magic, version, S, M, K, baseline, orgs and its
+  // three strings. Any value but 1, 2, 3 is refused even under a valid checksum.
+  const MetricDef m0 = defs()[0];
+  const std::size_t at =
+      8 + 5 * 8 + 3 * 4 + m0.name.size() + m0.unit.size() + m0.description.size();
+  ASSERT_EQ(bytes[at], static_cast<std::uint8_t>(Better::kHigher));
+  for (const std::uint8_t v : {0, 4, 255}) {
+    auto c = bytes;
+    c[at] = v;
+    std::uint64_t h = 0xcbf29ce484222325ull;
+    for (std::size_t j = 0; j + 8 < c.size(); ++j) h = (h ^ c[j]) * 0x100000001b3ull;
+    for (int j = 0; j < 8; ++j) c[c.size() - 8 + j] = static_cast<std::uint8_t>(h >> (8 * j));
+    EXPECT_THROW(RunStats::deserialize(c), FormatError) << int{v};
+  }
+  // A valid other direction reads back as that direction.
+  auto c = bytes;
+  c[at] = static_cast<std::uint8_t>(Better::kLower);
+  std::uint64_t h = 0xcbf29ce484222325ull;
+  for (std::size_t j = 0; j + 8 < c.size(); ++j) h = (h ^ c[j]) * 0x100000001b3ull;
+  for (int j = 0; j < 8; ++j) c[c.size() - 8 + j] = static_cast<std::uint8_t>(h >> (8 * j));
+  EXPECT_EQ(RunStats::deserialize(c).metrics()[0].better, Better::kLower);
 }
 
 }  // namespace

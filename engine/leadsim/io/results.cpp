@@ -22,6 +22,15 @@ namespace {
 constexpr hsize_t kRecordChunkRows = 8192;
 constexpr int kDeflateLevel = 4;
 const char* const kPerMetricUnits = "as the metric (see /metrics_info/unit)";
+const char* const kBetterDescription =
+    "direction of better of each metric: higher or lower (a win is a mode better than the "
+    "baseline that way), none (neither is better: no win rate)";
+const char* const kWinMeaning =
+    "win: the mode better than the baseline in the metric's direction of better "
+    "(/metrics_info/better), difference > 0 for higher and < 0 for lower; ties are no win";
+const char* const kWinRateNaN =
+    "NaN where the metric's direction of better is none (neither higher nor lower is better, "
+    "so no mode wins) or no organization has both values finite";
 
 std::string in_quotes(const std::string& s) {
   return "'" + s + "'";
@@ -163,6 +172,12 @@ struct ResultsWriter::Impl {
       throw std::invalid_argument("results writer: sweep_params and scenario_values differ");
     }
     for (const auto& v : meta.scenario_values) check_size("scenario_values[axis]", v.size(), S());
+    for (const auto& m : meta.metrics) {
+      if (!stats::is_direction(m.better)) {
+        throw std::invalid_argument("results writer: metric '" + m.name +
+                                    "' does not declare its direction of better");
+      }
+    }
     if (!meta.sweep_units.empty()) {
       check_size("sweep_units", meta.sweep_units.size(), meta.sweep_params.size());
     }
@@ -287,11 +302,12 @@ struct ResultsWriter::Impl {
     write_attr_num<std::uint64_t>(root, "scenarios", meta.scenarios);
     for (const auto& [name, value] : meta.extra_attrs) write_attr(root, name, value);
 
-    std::vector<std::string> metric_names, units, descriptions;
+    std::vector<std::string> metric_names, units, descriptions, better;
     for (const auto& m : meta.metrics) {
       metric_names.push_back(m.name);
       units.push_back(m.unit);
       descriptions.push_back(m.description);
+      better.emplace_back(stats::better_name(m.better));
     }
     scenario_scale = scale(root, "scenario", "1", "scenario index", scenario_ids());
     mode_scale = scale(root, "mode", "1", meta.mode_description, meta.modes);
@@ -311,6 +327,9 @@ struct ResultsWriter::Impl {
     H5::DataSet d = write_strings(info, "description", descriptions);
     describe(d, "1", "one-line description of each metric");
     attach_scales(d, {&metric_scale});
+    H5::DataSet b = write_strings(info, "better", better);
+    describe(b, "1", kBetterDescription);
+    attach_scales(b, {&metric_scale});
 
     if (!meta.shards.empty()) write_shard_provenance(root);
 
@@ -486,11 +505,24 @@ struct ResultsWriter::Impl {
     smk(pg, lp, "std", s.paired_std, kPerMetricUnits, "standard deviation of the difference" + vs);
     smk(pg, lp, "ci_low", s.paired_ci_low, kPerMetricUnits, "95% CI low of the mean difference");
     smk(pg, lp, "ci_high", s.paired_ci_high, kPerMetricUnits, "95% CI high of the mean difference");
-    smk(pg, lp, "win_rate", s.win_rate, "1", "share of organizations where the difference > 0");
+    write_attr(pg, "win", kWinMeaning);
+    smk(pg, lp, "win_rate", s.win_rate, "1",
+        "share of organizations where the mode is better than the baseline in the metric's "
+        "direction (/metrics_info/better): difference > 0 for higher, < 0 for lower; NaN for none");
     smk(pg, lp, "win_rate_ci_low", s.win_rate_ci_low, "1", "95% Wilson CI low of win_rate");
     smk(pg, lp, "win_rate_ci_high", s.win_rate_ci_high, "1", "95% Wilson CI high of win_rate");
-    smk(pg, lp, "wins", s.wins, "organizations", "organizations where the difference > 0");
+    for (const char* name : {"win_rate", "win_rate_ci_low", "win_rate_ci_high"}) {
+      H5::DataSet ds = pg.openDataSet(name);
+      write_attr(ds, "nan_when", kWinRateNaN);
+    }
+    smk(pg, lp, "tie_rate", s.tie_rate, "1",
+        "share of organizations where the difference == 0 (a tie is not a win), any direction");
+    smk(pg, lp, "wins", s.wins, "organizations",
+        "organizations where the mode is better than the baseline in the metric's direction "
+        "(0 for none)");
     smk(pg, lp, "ties", s.ties, "organizations", "organizations where the difference == 0");
+    smk(pg, lp, "greater", s.greater, "organizations",
+        "organizations where the difference > 0, whatever the metric's direction");
 
     H5::Group hg = root.createGroup("histograms");
     for (std::size_t k = 0; k < K(); ++k) {
@@ -507,6 +539,7 @@ struct ResultsWriter::Impl {
       write_attr(mg, "metric", m.name);
       write_attr(mg, "units", m.unit);
       write_attr(mg, "description", m.description);
+      write_attr(mg, "better", stats::better_name(m.better));
       write_attr_num<double>(mg, "lo", m.lo);
       write_attr_num<double>(mg, "hi", m.hi);
       write_attr_num<std::int64_t>(mg, "bins", m.bins);

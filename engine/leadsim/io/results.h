@@ -14,7 +14,9 @@
 namespace leadsim::io {
 
 inline constexpr const char* kFormat = "leadsim-results";
-inline constexpr std::int64_t kFormatVersion = 1;
+// 2: the win rate is directional (MetricDef::better), /metrics_info/better, /paired/tie_rate
+// and /paired/greater (docs/RESULTS.md, "Format versions").
+inline constexpr std::int64_t kFormatVersion = 2;
 
 // Where one input of a merge came from: /provenance/shards of the merged file.
 struct ShardProvenance {

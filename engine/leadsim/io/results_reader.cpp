@@ -148,6 +148,7 @@ struct ResultsReader::Impl {
     const hsize_t M = meta.modes.size(), K = metric_names.size();
     const auto units = read_strings(dataset("/metrics_info/unit", {K}));
     const auto descriptions = read_strings(dataset("/metrics_info/description", {K}));
+    const auto better = read_strings(dataset("/metrics_info/better", {K}));
     const auto metric_links = link_names(metric_names, {});
     meta.metrics.clear();
     for (std::size_t k = 0; k < K; ++k) {
@@ -155,6 +156,10 @@ struct ResultsReader::Impl {
       m.name = metric_names[k];
       m.unit = units[k];
       m.description = descriptions[k];
+      if (!stats::parse_better(better[k], m.better)) {
+        bad("/metrics_info/better of metric '" + m.name + "' is '" + better[k] +
+            "'; expected higher, lower or none");
+      }
       const std::string g = "/histograms/" + metric_links[k];
       H5::Group hg = group(g);
       for (const char* a : {"lo", "hi", "bins", "log_bins"}) {
@@ -207,8 +212,10 @@ struct ResultsReader::Impl {
     s.win_rate = array<double>("/paired/win_rate", smk);
     s.win_rate_ci_low = array<double>("/paired/win_rate_ci_low", smk);
     s.win_rate_ci_high = array<double>("/paired/win_rate_ci_high", smk);
+    s.tie_rate = array<double>("/paired/tie_rate", smk);
     s.wins = array<std::uint64_t>("/paired/wins", smk);
     s.ties = array<std::uint64_t>("/paired/ties", smk);
+    s.greater = array<std::uint64_t>("/paired/greater", smk);
     s.histograms.clear();
     for (const auto& link : metric_links) {
       const std::string g = "/histograms/" + link;

@@ -11,9 +11,10 @@ namespace leadsim::io::detail {
 // Summary and paired datasets over [S, M, K], in file order.
 inline const std::vector<std::string> kSummaryU64 = {"count", "nan_count"};
 inline const std::vector<std::string> kSummaryF64 = {"mean", "std", "sem", "min", "max"};
-inline const std::vector<std::string> kPairedU64 = {"count", "wins", "ties"};
+inline const std::vector<std::string> kPairedU64 = {"count", "wins", "ties", "greater"};
 inline const std::vector<std::string> kPairedF64 = {
-    "mean", "std", "ci_low", "ci_high", "win_rate", "win_rate_ci_low", "win_rate_ci_high"};
+    "mean",    "std", "ci_low", "ci_high", "win_rate", "win_rate_ci_low", "win_rate_ci_high",
+    "tie_rate"};
 
 // Root attributes the writer sets itself; extra_attrs may not reuse these names.
 inline const std::set<std::string> kRootAttrs = {
@@ -44,7 +45,9 @@ inline const std::set<std::string> kReservedInScenarioGroups = {"id",
                                                                 "win_rate_ci_low",
                                                                 "win_rate_ci_high",
                                                                 "wins",
-                                                                "ties"};
+                                                                "ties",
+                                                                "tie_rate",
+                                                                "greater"};
 
 // HDF5 link names for user-supplied names (parameters, metrics, fields): '/' and spaces
 // become '_', reserved or repeated names get a numeric suffix. A pure function of its input,

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <limits>
 #include <numbers>
+#include <stdexcept>
 
 namespace leadsim::stats {
 namespace {
@@ -143,8 +144,32 @@ Interval mean_ci95(const Moments& m) {
   return {mean - h, mean + h};
 }
 
-double PairedDiff::win_rate() const {
-  return count() == 0 ? kNaN : static_cast<double>(wins_) / static_cast<double>(count());
+std::uint64_t PairedDiff::wins(Better b) const {
+  switch (b) {
+    case Better::kHigher:
+      return greater_;
+    case Better::kLower:
+      return less();
+    case Better::kNone:
+      return 0;
+  }
+  throw std::invalid_argument("PairedDiff::wins: direction of better not set");
+}
+
+double PairedDiff::win_rate(Better b) const {
+  const std::uint64_t w = wins(b);
+  if (b == Better::kNone || count() == 0) return kNaN;
+  return static_cast<double>(w) / static_cast<double>(count());
+}
+
+Interval PairedDiff::win_rate_ci95(Better b) const {
+  const std::uint64_t w = wins(b);
+  if (b == Better::kNone) return {kNaN, kNaN};
+  return wilson_interval(w, count());
+}
+
+double PairedDiff::tie_rate() const {
+  return count() == 0 ? kNaN : static_cast<double>(ties_) / static_cast<double>(count());
 }
 
 }  // namespace leadsim::stats

@@ -5,6 +5,7 @@
 #include <cstdint>
 
 #include "leadsim/stats/moments.h"
+#include "leadsim/stats/outcome.h"
 
 namespace leadsim::stats {
 
@@ -34,33 +35,41 @@ Interval wilson_interval(std::uint64_t k, std::uint64_t n, double z = kZ975);
 Interval mean_ci95(const Moments& m);
 
 // Paired differences d = x_mode - x_baseline of one metric over organizations where both are
-// finite and d is finite. Exactly mergeable. Not thread-safe.
+// finite and d is finite. Counts d > 0 (greater) and d == 0 (ties); d < 0 is the rest, so
+// the win count in either direction is exact and merges exactly. Not thread-safe.
 class PairedDiff {
  public:
   void add(double d) {
     m_.add(d);
-    wins_ += d > 0.0 ? 1 : 0;
+    greater_ += d > 0.0 ? 1 : 0;
     ties_ += d == 0.0 ? 1 : 0;
   }
   void merge(const PairedDiff& o) {
     m_.merge(o.m_);
-    wins_ += o.wins_;
+    greater_ += o.greater_;
     ties_ += o.ties_;
   }
   const Moments& moments() const { return m_; }
-  std::uint64_t wins() const { return wins_; }
-  std::uint64_t ties() const { return ties_; }
+  std::uint64_t greater() const { return greater_; }                    // d > 0
+  std::uint64_t ties() const { return ties_; }                          // d == 0
+  std::uint64_t less() const { return m_.count() - greater_ - ties_; }  // d < 0
   std::uint64_t count() const { return m_.count(); }
-  // wins / n (NaN when n = 0) and its Wilson 95% interval.
-  double win_rate() const;
-  Interval win_rate_ci95() const { return wilson_interval(wins_, m_.count()); }
+  // Organizations where the mode is better than the baseline in direction b: d > 0 for
+  // kHigher, d < 0 for kLower; 0 for kNone. std::invalid_argument for an unset direction.
+  std::uint64_t wins(Better b) const;
+  // wins(b) / n and its Wilson 95% interval: NaN when n = 0 or b is kNone (no direction, no
+  // win rate).
+  double win_rate(Better b) const;
+  Interval win_rate_ci95(Better b) const;
+  // ties / n (NaN when n = 0), whatever the direction.
+  double tie_rate() const;
   Interval mean_ci95() const { return stats::mean_ci95(m_); }
   bool operator==(const PairedDiff& o) const = default;
 
  private:
   friend class RunStats;
   Moments m_;
-  std::uint64_t wins_ = 0;
+  std::uint64_t greater_ = 0;
   std::uint64_t ties_ = 0;
 };
 

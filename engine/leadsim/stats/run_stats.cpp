@@ -12,7 +12,8 @@
 namespace leadsim::stats {
 namespace {
 
-constexpr std::uint32_t kVersion = 1;
+// 2: each metric definition carries its direction of better (summarize() needs it).
+constexpr std::uint32_t kVersion = 2;
 constexpr std::uint64_t kMaxDim = std::uint64_t{1} << 32;
 
 std::uint64_t fnv1a(std::span<const std::uint8_t> b) {
@@ -26,6 +27,7 @@ std::uint64_t fnv1a(std::span<const std::uint8_t> b) {
 
 bool same_def(const stats::MetricDef& a, const stats::MetricDef& b) {
   return a.name == b.name && a.unit == b.unit && a.description == b.description &&
+         a.better == b.better &&
          std::bit_cast<std::uint64_t>(a.lo) == std::bit_cast<std::uint64_t>(b.lo) &&
          std::bit_cast<std::uint64_t>(a.hi) == std::bit_cast<std::uint64_t>(b.hi) &&
          a.bins == b.bins && a.log_bins == b.log_bins;
@@ -61,6 +63,10 @@ struct RunStats::Impl {
       throw std::invalid_argument("RunStats: scenarios x modes x metrics too large");
     hist_off.push_back(0);
     for (const auto& d : metrics) {
+      if (!is_direction(d.better))
+        throw std::invalid_argument("RunStats: metric '" + d.name +
+                                    "' does not declare its direction of better (higher, lower "
+                                    "or none)");
       bins.emplace_back(d);
       hist_off.push_back(hist_off.back() + static_cast<std::uint64_t>(bins.back().size()) + 2);
     }
@@ -157,7 +163,13 @@ void RunStats::merge(const RunStats& other) {
   Impl& a = *impl_;
   const Impl& b = *other.impl_;
   bool same = a.S == b.S && a.M == b.M && a.K == b.K && a.baseline == b.baseline;
-  for (std::uint64_t k = 0; same && k < a.K; ++k) same = same_def(a.metrics[k], b.metrics[k]);
+  for (std::uint64_t k = 0; same && k < a.K; ++k) {
+    if (a.metrics[k].name == b.metrics[k].name && a.metrics[k].better != b.metrics[k].better)
+      throw std::invalid_argument("RunStats::merge: metric '" + a.metrics[k].name + "' is better " +
+                                  better_name(a.metrics[k].better) + " in one and " +
+                                  better_name(b.metrics[k].better) + " in the other");
+    same = same_def(a.metrics[k], b.metrics[k]);
+  }
   if (!same) throw std::invalid_argument("RunStats::merge: shapes or metric definitions differ");
   a.orgs += b.orgs;
   for (std::size_t i = 0; i < a.cells.size(); ++i) {
@@ -227,6 +239,7 @@ std::vector<std::uint8_t> RunStats::serialize() const {
     w.str(d.name);
     w.str(d.unit);
     w.str(d.description);
+    w.u8(static_cast<std::uint8_t>(d.better));
     w.f64(d.lo);
     w.f64(d.hi);
     w.i32(d.bins);
@@ -241,7 +254,7 @@ std::vector<std::uint8_t> RunStats::serialize() const {
   for (const std::uint64_t h : p.hist) w.u64(h);
   for (const PairedDiff& d : p.paired) {
     d.m_.serialize(w);
-    w.u64(d.wins_);
+    w.u64(d.greater_);
     w.u64(d.ties_);
   }
   w.u64(fnv1a(w.bytes()));
@@ -272,12 +285,16 @@ RunStats RunStats::deserialize(std::span<const std::uint8_t> bytes) {
       S * M * K > kMaxDim || baseline >= M)
     r.fail("invalid shape S=" + std::to_string(S) + " M=" + std::to_string(M) +
            " K=" + std::to_string(K) + " baseline=" + std::to_string(baseline));
-  r.need(K, 33, "metric definitions");
+  r.need(K, 34, "metric definitions");
   std::vector<stats::MetricDef> defs(K);
   for (auto& d : defs) {
     d.name = r.str();
     d.unit = r.str();
     d.description = r.str();
+    const std::uint8_t better = r.u8();
+    d.better = static_cast<Better>(better);
+    if (!is_direction(d.better))
+      r.fail("metric '" + d.name + "' direction of better " + std::to_string(better));
     d.lo = r.f64();
     d.hi = r.f64();
     d.bins = r.i32();
@@ -322,9 +339,9 @@ RunStats RunStats::deserialize(std::span<const std::uint8_t> bytes) {
       }
   for (PairedDiff& d : p.paired) {
     d.m_ = Moments::deserialize(r);
-    d.wins_ = r.u64();
+    d.greater_ = r.u64();
     d.ties_ = r.u64();
-    if (d.m_.count() > orgs || d.wins_ > d.m_.count() || d.ties_ > d.m_.count() - d.wins_)
+    if (d.m_.count() > orgs || d.greater_ > d.m_.count() || d.ties_ > d.m_.count() - d.greater_)
       r.fail("inconsistent paired counts");
   }
   if (r.remaining() != 8) r.fail("trailing bytes after the record");
@@ -347,12 +364,13 @@ Summary RunStats::summarize(const std::vector<double>& levels) const {
   out.nan_count.resize(n);
   for (auto* v : {&out.mean, &out.std, &out.sem, &out.min, &out.max, &out.paired_mean,
                   &out.paired_std, &out.paired_ci_low, &out.paired_ci_high, &out.win_rate,
-                  &out.win_rate_ci_low, &out.win_rate_ci_high})
+                  &out.win_rate_ci_low, &out.win_rate_ci_high, &out.tie_rate})
     v->resize(n);
   out.quantiles.resize(n * levels.size());
   out.paired_count.resize(n);
   out.wins.resize(n);
   out.ties.resize(n);
+  out.greater.resize(n);
   for (std::size_t i = 0; i < n; ++i) {
     const Cell& c = p.cells[i];
     out.count[i] = c.mom.count();
@@ -371,12 +389,15 @@ Summary RunStats::summarize(const std::vector<double>& levels) const {
     const Interval ci = d.mean_ci95();
     out.paired_ci_low[i] = ci.low;
     out.paired_ci_high[i] = ci.high;
-    out.win_rate[i] = d.win_rate();
-    const Interval w = d.win_rate_ci95();
+    const Better better = p.metrics[i % p.K].better;
+    out.win_rate[i] = d.win_rate(better);
+    const Interval w = d.win_rate_ci95(better);
     out.win_rate_ci_low[i] = w.low;
     out.win_rate_ci_high[i] = w.high;
-    out.wins[i] = d.wins();
+    out.tie_rate[i] = d.tie_rate();
+    out.wins[i] = d.wins(better);
     out.ties[i] = d.ties();
+    out.greater[i] = d.greater();
   }
   out.histograms.resize(p.K);
   for (std::uint64_t k = 0; k < p.K; ++k) {

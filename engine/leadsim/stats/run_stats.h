@@ -23,24 +23,29 @@ inline const std::vector<double> kDefaultQuantileLevels = {0.01, 0.05, 0.25, 0.5
 
 // Contract details (stats helper):
 // - The constructor throws std::invalid_argument unless scenarios >= 1, modes >= 1,
-//   baseline_mode < modes and every metric's bins are valid (see histogram.h).
+//   baseline_mode < modes, every metric's bins are valid (see histogram.h) and every metric
+//   declares its direction of better (MetricDef::better).
 // - add(): throws std::invalid_argument if scenario >= S or metrics.size() != M*K. A value
 //   that is NaN or ±inf is undefined: it only increments nan_count (summary "nan_count" counts
 //   both). Paired differences use organizations where both the mode's and the baseline's value
 //   are finite and their difference is finite; the baseline against itself gives d = 0 (win
-//   rate 0, ties = n). Cost: O(M*K) with O(1) work per value (no allocation once the sketches
-//   have seen the range of values).
-// - merge(): std::invalid_argument when S, M, K, baseline or any metric definition differ.
-// - serialize(): "LSRS", u32 version 1, u64 S, M, K, baseline, orgs, the metric definitions
-//   (name, unit, description, lo, hi, bins, log), per cell the undefined count, moments and
-//   sketch, the flat histogram counts, the paired cells, and a trailing FNV-1a 64 checksum of
-//   everything before it; all little-endian. Equal states serialize to equal bytes.
-//   deserialize() verifies the checksum, every length, range and cross-count before use and
-//   throws leadsim::FormatError with the reason and byte offset; it never reads out of bounds.
+//   rate 0 for higher and lower metrics, ties = n). Cost: O(M*K) with O(1) work per value (no
+//   allocation once the sketches have seen the range of values).
+// - merge(): std::invalid_argument when S, M, K, baseline or any metric definition differ
+//   (its direction of better included).
+// - serialize(): "LSRS", u32 version 2, u64 S, M, K, baseline, orgs, the metric definitions
+//   (name, unit, description, u8 better, lo, hi, bins, log), per cell the undefined count,
+//   moments and sketch, the flat histogram counts, the paired cells (moments, the Δ > 0 and
+//   Δ == 0 counts), and a trailing FNV-1a 64 checksum of everything before it; all
+//   little-endian. Equal states serialize to equal bytes. deserialize() verifies the
+//   checksum, every length, range and cross-count (and that each direction is one of the
+//   three) before use and throws leadsim::FormatError with the reason and byte offset; it
+//   never reads out of bounds.
 // - summarize(): Summary with every array filled (shapes as in summary.h); quantiles from the
-//   sketches (error bound in quantile_sketch.h); paired CI mean ± t(0.975, n-1) * sem, win rate
-//   with the Wilson 95% interval. Empty cells give NaN statistics and zero counts. Throws
-//   std::invalid_argument if a quantile level is outside [0, 1].
+//   sketches (error bound in quantile_sketch.h); paired CI mean ± t(0.975, n-1) * sem; the win
+//   rate in the metric's direction of better (Δ > 0 for higher, Δ < 0 for lower; NaN for
+//   none) with the Wilson 95% interval, and the tie rate. Empty cells give NaN statistics and
+//   zero counts. Throws std::invalid_argument if a quantile level is outside [0, 1].
 // Thread safety: none; use one RunStats per thread and merge.
 class RunStats {
  public:

@@ -24,11 +24,14 @@ struct Summary {
   std::vector<double> mean, std, sem, min, max;  // [S, M, K]
   std::vector<double> quantiles;                 // [S, M, K, Q]
   std::vector<HistogramArrays> histograms;       // [K]
-  // Paired differences mode - baseline, per organization, where both are finite.
+  // Paired differences Δ = mode - baseline, per organization, where both are finite.
   std::vector<std::uint64_t> paired_count;                                     // [S, M, K]
   std::vector<double> paired_mean, paired_std, paired_ci_low, paired_ci_high;  // [S, M, K]
-  std::vector<double> win_rate, win_rate_ci_low, win_rate_ci_high;             // [S, M, K]
-  std::vector<std::uint64_t> wins, ties;  // [S, M, K] Δ > 0 and Δ == 0 counts
+  // Win: the mode better than the baseline in the metric's direction (MetricDef::better):
+  // Δ > 0 for higher, Δ < 0 for lower. NaN rates (and 0 wins) for a metric whose direction
+  // is none. tie_rate = ties / paired_count whatever the direction.
+  std::vector<double> win_rate, win_rate_ci_low, win_rate_ci_high, tie_rate;  // [S, M, K]
+  std::vector<std::uint64_t> wins, ties, greater;  // [S, M, K] wins, Δ == 0, Δ > 0 counts
 };
 
 }  // namespace leadsim::stats

@@ -11,12 +11,17 @@ namespace {
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
-// One row per metric: what metric_defs() publishes, in Metric order.
+using stats::Better;
+
+// One row per metric: what metric_defs() publishes, in Metric order. `better` is required:
+// the direction in which a mode beats the baseline (MODEL.md §9.1). Utilizations and
+// peer_share describe how the organization works, not how well, so they are kNone.
 struct MetricRow {
   Metric id;
   const char* name;
   const char* unit;
   const char* description;
+  Better better;
   double lo;
   double hi;
   int bins;
@@ -25,30 +30,35 @@ struct MetricRow {
 
 constexpr MetricRow kMetricTable[] = {
     {Metric::kValue, "value", "share", "realized value / Σ importance of all problems that arrived",
-     0, 1, 50, false},
-    {Metric::kAccuracy, "accuracy", "share", "right decisions / decisions made", 0, 1, 50, false},
-    {Metric::kAlignment, "alignment", "share", "aligned decisions / decisions made", 0, 1, 50,
-     false},
-    {Metric::kLatency, "latency", "periods", "mean wait of decisions made", 1e-3, 1e2, 50, true},
+     Better::kHigher, 0, 1, 50, false},
+    {Metric::kAccuracy, "accuracy", "share", "right decisions / decisions made", Better::kHigher, 0,
+     1, 50, false},
+    {Metric::kAlignment, "alignment", "share", "aligned decisions / decisions made",
+     Better::kHigher, 0, 1, 50, false},
+    {Metric::kLatency, "latency", "periods", "mean wait of decisions made", Better::kLower, 1e-3,
+     1e2, 50, true},
     {Metric::kExpired, "expired", "share",
-     "problems expired or still waiting at T / problems arrived", 0, 1, 50, false},
+     "problems expired or still waiting at T / problems arrived", Better::kLower, 0, 1, 50, false},
     {Metric::kManagerUtil, "manager_util", "share",
-     "manager attention used (deciding, supervising, coaching, teaching) / available", 0, 1, 50,
-     false},
+     "manager attention used (deciding, supervising, coaching, teaching) / available",
+     Better::kNone, 0, 1, 50, false},
     {Metric::kWorkerUtil, "worker_util", "share",
-     "worker attention used (deciding, helping, peer coaching) / available", 0, 1, 50, false},
-    {Metric::kSkillFinal, "skill_final", "skill", "mean home-domain skill k_i[h_i] at T", 0, 1, 50,
-     false},
-    {Metric::kSkillGain, "skill_gain", "skill", "skill_final - mean home-domain skill at period 0",
-     -1, 1, 50, false},
-    {Metric::kAlignmentFinal, "alignment_final", "share", "mean worker alignment α_i at T", 0, 1,
+     "worker attention used (deciding, helping, peer coaching) / available", Better::kNone, 0, 1,
      50, false},
+    {Metric::kSkillFinal, "skill_final", "skill", "mean home-domain skill k_i[h_i] at T",
+     Better::kHigher, 0, 1, 50, false},
+    {Metric::kSkillGain, "skill_gain", "skill", "skill_final - mean home-domain skill at period 0",
+     Better::kHigher, -1, 1, 50, false},
+    {Metric::kAlignmentFinal, "alignment_final", "share", "mean worker alignment α_i at T",
+     Better::kHigher, 0, 1, 50, false},
     {Metric::kPeerShare, "peer_share", "share",
-     "coaching and help acts by workers / all coaching and help acts (0 if none)", 0, 1, 50, false},
+     "coaching and help acts by workers / all coaching and help acts (0 if none)", Better::kNone, 0,
+     1, 50, false},
     {Metric::kValueLate, "value_late", "share",
-     "value of problems arriving in the last quarter of periods", 0, 1, 50, false},
+     "value of problems arriving in the last quarter of periods", Better::kHigher, 0, 1, 50, false},
     {Metric::kResilience, "resilience", "ratio",
-     "value during the shock / value in the equal window before it", 1e-2, 1e2, 50, true},
+     "value during the shock / value in the equal window before it", Better::kHigher, 1e-2, 1e2, 50,
+     true},
 };
 
 // One row per trace column, in TraceColumn order (meanings: MODEL.md §9.3).
@@ -109,7 +119,8 @@ const std::vector<MetricDef>& metric_defs() {
   static const std::vector<MetricDef> defs = [] {
     std::vector<MetricDef> d;
     for (const auto& row : kMetricTable) {
-      d.push_back({row.name, row.unit, row.description, row.lo, row.hi, row.bins, row.log_bins});
+      d.push_back({row.name, row.unit, row.description, row.better, row.lo, row.hi, row.bins,
+                   row.log_bins});
     }
     return d;
   }();

@@ -133,16 +133,19 @@ class MarchModel final : public Model {
       for (std::size_t a = 0; a < x.size(); ++a) v[slot[a]] = x[a];
       scenarios_[s] = to_params(v);
     }
+    // Direction of better: more knowledge and a more correct code are better; the periods run
+    // and hitting the cap describe the run's length, not its quality (none).
     metrics_ = {
-        {"knowledge", "1", "code's net score sum_d code*reality / m at the end", -1.0, 1.0, 40,
-         false},
-        {"code_correct", "share", "share of dimensions where the code equals reality", 0.0, 1.0, 40,
-         false},
-        {"periods", "periods", "periods run (to equilibrium when p3 = p4 = 0)", 1.0, 1e5, 50, true},
-        {"individual_knowledge", "1", "mean over individuals of sum_d belief*reality / m", -1.0,
-         1.0, 40, false},
-        {"hit_cap", "1", "1 when max_periods stopped the run before equilibrium", 0.0, 1.0, 2,
-         false},
+        {"knowledge", "1", "code's net score sum_d code*reality / m at the end",
+         stats::Better::kHigher, -1.0, 1.0, 40, false},
+        {"code_correct", "share", "share of dimensions where the code equals reality",
+         stats::Better::kHigher, 0.0, 1.0, 40, false},
+        {"periods", "periods", "periods run (to equilibrium when p3 = p4 = 0)",
+         stats::Better::kNone, 1.0, 1e5, 50, true},
+        {"individual_knowledge", "1", "mean over individuals of sum_d belief*reality / m",
+         stats::Better::kHigher, -1.0, 1.0, 40, false},
+        {"hit_cap", "1", "1 when max_periods stopped the run before equilibrium",
+         stats::Better::kNone, 0.0, 1.0, 2, false},
     };
     fields_ = {
         {"m", "dimensions", "dimensions of reality"},
