@@ -614,7 +614,8 @@ def case_edges_run_without_infinity():
     ok("run", quick_ini(), "-o", "iota.h5", "--quiet", "--orgs", "8", "--samples", "all",
        "--set", "sweep.info_reach=list(0,1)", "--set", "model.shock_at=0")
     nan_ok = {"value", "accuracy", "alignment", "latency", "expired", "manager_util",
-              "worker_util", "value_late", "resilience"}
+              "worker_util", "value_late", "resilience", "escalated", "consulted",
+              "consult_failed"}
     for name in ("edge.h5", "iota.h5"):
         with h5py.File(name, "r") as f:
             for metric in f["orgs/metrics"]:

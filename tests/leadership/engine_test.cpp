@@ -476,6 +476,71 @@ TEST(OrgSimulator, EachPeerFlagTurnsOffExactlyItsMechanism) {
   EXPECT_GT(turn_differs, 0);
 }
 
+// The diagnostics count what they describe: escalated is 1 when managers decide everything,
+// 0 when workers do, and the escalated flags' share in exception routing; consulted is the
+// attempts per worker decision; consult_failed the attempts whose helper was busy or not more
+// skilled (checked against the period-0 skills, which stay fixed here: no learning, coaching,
+// peer coaching, turnover or turbulence).
+TEST(OrgSimulator, DiagnosticsCountWhatTheyDescribe) {
+  auto cfg = small_config();
+  for (const char* key : {"turnover", "turbulence"}) cfg.params[key] = k(0);
+  for (const char* key : {"learn_rate", "eta_p", "coach_share", "teach_share"}) {
+    cfg.params[key] = k(0);
+  }
+  const ScenarioSpec sc = resolve_setup(cfg).scenario(0);
+  OrgSimulator eng;
+  eng.set_problem_detail(true);
+  const auto at = [](Metric m) { return index_of(m); };
+  std::int64_t attempts = 0;
+  for (std::uint64_t org = 0; org < 80; ++org) {
+    eng.draw(sc, 3, org);
+    const auto& o = eng.org();
+    const auto& e = eng.env();
+    const auto n = static_cast<double>(e.period.size());
+    if (e.period.empty()) continue;
+    const ModeResult c = eng.run_mode(policy(sc, "centralized"), sc.constants);
+    EXPECT_EQ(c.metrics[at(Metric::kEscalated)], 1.0);
+    EXPECT_TRUE(std::isnan(c.metrics[at(Metric::kConsulted)]));
+    EXPECT_TRUE(std::isnan(c.metrics[at(Metric::kConsultFailed)]));
+    const ModeResult d = eng.run_mode(policy(sc, "delegated"), sc.constants);
+    EXPECT_EQ(d.metrics[at(Metric::kEscalated)], 0.0);
+    if (d.decided > 0) {
+      EXPECT_EQ(d.metrics[at(Metric::kConsulted)], 0.0);
+    }
+    const ModeResult x = eng.run_mode(policy(sc, "exception"), sc.constants);
+    std::int64_t flagged = 0;
+    for (std::size_t p = 0; p < e.period.size(); ++p) {
+      flagged += (eng.flags()[p] & kEscalated) != 0 ? 1 : 0;
+    }
+    EXPECT_EQ(x.metrics[at(Metric::kEscalated)], static_cast<double>(flagged) / n);
+    const ModeResult r = eng.run_mode(policy(sc, "distributed"), sc.constants);
+    std::int64_t raised = 0, worker_decisions = 0;
+    for (std::size_t p = 0; p < e.period.size(); ++p) {
+      if (eng.status()[p] != kDecided) continue;
+      ++worker_decisions;  // workers decide everything in distributed
+      const int h = eng.helper()[p];
+      if (h < 0) continue;
+      const auto D = static_cast<std::size_t>(o.domains);
+      const double own = o.skill0[static_cast<std::size_t>(e.worker[p]) * D + e.domain[p]];
+      const double help = o.skill0[static_cast<std::size_t>(h) * D + e.domain[p]];
+      raised += help > own ? 1 : 0;
+    }
+    attempts += r.consult_attempts;
+    if (worker_decisions > 0) {
+      EXPECT_EQ(r.metrics[at(Metric::kConsulted)],
+                static_cast<double>(r.consult_attempts) / static_cast<double>(worker_decisions));
+    }
+    if (r.consult_attempts > 0) {
+      EXPECT_EQ(r.metrics[at(Metric::kConsultFailed)],
+                static_cast<double>(r.consult_attempts - raised) /
+                    static_cast<double>(r.consult_attempts));
+    } else {
+      EXPECT_TRUE(std::isnan(r.metrics[at(Metric::kConsultFailed)]));
+    }
+  }
+  EXPECT_GT(attempts, 0);
+}
+
 // §10.7: ι = 1, δ = 0, equal skills: delegated and centralized have equal accuracy; with
 // ample attention they decide the same problems with the same k·c, so exactly equal.
 TEST(OrgSimulator, FullReachNoLossEqualSkillsEqualAccuracy) {
@@ -615,8 +680,12 @@ TEST(OrgSimulator, InvariantsOnRandomOrganizations) {
       for (std::size_t m = 0; m < defs.size(); ++m) {
         const double x = r.metrics[m];
         if (std::isnan(x)) {
-          const bool may_be_nan = (m >= 1 && m <= 3 && r.decided == 0) || m == 12 ||
-                                  ((m == 0 || m == 4 || m == 11) && r.arrived == 0);
+          const auto is = [m](Metric id) { return m == index_of(id); };
+          const bool may_be_nan =
+              (m >= 1 && m <= 3 && r.decided == 0) || is(Metric::kResilience) ||
+              ((m == 0 || m == 4 || m == 11 || is(Metric::kEscalated)) && r.arrived == 0) ||
+              (is(Metric::kConsulted) && r.decided == r.manager_decided) ||
+              (is(Metric::kConsultFailed) && r.consult_attempts == 0);
           ASSERT_TRUE(may_be_nan) << defs[m].name << " NaN, org " << org << " " << pol.name;
           continue;
         }

@@ -63,9 +63,9 @@ TEST(LeadershipFactory, DefaultModesAndBaseline) {
   EXPECT_EQ(m->variants(), (std::vector<std::string>{"centralized", "exception", "delegated",
                                                      "coaching", "distributed"}));
   EXPECT_EQ(m->baseline(), "centralized");
-  ASSERT_EQ(m->metrics().size(), 13u);
+  ASSERT_EQ(m->metrics().size(), 16u);
   EXPECT_EQ(m->metrics().front().name, "value");
-  EXPECT_EQ(m->metrics().back().name, "resilience");
+  EXPECT_EQ(m->metrics().back().name, "consult_failed");
   EXPECT_TRUE(m->metrics()[3].log_bins);
   EXPECT_EQ(m->record_fields().size(), 15u + 3u);
   EXPECT_EQ(m->record_fields().back().name, "problems");
@@ -98,7 +98,10 @@ TEST(LeadershipFactory, EveryMetricDeclaresItsDirectionOfBetter) {
                                                         {"alignment_final", "higher"},
                                                         {"peer_share", "none"},
                                                         {"value_late", "higher"},
-                                                        {"resilience", "higher"}}));
+                                                        {"resilience", "higher"},
+                                                        {"escalated", "none"},
+                                                        {"consulted", "none"},
+                                                        {"consult_failed", "none"}}));
 }
 
 TEST(LeadershipFactory, UnknownModeOrBaselineIsAConfigError) {
@@ -335,7 +338,7 @@ TEST(LeadershipFactory, OutcomeShapeEventsAndTrace) {
   sim->simulate(0, 42, out, &sink);
   sim->simulate(0, 43, again);
   sim->simulate(0, 42, again);
-  ASSERT_EQ(out.metrics.size(), 5u * 13u);
+  ASSERT_EQ(out.metrics.size(), 5u * 16u);
   ASSERT_EQ(out.params.size(), m->record_fields().size());
   const double problems = out.params.back();
   EXPECT_EQ(out.events, static_cast<std::uint64_t>(problems) * 5u);

@@ -361,7 +361,8 @@ class LeadershipModel final : public Model {
   }
   std::string baseline() const override { return setup_.baseline; }
   std::string event_unit() const override { return "problem-mode events"; }
-  std::uint32_t results_version() const override { return 1; }
+  // 2: the diagnostics escalated, consulted and consult_failed (2026-12-02).
+  std::uint32_t results_version() const override { return 2; }
   std::string variant_noun() const override { return "leadership mode"; }
   const ModelSetup& setup() const { return setup_; }
 

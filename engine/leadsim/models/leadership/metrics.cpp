@@ -59,6 +59,18 @@ constexpr MetricRow kMetricTable[] = {
     {Metric::kResilience, "resilience", "ratio",
      "value during the shock / value in the equal window before it", Better::kHigher, 1e-2, 1e2, 50,
      true},
+    // Diagnostics: why a mode wins or loses, not how well it does (so no direction).
+    {Metric::kEscalated, "escalated", "share",
+     "problems routed to a manager (every problem when managers decide, those below theta in "
+     "exception routing) / problems arrived",
+     Better::kNone, 0, 1, 50, false},
+    {Metric::kConsulted, "consulted", "share",
+     "consultations attempted / decisions made by workers (NaN: workers decide nothing)",
+     Better::kNone, 0, 1, 50, false},
+    {Metric::kConsultFailed, "consult_failed", "share",
+     "consultations that did not raise the decision's skill (helper without attention, or not "
+     "more skilled) / consultations attempted (NaN: none attempted)",
+     Better::kNone, 0, 1, 50, false},
 };
 
 // One row per trace column, in TraceColumn order (meanings: MODEL.md §9.3).
@@ -168,6 +180,13 @@ void finish_metrics(ModeResult& r, const MetricInputs& in) {
 
   const int T = in.periods;
   r.metric(Metric::kValueLate) = window_value(in, T - std::max(1, T / 4), T);
+  r.metric(Metric::kEscalated) =
+      ratio(static_cast<double>(r.routed_up), static_cast<double>(r.arrived));
+  r.metric(Metric::kConsulted) = ratio(static_cast<double>(r.consult_attempts),
+                                       static_cast<double>(r.decided - r.manager_decided));
+  r.metric(Metric::kConsultFailed) =
+      ratio(static_cast<double>(r.consult_attempts - r.consult_raised),
+            static_cast<double>(r.consult_attempts));
   r.metric(Metric::kResilience) = kNaN;
   if (in.shock_end > in.shock_begin) {
     const double before = window_value(in, in.shock_begin - in.shock_length, in.shock_begin);

@@ -31,6 +31,9 @@ enum class Metric : int {
   kPeerShare,
   kValueLate,
   kResilience,
+  kEscalated,
+  kConsulted,
+  kConsultFailed,
   kCount
 };
 inline constexpr int kNumMetrics = static_cast<int>(Metric::kCount);
@@ -69,6 +72,9 @@ struct ModeResult {
   std::int64_t right = 0, aligned = 0, escalated = 0;
   std::int64_t consult_attempts = 0, help_acts = 0, coaching_acts = 0, teaching_acts = 0,
                peer_coaching_acts = 0;
+  std::int64_t routed_up = 0;        // problems routed to a manager (all, or the escalated)
+  std::int64_t manager_decided = 0;  // decisions made by managers (the rest by workers)
+  std::int64_t consult_raised = 0;   // consultations whose helper was more skilled
   double manager_used = 0.0, manager_available = 0.0, worker_used = 0.0;
   std::uint64_t rng_blocks = 0;  // blocks of the mode's own streams
 

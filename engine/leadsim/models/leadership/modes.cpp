@@ -158,6 +158,7 @@ void ModeRun<kDetail, kRoute, kPeerMode>::arrive_and_route(int begin, int end) {
       break;
     case Route::kManager:
       for (int p = begin; p < end; ++p) queue_[tail_[W + target_[p]]++] = p;
+      r_.routed_up += end - begin;
       break;
     case Route::kException:
       for (int p = begin; p < end; ++p) {
@@ -165,6 +166,7 @@ void ModeRun<kDetail, kRoute, kPeerMode>::arrive_and_route(int begin, int end) {
         if (skill_[static_cast<std::size_t>(i) * Dz + domain_[p]] * reach_worker_[p] < pol_.theta) {
           if constexpr (kDetail) flags_[p] = kEscalated;
           ++r_.escalated;
+          ++r_.routed_up;
           queue_[tail_[W + target_[p]]++] = p;
         } else {
           queue_[tail_[i]++] = p;
@@ -246,6 +248,7 @@ void ModeRun<kDetail, kRoute, kPeerMode>::managers_serve() {
     head_[x] += n;
     period_.decided += n;
     period_.aligned += aligned;
+    r_.manager_decided += n;
     r_.manager_used += n;
   }
 }
@@ -274,6 +277,7 @@ void ModeRun<kDetail, kRoute, kPeerMode>::decide_worker(int i, int p, Stream& rs
         helper = tie;
         helper_skill = skill_[static_cast<std::size_t>(helper) * Dz + static_cast<std::size_t>(d)];
         keff = helper_skill > own ? helper_skill : own;
+        r_.consult_raised += helper_skill > own ? 1 : 0;
       }
     }
   }
