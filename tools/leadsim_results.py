@@ -6,6 +6,7 @@
     r.summary    # tidy DataFrame: scenario, <swept params>, mode, metric, count, mean, ..., q50
     r.paired     # tidy DataFrame of mode - baseline differences, win and tie rates
     r.better     # {metric: "higher" | "lower" | "none"}: which direction wins
+    r.grouped("manager_load", "value", bins=5)  # per load quintile and mode: mean, win rate
     r.orgs       # per-organization records, long: one row per organization and mode (or None)
     r.orgs_wide()  # the same, one row per organization, columns "<metric>[<mode>]"
     r.meta       # dict of the root attributes (seed, config, versions, ...)
@@ -275,6 +276,35 @@ class Results:
             for m, mode in enumerate(self.modes):
                 base[f"{name}[{mode}]"] = values[name][:, m]
         return base
+
+    def grouped(self, field: str, metric: str = "value", bins=5) -> pd.DataFrame:
+        """The records grouped by a record field or swept parameter cut into bins (for example
+        manager_load, the load of a level-1 manager deciding everything): one row per bin and
+        mode with the organizations, the mean of `metric`, and against the baseline the mean
+        difference and the win rate in the metric's direction (NaN for "none"). `bins` is a
+        count of equal-count bins (quantiles) or a list of edges. Needs --samples records."""
+        wide = self.orgs_wide()
+        if wide is None:
+            raise ResultsFormatError(f"{self.path} stores no records (run with --samples)")
+        if field not in wide.columns:
+            raise KeyError(f"unknown field {field!r}; known: {', '.join(wide.columns)}")
+        if metric not in self.metrics:
+            raise KeyError(f"unknown metric {metric!r}; known: {', '.join(self.metrics)}")
+        cut = (pd.qcut(wide[field], bins, duplicates="drop") if isinstance(bins, int)
+               else pd.cut(wide[field], bins, include_lowest=True))
+        base = wide[f"{metric}[{self.baseline}]"]
+        sign = {"higher": 1.0, "lower": -1.0}.get(self.better.get(metric, "none"), np.nan)
+        rows = []
+        for interval, idx in wide.groupby(cut, observed=True).groups.items():
+            for mode in self.modes:
+                x = wide.loc[idx, f"{metric}[{mode}]"]
+                d = (x - base.loc[idx]).dropna()
+                win = np.nan if np.isnan(sign) or mode == self.baseline or d.empty \
+                    else float(((sign * d) > 0).mean())
+                rows.append({field: interval, "mode": mode, "orgs": int(x.notna().sum()),
+                             "mean": float(x.mean()), "diff_mean": float(d.mean()) if len(d)
+                             else np.nan, "win_rate": win})
+        return pd.DataFrame(rows)
 
     def histogram(self, metric: str) -> Histogram:
         if metric not in self.metrics:

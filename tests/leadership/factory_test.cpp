@@ -67,8 +67,8 @@ TEST(LeadershipFactory, DefaultModesAndBaseline) {
   EXPECT_EQ(m->metrics().front().name, "value");
   EXPECT_EQ(m->metrics().back().name, "consult_failed");
   EXPECT_TRUE(m->metrics()[3].log_bins);
-  EXPECT_EQ(m->record_fields().size(), 15u + 3u);
-  EXPECT_EQ(m->record_fields().back().name, "problems");
+  EXPECT_EQ(m->record_fields().size(), 15u + 4u);
+  EXPECT_EQ(m->record_fields().back().name, "manager_load");
 
   auto cfg = default_config();
   cfg.modes = {"distributed", "delegated"};
@@ -340,7 +340,17 @@ TEST(LeadershipFactory, OutcomeShapeEventsAndTrace) {
   sim->simulate(0, 42, again);
   ASSERT_EQ(out.metrics.size(), 5u * 16u);
   ASSERT_EQ(out.params.size(), m->record_fields().size());
-  const double problems = out.params.back();
+  const auto field = [&](const std::string& name) {
+    for (std::size_t q = 0; q < m->record_fields().size(); ++q) {
+      if (m->record_fields()[q].name == name) return out.params[q];
+    }
+    ADD_FAILURE() << "no record field " << name;
+    return 0.0;
+  };
+  const double problems = field("problems");
+  // manager_load = decision_rate x span / manager_capacity, exactly as computed.
+  EXPECT_EQ(field("manager_load"),
+            field("decision_rate") * field("span") / field("manager_capacity"));
   EXPECT_EQ(out.events, static_cast<std::uint64_t>(problems) * 5u);
   EXPECT_GT(out.rng_blocks, 0u);
   EXPECT_EQ(sink.modes, m->variants());

@@ -254,6 +254,27 @@ class ResultsFileTest(unittest.TestCase):
                 self.assertEqual(float(row["min"]), lo[key])
                 self.assertEqual(float(row["max"]), hi[key])
 
+    def test_grouped_by_manager_load(self):
+        """grouped(): bins of a record field (manager_load, recomputed from its inputs), one
+        row per bin and mode, counts adding up to the records, win rates from the records."""
+        self._records()
+        wide = self.r.orgs_wide()
+        if "manager_load" not in wide.columns:
+            self.skipTest("not a leadership file")
+        np.testing.assert_allclose(
+            wide["manager_load"], wide["decision_rate"] * wide["span"] / wide["manager_capacity"],
+            rtol=0, atol=0)
+        g = self.r.grouped("manager_load", "value", bins=3)
+        self.assertEqual(len(g), g["manager_load"].nunique() * len(self.r.modes))
+        base = g[g["mode"] == self.r.baseline]
+        self.assertEqual(base["orgs"].sum(), wide["value[%s]" % self.r.baseline].notna().sum())
+        self.assertTrue(base["win_rate"].isna().all())
+        other = [m for m in self.r.modes if m != self.r.baseline][0]
+        first = g[g["mode"] == other].iloc[0]
+        rows = wide[wide["manager_load"].apply(lambda v: v in first["manager_load"])]
+        d = (rows["value[%s]" % other] - rows["value[%s]" % self.r.baseline]).dropna()
+        self.assertAlmostEqual(first["win_rate"], float((d > 0).mean()), places=12)
+
     def test_wins_equal_record_counts_in_each_direction(self):
         """Recounted from the records: a "lower" metric wins where it fell."""
         self._records()

@@ -4,6 +4,7 @@
 #include <cerrno>
 #include <cmath>
 #include <cstdlib>
+#include <limits>
 #include <map>
 #include <memory>
 #include <optional>
@@ -352,6 +353,9 @@ class LeadershipModel final : public Model {
     fields_.push_back({"levels", "levels", "manager levels L"});
     fields_.push_back({"managers", "managers", "managers, all levels"});
     fields_.push_back({"problems", "problems", "problems that arrived over the run"});
+    fields_.push_back({"manager_load", "1",
+                       "decision_rate x span / manager_capacity: the load of a level-1 manager "
+                       "deciding every problem of its team (NaN when manager_capacity = 0)"});
   }
   const std::vector<MetricDef>& metrics() const override { return metric_defs(); }
   const std::vector<std::string>& variants() const override { return setup_.variants; }
@@ -396,6 +400,7 @@ void LeadershipSimulator::simulate(std::uint64_t scenario, std::uint64_t org, Or
     out.params.push_back(o.levels);
     out.params.push_back(o.managers);
     out.params.push_back(static_cast<double>(n));
+    out.params.push_back(manager_load(o));
     out.metrics.resize(sc.policies.size() * static_cast<std::size_t>(kNumMetrics));
     for (std::size_t v = 0; v < sc.policies.size(); ++v) {
       const ModeResult r = engine_.run_mode(sc.policies[v], sc.constants, trace);
@@ -408,6 +413,16 @@ void LeadershipSimulator::simulate(std::uint64_t scenario, std::uint64_t org, Or
     throw SimulationError(e.what(), scenario, org, e.mode());
   }
 }
+
+}  // namespace
+
+double manager_load(const Organization& o) {
+  const double capacity = o.p[kManagerCapacity];
+  return capacity > 0.0 ? o.p[kDecisionRate] * static_cast<double>(o.span) / capacity
+                        : std::numeric_limits<double>::quiet_NaN();
+}
+
+namespace {
 
 class LeadershipFactory final : public ModelFactory {
  public:

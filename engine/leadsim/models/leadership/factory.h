@@ -66,4 +66,8 @@ ModelSetup resolve_setup(const config::ResolvedConfig& cfg);
 // A ResolvedConfig holding every registry default (tests and tools; no parsing involved).
 config::ResolvedConfig default_config();
 
+// decision_rate x span / manager_capacity (NaN without capacity): the load a level-1 manager
+// would carry if it decided every problem of its team. A per-organization record field.
+double manager_load(const Organization& o);
+
 }  // namespace leadsim::leadership
