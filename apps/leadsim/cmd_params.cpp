@@ -30,6 +30,10 @@ std::string bound(double v) {
 
 std::string range_text(const config::ParamDef& d) {
   std::string r;
+  if (!d.choices.empty()) {  // a switch: its choices (or their index, as sweeps list them)
+    for (const auto& c : d.choices) r.append(r.empty() ? "" : "|").append(c);
+    return r;
+  }
   r.append("[").append(bound(d.lo)).append(", ").append(bound(d.hi)).append("]");
   if (d.integer) r.append(" integer");
   return r;

@@ -297,6 +297,42 @@ TEST(OrgSimulator, CoachingPicksLeastSkilledFirst) {
   }
 }
 
+// model.peer_coachee: with ψ = ρ = 1 every worker coaches, picking its most skilled tie
+// (reading 13, the default) or its least skilled one; the act happens only when the coach is
+// more skilled, and updates are visible at once to later workers (§8.10).
+TEST(OrgSimulator, PeerCoacheeLeastSkilledPicksTheMinimum) {
+  for (const int coachee : {0, kLeastSkilled}) {
+    OrgSimulator eng;
+    hand_org(eng, 3, 3, 1, 10, 4, 0.5, 0.1);  // one team of three, one domain
+    eng.org().skill0 = {0.9, 0.5, 0.2};
+    hand_env(eng, 1);
+    eng.finish_environment();
+    Constants c = default_constants();
+    c.periods = 1;
+    c.psi0 = 1;
+    c.rho0 = 1;
+    c.peer_coachee = coachee;
+    Policy peer_coach_only{"p", Route::kWorker, false, false, 0, 0, 0.35};
+    peer_coach_only.peer_coaching = true;
+    const ModeResult r = eng.run_mode(peer_coach_only, c);
+    const double eta = c.eta_p;
+    std::vector<double> want = {0.9, 0.5, 0.2};
+    if (coachee == kLeastSkilled) {
+      want[2] += eta * (0.9 - want[2]);    // worker 0 coaches 2, the least skilled of {1, 2}
+      want[2] += eta * (0.5 - want[2]);    // worker 1 coaches 2 (below 0.9)
+      EXPECT_EQ(r.peer_coaching_acts, 2);  // worker 2's least skilled tie, 1, knows more
+    } else {
+      want[1] += eta * (0.9 - want[1]);    // worker 0 coaches 1, the most skilled of {1, 2}
+      EXPECT_EQ(r.peer_coaching_acts, 1);  // 1 and 2 pick worker 0, who knows more
+    }
+    for (std::size_t w = 0; w < 3; ++w) EXPECT_EQ(eng.skill()[w], want[w]) << coachee << " " << w;
+  }
+  // The switch as a configuration value: a name (or its index), written back as the name.
+  auto cfg = small_config();
+  cfg.params["peer_coachee"] = k(1);
+  EXPECT_EQ(resolve_setup(cfg).scenario(0).constants.peer_coachee, kLeastSkilled);
+}
+
 // §10.5: with ρ = 1 the consulted tie is the most skilled tie (teammates first on ties).
 TEST(OrgSimulator, FullRecognitionConsultsMostSkilledTie) {
   auto cfg = small_config();

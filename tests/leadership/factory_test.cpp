@@ -1,6 +1,7 @@
 // The leadership model as the engine sees it: registry, modes, baseline, scenarios, outcome.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <map>
@@ -50,7 +51,7 @@ TEST(LeadershipFactory, RegistryHoldsEveryParameterWithDefaults) {
   }
   EXPECT_EQ(org, 15);
   EXPECT_EQ(agent, 5);
-  EXPECT_EQ(constant, 25);
+  EXPECT_EQ(constant, 26);
   const auto* theta = find_param("theta");
   ASSERT_NE(theta, nullptr);
   EXPECT_EQ(theta->default_value.value(), 0.35);
@@ -180,6 +181,28 @@ TEST(LeadershipFactory, PeerMechanismFlags) {
   EXPECT_NE(config_error(cfg).find("mode.distributed.consult"), std::string::npos);
 }
 
+// A switch takes one of its names (or the index, as sweeps list them); anything else is
+// refused naming the choices; the stored configuration writes the name.
+TEST(LeadershipFactory, SwitchesTakeTheirNames) {
+  const auto& defs = factory().params();
+  const auto it = std::find_if(defs.begin(), defs.end(),
+                               [](const config::ParamDef& d) { return d.name == "peer_coachee"; });
+  ASSERT_NE(it, defs.end());
+  EXPECT_EQ(config::parse_value(*it, "least_skilled").value(), 1.0);
+  EXPECT_EQ(config::parse_value(*it, " 0 ").value(), 0.0);
+  EXPECT_EQ(config::value_text(*it, DistSpec::constant(1)), "least_skilled");
+  try {
+    config::parse_value(*it, "least_skiled");
+    ADD_FAILURE() << "a misspelt choice was accepted";
+  } catch (const ConfigError& e) {
+    EXPECT_STREQ(e.what(),
+                 "model.peer_coachee = least_skiled: expected most_skilled | least_skilled (did "
+                 "you mean 'least_skilled'?)");
+  }
+  EXPECT_THROW(config::parse_value(*it, "2"), ConfigError);
+  EXPECT_THROW(config::parse_value(*it, "uniform(0,1)"), ConfigError);
+}
+
 TEST(LeadershipFactory, ModeNamesWithOneStreamIdAreRefused) {
   // "team87584" and "team831480" have the same 32-bit FNV-1a hash (found by search), so their
   // mode streams would coincide.
@@ -269,7 +292,7 @@ TEST(LeadershipFactory, EveryDefaultTextParsesToWhatTheSimulationUses) {
   const Constants dc = default_constants();
   int int_fields = 0, double_fields = 0, policy_fields = 0;
   for (const auto& e : param_table()) {
-    const DistSpec parsed = config::parse_dist(e.def.default_spec);
+    const DistSpec parsed = config::parse_value(e.def, e.def.default_spec);
     EXPECT_TRUE(same(parsed, e.default_value)) << e.def.name;
     EXPECT_TRUE(same(parsed, resolved.params.at(e.def.name))) << e.def.name;
     const auto idx = static_cast<std::size_t>(e.index);
@@ -307,8 +330,8 @@ TEST(LeadershipFactory, EveryDefaultTextParsesToWhatTheSimulationUses) {
       }
     }
   }
-  // Every field of Constants is bound (4 int and 18 double fields), each by one entry.
-  EXPECT_EQ(int_fields, 4);
+  // Every field of Constants is bound (5 int and 18 double fields), each by one entry.
+  EXPECT_EQ(int_fields, 5);
   EXPECT_EQ(double_fields, 18);
   EXPECT_EQ(policy_fields, 3);
 }

@@ -350,16 +350,16 @@ void apply_param(const Entry& e, const SchemaView& view,
   if (d->section != e.section) view.check_misplaced(e);
   DistSpec spec;
   try {
-    spec = parse_dist(e.value);
+    spec = parse_value(*d, e.value);
   } catch (const ConfigError& err) {
-    fail(e, qualified(e) + ": " + err.what());
+    fail(e, d->choices.empty() ? qualified(e) + ": " + err.what() : std::string(err.what()));
   }
   try {
     validate(*d, spec, e.value);
   } catch (const ConfigError& err) {
     fail(e, err.what());
   }
-  set_text[d->name] = spec.to_string();
+  set_text[d->name] = value_text(*d, spec);
 }
 
 // Step 4: a [sweep] entry: the axis values, each validated against the parameter's range
@@ -425,14 +425,14 @@ void finish(const SchemaView& view, const std::map<std::string, std::string>& se
     const std::string& text = it != set_text.end() ? it->second : d.default_spec;
     DistSpec spec;
     try {
-      spec = parse_dist(text);
+      spec = parse_value(d, text);
       validate(d, spec, text);
     } catch (const ConfigError& err) {
       // Only a model's own registry can get here: its default is not a legal value.
       throw ConfigError("model '" + cfg.model + "' default: " + err.what());
     }
     cfg.params[d.name] = spec;
-    cfg.param_text[d.name] = spec.to_string();
+    cfg.param_text[d.name] = value_text(d, spec);
     cfg.param_order.emplace_back(d.section, d.name);
   }
 }

@@ -28,6 +28,30 @@ double normal_cdf(double x, double m, double s) {
 
 }  // namespace
 
+DistSpec parse_value(const ParamDef& def, std::string_view text) {
+  if (def.choices.empty()) return parse_dist(text);
+  const std::string t(trim(text));
+  for (std::size_t c = 0; c < def.choices.size(); ++c) {
+    if (t == def.choices[c] || t == std::to_string(c)) {
+      return DistSpec::constant(static_cast<double>(c));
+    }
+  }
+  std::string known;
+  for (const auto& c : def.choices) known += (known.empty() ? "" : " | ") + c;
+  const std::string near = closest(t, def.choices);
+  throw ConfigError(def.section + "." + def.name + " = " + excerpt(t) + ": expected " + known +
+                    (near.empty() ? std::string() : " (did you mean '" + near + "'?)"));
+}
+
+std::string value_text(const ParamDef& def, const DistSpec& spec) {
+  if (def.choices.empty() || !spec.is_constant()) return spec.to_string();
+  const double v = spec.value();
+  if (v >= 0 && v < static_cast<double>(def.choices.size()) && std::floor(v) == v) {
+    return def.choices[static_cast<std::size_t>(v)];
+  }
+  return spec.to_string();
+}
+
 void validate(const ParamDef& def, const DistSpec& spec, std::string_view text) {
   const std::string where = def.section + "." + def.name + " = " + std::string(trim(text)) + ": ";
   if (def.kind == ParamKind::kConstant && !spec.is_constant()) {

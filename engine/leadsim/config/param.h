@@ -28,8 +28,17 @@ struct ParamDef {
   double hi;
   bool integer;
   ParamKind kind;
-  std::string default_spec;  // text accepted by parse_dist()
+  std::string default_spec;  // text accepted by parse_value()
+  // A switch (a kConstant over [0, n-1], integer): its value is one of these names, stored as
+  // its index (sweeps list indices). Empty for a number.
+  std::vector<std::string> choices{};
 };
+
+// A parameter's value from its text: for a switch, one of its choice names (or the index);
+// otherwise parse_dist(text). Throws ConfigError naming the parameter and the choices.
+DistSpec parse_value(const ParamDef& def, std::string_view text);
+// The canonical text of a value: the choice name of a switch, else spec.to_string().
+std::string value_text(const ParamDef& def, const DistSpec& spec);
 
 // Validates a value for a parameter: the distribution must be legal for the kind (constants
 // only for kConstant), proper (uniform(2,1) is not), and its support inside [lo, hi]

@@ -60,6 +60,7 @@ std::span<const std::pair<double, int>> select_lowest(std::vector<std::pair<doub
 // A tie of worker i for domain d (§5, §11.9): with probability ρ the most skilled tie in d
 // (teammates first, then cross ties, lowest index on equal skill), else a random tie with
 // teammates `tau` times as likely as a cross tie. -1 (and no draw) if i has no ties.
+template <bool kLeast>
 inline int OrgSimulator::choose_tie(int i, int d, double rho, double tau, Stream& rs) {
   const Organization& o = org_;
   const int D = o.domains;
@@ -76,19 +77,20 @@ inline int OrgSimulator::choose_tie(int i, int d, double rho, double tau, Stream
     // The first strictly greater skill wins: teammates in index order, then cross ties in
     // ascending order. Selects instead of branches (which skill is larger is a coin flip).
     // Skills are >= 0: every tie beats the start value -1, and i itself (masked to -1)
-    // never does.
+    // never does. With kLeast the first strictly smaller skill wins, from 2 (skills are <= 1).
+    constexpr double kStart = kLeast ? 2.0 : -1.0;
     int best = -1;
-    double best_skill = -1.0;
+    double best_skill = kStart;
     const double* skill_in_d = k + d;
     const auto Dz = static_cast<std::size_t>(D);
     auto visit = [&](int j, double kj) {
-      const bool better = kj > best_skill;
+      const bool better = kLeast ? kj < best_skill : kj > best_skill;
       best = better ? j : best;
       best_skill = better ? kj : best_skill;
     };
     // One loop over the whole team (a fixed trip count per organization), i itself masked.
     const double* teammate_skill = skill_in_d + static_cast<std::size_t>(t0) * Dz;
-    for (int j = t0; j < t1; ++j, teammate_skill += Dz) visit(j, j == i ? -1.0 : *teammate_skill);
+    for (int j = t0; j < t1; ++j, teammate_skill += Dz) visit(j, j == i ? kStart : *teammate_skill);
     for (int q = 0; q < ncross; ++q) {
       const int j = cross[q];
       visit(j, skill_in_d[static_cast<std::size_t>(j) * Dz]);
@@ -534,7 +536,9 @@ void ModeRun<kDetail, kRoute, kPeerMode>::peer_coach(Stream& rs) {
     }
     if (!(rs.uniform() < psi_[i])) continue;
     const int h = home[i];
-    const int j = sim_.choose_tie(i, h, rho_[i], c_.team_preference, rs);
+    const int j = c_.peer_coachee == kLeastSkilled
+                      ? sim_.choose_tie<true>(i, h, rho_[i], c_.team_preference, rs)
+                      : sim_.choose_tie<false>(i, h, rho_[i], c_.team_preference, rs);
     const std::size_t ih = static_cast<std::size_t>(i) * Dz + static_cast<std::size_t>(h);
     const std::size_t jh = static_cast<std::size_t>(j) * Dz + static_cast<std::size_t>(h);
     if (skill_[ih] > skill_[jh] && attention_left_[i] >= c_.peer_coach_cost) {

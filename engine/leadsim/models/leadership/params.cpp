@@ -11,7 +11,7 @@ using config::ParamDef;
 using config::ParamKind;
 
 ParamEntry entry(ParamDef def, ParamCategory category, int index) {
-  config::DistSpec dflt = config::parse_dist(def.default_spec);
+  config::DistSpec dflt = config::parse_value(def, def.default_spec);
   return ParamEntry{std::move(def), std::move(dflt), category, index};
 }
 
@@ -170,6 +170,22 @@ std::vector<ParamEntry> build() {
                   kShockLength, &Constants::shock_length));
   t.push_back(cst("shock_share", "", "share", "share of level-1 managers absent during the shock",
                   0, 1, false, "0.5", kShockShare, &Constants::shock_share));
+  // Switches between readings of the specification (MODEL.md "Readings"): the first choice is
+  // the original reading, bit for bit.
+  ParamDef coachee{"peer_coachee",
+                   "model",
+                   "",
+                   "choice",
+                   "whom a peer coach picks with probability rho: its most_skilled tie in its "
+                   "home domain (reading 13) or its least_skilled one",
+                   0,
+                   1,
+                   true,
+                   ParamKind::kConstant,
+                   "most_skilled",
+                   {"most_skilled", "least_skilled"}};
+  t.push_back(entry(std::move(coachee), ParamCategory::kConstant, kPeerCoachee));
+  t.back().int_field = &Constants::peer_coachee;
   return t;
 }
 

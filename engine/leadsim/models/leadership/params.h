@@ -69,6 +69,7 @@ enum ConstParam : int {
   kShockAt,
   kShockLength,
   kShockShare,
+  kPeerCoachee,
   kNumConstParams
 };
 

@@ -83,7 +83,9 @@ struct Constants {
   int shock_at;
   int shock_length;
   double shock_share;
+  int peer_coachee;  // 0 most_skilled, 1 least_skilled (kLeastSkilled)
 };
+inline constexpr int kLeastSkilled = 1;  // Constants::peer_coachee
 
 // Everything one scenario fixes: the specs of the drawn parameters, constants, modes.
 struct ScenarioSpec {
@@ -205,6 +207,9 @@ class OrgSimulator {
   void draw_turnover(const ScenarioSpec& spec);
   void draw_turbulence();
   void draw_shock(const Constants& c);
+  // §8.7.1; with kLeast, the ρ branch takes the least skilled tie instead of the most skilled
+  // (peer_coachee = least_skilled).
+  template <bool kLeast = false>
   [[gnu::always_inline]] inline int choose_tie(int i, int d, double rho, double tau,
                                                rng::Stream& rs);
   // Runs a mode by a ModeRun (modes.cpp), which steps through the periods on these buffers.
