@@ -52,6 +52,24 @@ def case_version():
     check("git:" in p.stdout and "compiler:" in p.stdout, "--version lacks git/compiler", p.stdout)
 
 
+def case_assumptions_study_runs():
+    """configs/assumptions.ini resolves and runs: 64 scenarios over the switches, the mode
+    variants with one peer mechanism off each (tiny --orgs: this checks the file, not the
+    numbers of configs/README.md)."""
+    import h5py
+    ok("run", os.path.join(SOURCE, "configs", "assumptions.ini"), "-o", "a.h5", "--quiet",
+       "--orgs", "2")
+    with h5py.File("a.h5", "r") as f:
+        modes = [m.decode() if isinstance(m, bytes) else m for m in f["modes"][...]]
+        check(modes == ["centralized", "distributed", "dist_no_consult", "dist_no_peer_coaching",
+                        "dist_in_turn"], "the study's modes", str(modes))
+        check(int(f.attrs["scenarios"]) == 64, "4 x 2 x 2 x 2 x 2 scenarios")
+        cfg = f.attrs["config"]
+        cfg = cfg.decode() if isinstance(cfg, bytes) else cfg
+        check("peer_coachee = list(0, 1)" in cfg or "peer_coachee = list(0,1)" in cfg,
+              "the switch is swept", cfg[-800:])
+
+
 def case_help():
     p = ok("help")
     for w in ["run", "inspect", "replay", "params", "Exit codes", "interrupted"]:
