@@ -37,6 +37,12 @@ def leadsim(*args, timeout=300, preexec_fn=None):
                           preexec_fn=preexec_fn, errors="replace")
 
 
+def sanitized():
+    """True when the binary under test was built with a sanitizer (its --version names the
+    flags): ASan and TSan reserve terabytes of address space, so RLIMIT_AS cannot be applied."""
+    return "-fsanitize=" in leadsim("--version").stdout
+
+
 def describe(p):
     return "command: %s\nexit: %d\nstdout:\n%s\nstderr:\n%s" % (
         " ".join(str(a) for a in p.args), p.returncode, p.stdout[-3000:], p.stderr[-3000:])
