@@ -333,6 +333,147 @@ TEST(OrgSimulator, PeerCoacheeLeastSkilledPicksTheMinimum) {
   EXPECT_EQ(resolve_setup(cfg).scenario(0).constants.peer_coachee, kLeastSkilled);
 }
 
+// model.attention = fractional: a decider's unspent fraction below one unit carries to its next
+// period, so every cost is paid exactly from a real-valued budget; whole (the default, reading
+// 5) loses it. A manager with C = 4.75 facing a long queue decides ⌊4.75 (t + 1)⌋ problems by
+// the end of period t (38 in 8 periods, 4 per period with whole), and uses all of C.
+TEST(OrgSimulator, FractionalAttentionCarriesManagersFractions) {
+  for (const int attention : {0, kFractional}) {
+    OrgSimulator eng;
+    hand_org(eng, 1, 2, 1, 4.75, 1, 0.5, 0.1);
+    const int T = 8;
+    hand_env(eng, T);
+    for (int t = 0; t < T; ++t) {
+      for (int j = 0; j < 10; ++j) add_problem(eng, t, 0, 0, 1, 0.5, 1, 0.5, 0.5);
+    }
+    eng.finish_environment();
+    Constants c = default_constants();
+    c.deadline = 1000;
+    c.periods = T;
+    c.attention = attention;
+    RowSink sink;
+    const ModeResult r = eng.run_mode({"m", Route::kManager, false, false, 0, 0, 0.35}, c, &sink);
+    for (int t = 0; t < T; ++t) {
+      const double want =
+          attention == kFractional ? std::floor(4.75 * (t + 1)) - std::floor(4.75 * t) : 4.0;
+      EXPECT_EQ(sink.at(static_cast<std::size_t>(t), "decided"), want) << attention << " " << t;
+    }
+    EXPECT_EQ(r.decided, attention == kFractional ? 38 : 32);
+    EXPECT_EQ(r.manager_used, attention == kFractional ? 38.0 : 32.0);
+  }
+}
+
+// The example, and where the readings part: a helper with K = 4 and consult_cost =
+// 0.25 whose teammate consults it on every one of its problems. With 4 consultations in a
+// period it serves exactly 3 decisions and the 4 consultations under either reading. With 2
+// consultations per period it has 0.5 left after its third decision: whole loses it every
+// period (3 decisions), fractional carries it and decides 4 every second period, so it spends
+// exactly its 40 units in 10 periods (35 decisions + 20 consultations of 0.25).
+TEST(OrgSimulator, FractionalAttentionHelperPaysExactly) {
+  struct Case {
+    int asks, attention, helper_decided;
+  };
+  for (const Case cs :
+       {Case{4, 0, 3}, Case{4, kFractional, 3}, Case{2, 0, 30}, Case{2, kFractional, 35}}) {
+    OrgSimulator eng;
+    hand_org(eng, 2, 2, 1, 10, 4, 0.5, 0.1);  // one team of two, one domain
+    eng.org().skill0 = {0.9, 0.1};            // k·c_W = 0.675 and 0.075 against θ = 0.3
+    const int T = cs.asks == 4 ? 1 : 10;
+    hand_env(eng, T);
+    for (int t = 0; t < T; ++t) {
+      for (int j = 0; j < 10; ++j) add_problem(eng, t, 0, 0, 1, 0.5, 1, 0.5, 0.5);
+      for (int j = 0; j < cs.asks; ++j) add_problem(eng, t, 1, 0, 1, 0.5, 1, 0.5, 0.5);
+    }
+    eng.finish_environment();
+    Constants c = default_constants();
+    c.deadline = 0;  // what is not decided in its period expires
+    c.periods = T;
+    c.psi0 = 0;  // no peer coaching
+    c.learn_rate = 0;
+    c.consult_cost = 0.25;
+    c.attention = cs.attention;
+    const ModeResult r = eng.run_mode({"d", Route::kWorker, false, true, 0, 0, 0.3}, c);
+    const int asked = cs.asks * T;
+    EXPECT_EQ(r.help_acts, asked) << cs.asks << " " << cs.attention;
+    EXPECT_EQ(r.decided, cs.helper_decided + asked) << cs.asks << " " << cs.attention;
+    EXPECT_EQ(r.worker_used, cs.helper_decided + asked + 0.25 * asked);
+  }
+}
+
+// Workers outside peer modes carry fractions too (K = 2.5: 2, 3, 2, 3 decisions instead of 2
+// each period), and so do coaching budgets (χ·C = 2.25 holds 2, 2, 2, 3 sessions). A schedule
+// recorded under one reading is never replayed under the other.
+TEST(OrgSimulator, FractionalAttentionWorkersAndCoaches) {
+  OrgSimulator eng;
+  hand_org(eng, 5, 5, 1, 4.5, 2.5, 0.5, 0.1);
+  const int T = 4;
+  hand_env(eng, T);
+  for (int t = 0; t < T; ++t) {
+    for (int j = 0; j < 6; ++j) add_problem(eng, t, 0, 0, 1, 0.5, 1, 0.5, 0.5);
+  }
+  eng.finish_environment();
+  Constants c = default_constants();
+  c.deadline = 0;
+  c.periods = T;
+  c.eta_c = 0;
+  c.eta_a = 0;
+  eng.set_problem_detail(false);  // the bulk path, which records and replays schedules
+  const Policy delegated{"delegated", Route::kWorker, false, false, 0, 0, 0.35};
+  const Policy coaching{"coaching", Route::kWorker, false, false, 0.5, 0, 0.35};
+  for (const int attention : {0, kFractional, 0, kFractional}) {
+    c.attention = attention;
+    const bool frac = attention == kFractional;
+    const ModeResult d = eng.run_mode(delegated, c);
+    EXPECT_EQ(d.decided, frac ? 10 : 8);
+    const ModeResult k = eng.run_mode(coaching, c);  // replays delegated's schedule
+    EXPECT_EQ(k.decided, frac ? 10 : 8);
+    EXPECT_EQ(k.coaching_acts, frac ? 9 : 8);
+    EXPECT_EQ(k.manager_used, frac ? 9.0 : 8.0);
+  }
+}
+
+// Where every cost and every budget is a whole number (K, C·(1 − χ − π), χC, πC and the
+// costs), nothing fractional is ever left: the two readings agree bit for bit, every mode.
+TEST(OrgSimulator, FractionalAttentionEqualsWholeOnWholeNumbers) {
+  auto cfg = small_config();
+  cfg.params["manager_capacity"] = k(40);
+  for (const char* cost : {"consult_cost", "peer_coach_cost", "supervision_cost"}) {
+    cfg.params[cost] = k(1);
+  }
+  auto fcfg = cfg;
+  fcfg.params["attention"] = k(kFractional);
+  const ScenarioSpec sw = resolve_setup(cfg).scenario(0);
+  const ScenarioSpec sf = resolve_setup(fcfg).scenario(0);
+  ASSERT_EQ(sf.constants.attention, kFractional);
+  OrgSimulator eng;
+  for (std::uint64_t org = 0; org < 40; ++org) {
+    eng.draw(sw, 11, org);
+    for (std::size_t v = 0; v < sw.policies.size(); ++v) {
+      const ModeResult a = eng.run_mode(sw.policies[v], sw.constants);
+      const ModeResult b = eng.run_mode(sf.policies[v], sf.constants);
+      for (std::size_t q = 0; q < a.metrics.size(); ++q) {
+        ASSERT_TRUE(same_bits(a.metrics[q], b.metrics[q]))
+            << "org " << org << " mode " << sw.policies[v].name << " metric " << q;
+      }
+    }
+  }
+  // And where they are not, the readings differ (the check above can fail).
+  cfg.params["consult_cost"] = k(0.1);
+  fcfg.params["consult_cost"] = k(0.1);
+  const ScenarioSpec tw = resolve_setup(cfg).scenario(0);
+  const ScenarioSpec tf = resolve_setup(fcfg).scenario(0);
+  const Policy dw = policy(tw, "distributed");
+  const Policy df = policy(tf, "distributed");
+  std::int64_t more = 0;
+  for (std::uint64_t org = 0; org < 40; ++org) {
+    eng.draw(tw, 11, org);
+    const ModeResult a = eng.run_mode(dw, tw.constants);
+    const ModeResult b = eng.run_mode(df, tf.constants);
+    more += b.decided - a.decided;
+  }
+  EXPECT_GT(more, 0);
+}
+
 // §10.5: with ρ = 1 the consulted tie is the most skilled tie (teammates first on ties).
 TEST(OrgSimulator, FullRecognitionConsultsMostSkilledTie) {
   auto cfg = small_config();

@@ -51,7 +51,7 @@ TEST(LeadershipFactory, RegistryHoldsEveryParameterWithDefaults) {
   }
   EXPECT_EQ(org, 15);
   EXPECT_EQ(agent, 5);
-  EXPECT_EQ(constant, 26);
+  EXPECT_EQ(constant, 27);
   const auto* theta = find_param("theta");
   ASSERT_NE(theta, nullptr);
   EXPECT_EQ(theta->default_value.value(), 0.35);
@@ -330,8 +330,8 @@ TEST(LeadershipFactory, EveryDefaultTextParsesToWhatTheSimulationUses) {
       }
     }
   }
-  // Every field of Constants is bound (5 int and 18 double fields), each by one entry.
-  EXPECT_EQ(int_fields, 5);
+  // Every field of Constants is bound (6 int and 18 double fields), each by one entry.
+  EXPECT_EQ(int_fields, 6);
   EXPECT_EQ(double_fields, 18);
   EXPECT_EQ(policy_fields, 3);
 }

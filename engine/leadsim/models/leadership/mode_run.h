@@ -77,6 +77,21 @@ class ModeRun {
   // expiry and the queues. Bulk path only (no per-problem detail, no trace).
   static constexpr bool kSchedulable = kRoute == Route::kWorker && !kPeerMode && !kDetail;
 
+  // attention = fractional: a pool's unspent fraction below one action (cost) carries to the
+  // next period. Sessions held this period from `budget` plus the carried fraction.
+  static int carried_sessions(int team, double budget, double cost, double& carry) {
+    const double have = budget + carry;
+    if (!(have > 0.0) || team <= 0) return 0;
+    if (!(cost > 0.0)) {
+      carry = 0.0;
+      return team;
+    }
+    const double whole = std::floor(have / cost);
+    const int n = whole >= static_cast<double>(team) ? team : static_cast<int>(whole);
+    carry = std::fmod(have - static_cast<double>(n) * cost, cost);
+    return n;
+  }
+
   // Sessions a level-1 manager holds: min(team, ⌊share·C / cost⌋) (§11.10).
   static int sessions(int team, double share, double capacity, double cost) {
     const double budget = share * capacity;
@@ -107,6 +122,7 @@ class ModeRun {
   [[gnu::always_inline]] inline void workers_in_turn(Stream& rs);
   [[gnu::noinline]] void workers_serve_other(Stream& rs);
   [[gnu::always_inline]] inline void workers_replay(Stream& rs);
+  template <bool kCarry>
   [[gnu::always_inline]] inline void workers_fifo(Stream& rs);
   [[gnu::always_inline]] inline void coach_and_teach();
   [[gnu::always_inline]] inline void coach(int first, int end, int n);
@@ -131,6 +147,8 @@ class ModeRun {
   // Set by reset_state().
   double decide_budget_ = 0.0;  // C(1 - χ - π): what managers decide and supervise from
   double whole_k_ = 0.0;        // ⌊K⌋, the decisions a worker can make per period
+  bool fractional_ = false;     // attention = fractional: unspent fractions carry
+  bool carry_workers_ = false;  // ... and the non-peer workers carry them (K not whole)
   int fixed_copy_ = 0;          // ⌊K⌋ if in 1..kFixedCopy: a worker's fixed-count list copy
   int coach_full_ = 0, coach_last_ = 0;   // coaching sessions: full team, last team
   int teach_full_ = 0, teach_last_ = 0;   // teaching sessions: full team, last team
@@ -145,9 +163,10 @@ class ModeRun {
   double* manager_skill_ = nullptr;            // g_m
   const double* manager_alignment_ = nullptr;  // α_m (fixed through the run)
   double* attention_left_ = nullptr;           // per worker, peer modes only
-  int* queue_ = nullptr;               // every decider's FIFO segment (Environment::queue_base)
-  int* head_ = nullptr;                // per decider: first waiting entry of its segment
-  int* tail_ = nullptr;                // per decider: one past its last entry
+  double* carry_ = nullptr;  // attention = fractional: per manager decide, coach, teach carries
+  int* queue_ = nullptr;     // every decider's FIFO segment (Environment::queue_base)
+  int* head_ = nullptr;      // per decider: first waiting entry of its segment
+  int* tail_ = nullptr;      // per decider: one past its last entry
   double* value_by_period_ = nullptr;  // realized value by arrival period
   int* open_ = nullptr;                // per arrival period: neither decided nor expired
   const double* discount_ = nullptr;   // (1 - delay_discount)^wait
@@ -200,7 +219,12 @@ void ModeRun<kDetail, kRoute, kPeerMode>::reset_state() {
   s.psi_.assign(Wz, c.psi0);
   s.rho_.assign(Wz, c.rho0);
   s.g_.assign(o.g0.begin(), o.g0.end());
-  s.rem_.resize(Wz);  // set to K at the start of every period, in the modes that read it
+  if (c.attention == kFractional) {
+    s.rem_.assign(Wz, 0.0);  // the fractions carried into period 0
+    s.carry_.assign(3 * static_cast<std::size_t>(M), 0.0);
+  } else {
+    s.rem_.resize(Wz);  // set to K at the start of every period, in the modes that read it
+  }
   s.team0_.resize(Wz);
   for (int i = 0; i < W; ++i) s.team0_[static_cast<std::size_t>(i)] = o.team_begin(i);
   s.queue_.resize(static_cast<std::size_t>(e.queue_base.back()) + OrgSimulator::kFixedCopy);
@@ -252,6 +276,7 @@ void ModeRun<kDetail, kRoute, kPeerMode>::bind_buffers() {
   manager_skill_ = s.g_.data();
   manager_alignment_ = o_.align_manager.data();
   attention_left_ = s.rem_.data();
+  carry_ = s.carry_.data();
   queue_ = s.queue_.data();
   head_ = s.head_.data();
   tail_ = s.tail_.data();
@@ -287,8 +312,11 @@ void ModeRun<kDetail, kRoute, kPeerMode>::set_run_constants() {
   // share of the list is copied with a fixed trip count (the queue and the list are padded for
   // it), so how many problems a worker takes is not a branch to predict.
   whole_k_ = std::floor(K);
-  fixed_copy_ =
-      whole_k_ >= 1.0 && whole_k_ <= OrgSimulator::kFixedCopy ? static_cast<int>(whole_k_) : 0;
+  fractional_ = c.attention == kFractional;
+  carry_workers_ = fractional_ && !kPeerMode && whole_k_ != K;
+  fixed_copy_ = whole_k_ >= 1.0 && whole_k_ <= OrgSimulator::kFixedCopy && !carry_workers_
+                    ? static_cast<int>(whole_k_)
+                    : 0;
   mode_id_ = rng::name_id(pol_.name.c_str());
   // Sessions per level-1 manager: a full team of `span`, and the last team when W is not a
   // multiple of the span.
@@ -312,8 +340,9 @@ void ModeRun<kDetail, kRoute, kPeerMode>::plan_schedule() {
   if constexpr (kSchedulable) {
     if (trace_ == nullptr) {
       const double worker_capacity = K;
-      const OrgSimulator::Schedule::Key key{
-          sim_.env_generation_, std::bit_cast<std::uint64_t>(worker_capacity), c_.deadline, T};
+      const OrgSimulator::Schedule::Key key{sim_.env_generation_,
+                                            std::bit_cast<std::uint64_t>(worker_capacity),
+                                            c_.deadline, T, carry_workers_};
       replay_ = schedule.valid && schedule.key == key;
       record_ = !replay_;
       if (record_) {

@@ -223,6 +223,7 @@ void ModeRun<kDetail, kRoute, kPeerMode>::managers_serve() {
     if constexpr (kRoute != Route::kWorker) expire(W + m);
     if (shock_now_ && m < n1 && e_.absent[static_cast<std::size_t>(m)] != 0) continue;
     double left = decide_budget_;
+    if (fractional_) left += carry_[m];
     if (pol_.supervise) {
       const int reports = o_.reports[static_cast<std::size_t>(m)];
       for (int j = 0; j < reports && left >= c_.supervision_cost; ++j) {
@@ -230,7 +231,10 @@ void ModeRun<kDetail, kRoute, kPeerMode>::managers_serve() {
         r_.manager_used += c_.supervision_cost;
       }
     }
-    if constexpr (kRoute == Route::kWorker) continue;
+    if constexpr (kRoute == Route::kWorker) {
+      if (fractional_) carry_[m] = left - std::floor(left);
+      continue;
+    }
     // Each decision costs exactly 1 and x - 1 is exact for x >= 1, so ⌊left⌋ is the
     // number of decisions "remaining >= 1" allows.
     const int x = W + m;
@@ -252,6 +256,10 @@ void ModeRun<kDetail, kRoute, kPeerMode>::managers_serve() {
     period_.aligned += aligned;
     r_.manager_decided += n;
     r_.manager_used += n;
+    if (fractional_) {  // left - n is exact (n <= ⌊left⌋), and so is its fraction
+      const double rest = left - static_cast<double>(n);
+      carry_[m] = rest - std::floor(rest);
+    }
   }
 }
 
@@ -337,7 +345,13 @@ void ModeRun<kDetail, kRoute, kPeerMode>::workers_serve(Stream& rs) {
   // Attention left is read by consultation, the rounds and peer coaching: only peer modes
   // keep it.
   if constexpr (kPeerMode) {
-    for (std::size_t i = 0; i < Wz; ++i) attention_left_[i] = K;
+    if (fractional_) {  // what was left below one unit at the end of the last period carries
+      for (std::size_t i = 0; i < Wz; ++i) {
+        attention_left_[i] = K + (attention_left_[i] - std::floor(attention_left_[i]));
+      }
+    } else {
+      for (std::size_t i = 0; i < Wz; ++i) attention_left_[i] = K;
+    }
   }
   if constexpr (kRoute == Route::kManager) return;  // (peer coaching still reads the reset)
   if constexpr (kPeerMode) {
@@ -348,8 +362,10 @@ void ModeRun<kDetail, kRoute, kPeerMode>::workers_serve(Stream& rs) {
     }
   } else if (replay_) {
     workers_replay(rs);
+  } else if (carry_workers_) {
+    workers_fifo<true>(rs);
   } else {
-    workers_fifo(rs);
+    workers_fifo<false>(rs);
   }
 }
 
@@ -424,8 +440,11 @@ void ModeRun<kDetail, kRoute, kPeerMode>::workers_replay(Stream& rs) {
 }
 
 // Each worker in index order takes min(queue, ⌊K⌋) problems into the period's decision list
-// (the recording when this run records), then the list is decided in order.
+// (the recording when this run records), then the list is decided in order. With kCarry
+// (attention = fractional and K not whole) a worker's budget is K plus the fraction it carried,
+// and it carries the fraction of what is left.
 template <bool kDetail, Route kRoute, bool kPeerMode>
+template <bool kCarry>
 void ModeRun<kDetail, kRoute, kPeerMode>::workers_fifo(Stream& rs) {
   auto& schedule = sim_.schedule_;
   const int at = record_ ? schedule.begin[static_cast<std::size_t>(t_)] : 0;
@@ -434,9 +453,18 @@ void ModeRun<kDetail, kRoute, kPeerMode>::workers_fifo(Stream& rs) {
   for (int i = 0; i < W; ++i) {
     expire(i);
     const int waiting = tail_[i] - head_[i];
-    const int n = whole_k_ >= static_cast<double>(waiting)
-                      ? waiting
-                      : std::max(0, static_cast<int>(whole_k_));
+    double whole = whole_k_;
+    double budget = 0.0;
+    if constexpr (kCarry) {
+      budget = K + attention_left_[i];
+      whole = std::floor(budget);
+    }
+    const int n =
+        whole >= static_cast<double>(waiting) ? waiting : std::max(0, static_cast<int>(whole));
+    if constexpr (kCarry) {
+      const double rest = budget - static_cast<double>(n);
+      attention_left_[i] = rest - std::floor(rest);
+    }
     take(i, n, fixed_copy_, list + n_list);
     n_list += n;
     r_.worker_used += n;
@@ -462,13 +490,18 @@ void ModeRun<kDetail, kRoute, kPeerMode>::coach_and_teach() {
     const int first = m * span;
     const int end = std::min(first + span, workers);
     const bool full = end - first == span;
-    const int n_coach = full ? coach_full_ : coach_last_;
+    int n_coach = full ? coach_full_ : coach_last_;
+    int n_teach = full ? teach_full_ : teach_last_;
+    if (fractional_) {
+      const int team = end - first;
+      n_coach = carried_sessions(team, pol_.coach_share * C, c_.coach_cost, carry_[M + m]);
+      n_teach = carried_sessions(team, pol_.teach_share * C, c_.teach_cost, carry_[2 * M + m]);
+    }
     if (n_coach > 0) {
       coach(first, end, n_coach);
       r_.manager_used += static_cast<double>(n_coach) * c_.coach_cost;
       period_.coaching += n_coach;
     }
-    const int n_teach = full ? teach_full_ : teach_last_;
     if (n_teach > 0) {
       teach(first, end, n_teach);
       r_.manager_used += static_cast<double>(n_teach) * c_.teach_cost;

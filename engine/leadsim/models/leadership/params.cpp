@@ -186,6 +186,20 @@ std::vector<ParamEntry> build() {
                    {"most_skilled", "least_skilled"}};
   t.push_back(entry(std::move(coachee), ParamCategory::kConstant, kPeerCoachee));
   t.back().int_field = &Constants::peer_coachee;
+  ParamDef attention{"attention",
+                     "model",
+                     "",
+                     "choice",
+                     "whole: the fraction of attention a period leaves below one unit is lost "
+                     "(spec 11.5); fractional: it carries to the decider's next period",
+                     0,
+                     1,
+                     true,
+                     ParamKind::kConstant,
+                     "whole",
+                     {"whole", "fractional"}};
+  t.push_back(entry(std::move(attention), ParamCategory::kConstant, kAttention));
+  t.back().int_field = &Constants::attention;
   return t;
 }
 

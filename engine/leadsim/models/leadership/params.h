@@ -70,6 +70,7 @@ enum ConstParam : int {
   kShockLength,
   kShockShare,
   kPeerCoachee,
+  kAttention,
   kNumConstParams
 };
 

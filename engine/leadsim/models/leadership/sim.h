@@ -84,8 +84,10 @@ struct Constants {
   int shock_length;
   double shock_share;
   int peer_coachee;  // 0 most_skilled, 1 least_skilled (kLeastSkilled)
+  int attention;     // 0 whole, 1 fractional (kFractional)
 };
 inline constexpr int kLeastSkilled = 1;  // Constants::peer_coachee
+inline constexpr int kFractional = 1;    // Constants::attention
 
 // Everything one scenario fixes: the specs of the drawn parameters, constants, modes.
 struct ScenarioSpec {
@@ -233,6 +235,9 @@ class OrgSimulator {
   std::vector<int> team0_;         // first worker of each worker's team (run_mode)
   // Mode state.
   std::vector<double> skill_, align_, psi_, rho_, g_, rem_;
+  // attention = fractional: per manager the fraction carried in its decision, coaching and
+  // teaching budgets (3·M; workers carry theirs in rem_).
+  std::vector<double> carry_;
   static constexpr int kFixedCopy = 64;  // longest fixed-count copy of a queue's head
   std::vector<int> queue_, head_, tail_, active_;
   std::vector<double> disc_, value_by_period_;
@@ -248,6 +253,7 @@ class OrgSimulator {
       std::uint64_t capacity_bits = 0;  // K
       int deadline = 0;
       int periods = 0;
+      bool carry = false;  // workers carry fractions (attention = fractional, K not whole)
       bool operator==(const Key&) const = default;
     };
     bool valid = false;
