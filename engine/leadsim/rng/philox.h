@@ -26,8 +26,10 @@ inline constexpr const char* kRngScheme =
 
 // A purpose number says what a stream's words are for; the model that draws them names its
 // numbers (leadership/streams.h, march/model.h) and they are part of its replay contract. The
-// engine reserves kTestPurpose for tests and benchmarks.
+// engine reserves kTestPurpose for tests and benchmarks, and kBootstrapPurpose for the
+// bootstrap resamples of sensitivity studies (stats/sobol.h).
 inline constexpr std::uint32_t kTestPurpose = 99;
+inline constexpr std::uint32_t kBootstrapPurpose = 98;
 
 constexpr std::uint64_t tag(std::uint32_t purpose, std::uint32_t id) {
   return (static_cast<std::uint64_t>(purpose) << 32) | id;
