@@ -20,8 +20,12 @@ constexpr const char* kSummary =
     "Lists every configuration parameter: the run-level keys ([run], [output]) and the\n"
     "model's parameters ([org], [model]), with default, legal range, unit and meaning.\n"
     "[org] parameters take a constant or a distribution: uniform(a,b), loguniform(a,b),\n"
-    "int_uniform(a,b), int_loguniform(a,b), beta_mean(m,k), normal(m,s), choice(v1,...);\n"
-    "any numeric parameter can be swept in [sweep] with linspace(a,b,n) or list(v1,...).";
+    "int_uniform(a,b), int_loguniform(a,b), beta_mean(m,k), normal(m,s), choice(v1,...).\n"
+    "[model] constants of kind 'constant or drawn' take a number or the same distributions,\n"
+    "drawn once per organization (recorded in /orgs/params); '(int)' ones take only integer\n"
+    "distributions (int_uniform, int_loguniform, choice of integers). A 'switch' takes one of\n"
+    "its names and is fixed per run. Any numeric parameter or switch can be swept in [sweep]\n"
+    "with linspace(a,b,n) or list(v1,...).";
 
 std::string bound(double v) {
   if (std::isinf(v)) return v > 0 ? "inf" : "-inf";
@@ -39,13 +43,15 @@ std::string range_text(const config::ParamDef& d) {
   return r;
 }
 
-std::string kind_text(config::ParamKind k) {
-  switch (k) {
+std::string kind_text(const config::ParamDef& d) {
+  switch (d.kind) {
     case config::ParamKind::kOrg:
       return "per org";
     case config::ParamKind::kPerAgent:
       return "per agent";
     case config::ParamKind::kConstant:
+      if (!d.choices.empty()) return "switch";
+      if (d.drawable) return d.integer ? "constant or drawn (int)" : "constant or drawn";
       return "constant";
   }
   return "?";
@@ -77,8 +83,7 @@ int cmd_params(const Args& args, const std::string& /*command_line*/) {
   for (const auto& d : defs) {
     std::string meaning = d.meaning;
     if (!d.symbol.empty()) meaning = d.symbol + ": " + meaning;
-    t.add_row(
-        {d.section, d.name, d.default_spec, range_text(d), kind_text(d.kind), d.unit, meaning});
+    t.add_row({d.section, d.name, d.default_spec, range_text(d), kind_text(d), d.unit, meaning});
   }
   if (vm["markdown"].as<bool>()) {
     std::cout << "Parameters of model `" << factory.name() << "` and the run-level keys.\n\n";

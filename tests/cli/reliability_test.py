@@ -149,7 +149,13 @@ def case_config_registry_errors():
         ("[run]\norgs = 8\n[bogus]\nx = 1\n", ["bad.ini:4", "bogus", "unknown section"]),
         ("[run]\norgs = 8\n[org]\ninfo_reech = 0.5\n", ["bad.ini:4", "info_reach"]),
         ("[run]\norgs = 8\n[org]\nperiods = 5\n", ["bad.ini:4", "periods", "[model]"]),
-        ("[run]\norgs = 8\n[model]\ntheta = uniform(0,1)\n", ["bad.ini:4", "theta"]),
+        # A [model] constant may be drawn (theta = uniform(0,1) is legal), but an integer one
+        # only from an integer distribution, and a switch never.
+        ("[run]\norgs = 8\n[model]\nperiods = uniform(10,20)\n", ["bad.ini:4", "periods",
+                                                                   "integer distribution"]),
+        ("[run]\norgs = 8\n[model]\npeer_coachee = choice(0,1)\n", ["bad.ini:4",
+                                                                      "peer_coachee", "switch"]),
+        ("[run]\norgs = 8\n[model]\ntheta = uniform(0,1.5)\n", ["bad.ini:4", "theta"]),
         ("[run]\norgs = 8\n[org]\ninfo_reach = 1.5\n", ["bad.ini:4", "info_reach", "1.5"]),
         ("[run]\norgs = 8\n[org]\nworkers = 2.5\n", ["bad.ini:4", "workers"]),
         ("[run]\norgs = 8\n[org]\nlocal_weight = uniform(0.8,0.3)\n", ["bad.ini:4",

@@ -77,6 +77,50 @@ TEST(ParamDefValidate, DistributionGivenToConstantParam) {
       << msg;
 }
 
+// A drawable constant (a model's, drawn per organization) takes distributions too; an integer
+// one only integer-valued ones. A switch never takes a distribution.
+TEST(ParamDefValidate, DrawableConstants) {
+  ParamDef deadline = kDeadline;
+  deadline.drawable = true;
+  ParamDef penalty{"misalign_penalty",   "model", "", "share", "penalty", 0.0, 1.0, false,
+                   ParamKind::kConstant, "0.5"};
+  penalty.drawable = true;
+  EXPECT_NO_THROW(check(deadline, "int_uniform(2,5)"));
+  EXPECT_NO_THROW(check(deadline, "int_loguniform(2,50)"));
+  EXPECT_NO_THROW(check(deadline, "choice(2,8)"));
+  EXPECT_NO_THROW(check(penalty, "uniform(0.2,0.6)"));
+  EXPECT_NO_THROW(check(penalty, "normal(0.5,0.2)"));
+  EXPECT_EQ(error_of([&] { check(deadline, "uniform(2,5)"); }),
+            "model.deadline = uniform(2,5): an integer constant takes an integer distribution "
+            "(int_uniform, int_loguniform or choice of integers), not a continuous one (legal "
+            "range [1, 100] (integer))");
+  EXPECT_NE(error_of([&] { check(deadline, "normal(5,1)"); }).find("integer distribution"),
+            std::string::npos);
+  EXPECT_NE(error_of([&] { check(deadline, "int_uniform(0,5)"); }).find("leaves the legal range"),
+            std::string::npos);
+  EXPECT_NE(error_of([&] { check(penalty, "uniform(0.5,1.5)"); }).find("leaves the legal range"),
+            std::string::npos);
+  ParamDef sw{"peer_coachee",
+              "model",
+              "",
+              "choice",
+              "whom",
+              0,
+              1,
+              true,
+              ParamKind::kConstant,
+              "most_skilled",
+              {"most_skilled", "least_skilled"}};
+  sw.drawable = true;  // even so: a switch is fixed per run
+  EXPECT_EQ(error_of([&] { parse_value(sw, "choice(0,1)"); }),
+            "model.peer_coachee = choice(0,1): a switch is fixed per run and cannot be drawn "
+            "from a distribution; compare its readings with [sweep] peer_coachee = list(0, 1)");
+  EXPECT_NE(error_of([&] {
+              validate(sw, DistSpec{DistSpec::Kind::kChoice, {0, 1}}, "x");
+            }).find("takes a number"),
+            std::string::npos);
+}
+
 TEST(ParamDefClosest, PicksNearestWithinThreeEdits) {
   const std::vector<std::string> names = {"info_reach", "workers", "span", "spin", "deadline"};
   EXPECT_EQ(closest("info_reech", names), "info_reach");

@@ -31,6 +31,17 @@ double normal_cdf(double x, double m, double s) {
 DistSpec parse_value(const ParamDef& def, std::string_view text) {
   if (def.choices.empty()) return parse_dist(text);
   const std::string t(trim(text));
+  if (t.find('(') != std::string::npos) {
+    // A switch chooses a reading of the model for the whole run: it is never drawn.
+    std::string indices;
+    for (std::size_t c = 0; c < def.choices.size(); ++c) {
+      indices += (c == 0 ? "" : ", ") + std::to_string(c);
+    }
+    throw ConfigError(def.section + "." + def.name + " = " + excerpt(t) +
+                      ": a switch is fixed per run and cannot be drawn from a distribution; "
+                      "compare its readings with [sweep] " +
+                      def.name + " = list(" + indices + ")");
+  }
   for (std::size_t c = 0; c < def.choices.size(); ++c) {
     if (t == def.choices[c] || t == std::to_string(c)) {
       return DistSpec::constant(static_cast<double>(c));
@@ -55,8 +66,22 @@ std::string value_text(const ParamDef& def, const DistSpec& spec) {
 void validate(const ParamDef& def, const DistSpec& spec, std::string_view text) {
   const std::string where = def.section + "." + def.name + " = " + std::string(trim(text)) + ": ";
   if (def.kind == ParamKind::kConstant && !spec.is_constant()) {
-    throw ConfigError(where + "a model constant takes a number, not a distribution (legal range " +
-                      range_text(def) + ")");
+    if (!def.drawable || !def.choices.empty()) {
+      throw ConfigError(where +
+                        "a model constant takes a number, not a distribution (legal range " +
+                        range_text(def) + ")");
+    }
+    // An integer constant (a period count, a period) is drawn as an integer, never rounded.
+    const bool integer_valued = spec.kind == DistSpec::Kind::kIntUniform ||
+                                spec.kind == DistSpec::Kind::kIntLogUniform ||
+                                spec.kind == DistSpec::Kind::kChoice;
+    if (def.integer && !integer_valued) {
+      throw ConfigError(where +
+                        "an integer constant takes an integer distribution (int_uniform, "
+                        "int_loguniform or choice of integers), not a continuous one (legal "
+                        "range " +
+                        range_text(def) + ")");
+    }
   }
   for (double v : spec.args) {
     if (!std::isfinite(v)) throw ConfigError(where + "not a finite number");

@@ -15,7 +15,8 @@ namespace leadsim::config {
 enum class ParamKind {
   kOrg,       // drawn once per organization: constant or distribution (MODEL.md §2)
   kPerAgent,  // a distribution over agents: each agent draws its own value (§11.1)
-  kConstant,  // a model constant: a number, same for every organization (sweepable)
+  kConstant,  // a model constant: a number, same for every organization (sweepable); a
+              // `drawable` one also takes a distribution, drawn once per organization
 };
 
 struct ParamDef {
@@ -32,6 +33,9 @@ struct ParamDef {
   // A switch (a kConstant over [0, n-1], integer): its value is one of these names, stored as
   // its index (sweeps list indices). Empty for a number.
   std::vector<std::string> choices{};
+  // kConstant only: the model draws it per organization when given a distribution (as a kOrg
+  // parameter); an integer one takes only integer-valued distributions. A switch never is.
+  bool drawable = false;
 };
 
 // A parameter's value from its text: for a switch, one of its choice names (or the index);
@@ -41,7 +45,8 @@ DistSpec parse_value(const ParamDef& def, std::string_view text);
 std::string value_text(const ParamDef& def, const DistSpec& spec);
 
 // Validates a value for a parameter: the distribution must be legal for the kind (constants
-// only for kConstant), proper (uniform(2,1) is not), and its support inside [lo, hi]
+// only for a kConstant that is not `drawable`; integer-valued distributions only for an
+// integer drawable one), proper (uniform(2,1) is not), and its support inside [lo, hi]
 // (normal is truncated, so only its mean must lie inside). Throws ConfigError whose message
 // names the parameter and the text: "org.info_reach = uniform(0,2): support [0, 2] leaves
 // the legal range [0, 1]".

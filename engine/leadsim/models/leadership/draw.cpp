@@ -94,7 +94,31 @@ struct AgentDraw {
 
 }  // namespace
 
-std::uint64_t OrgSimulator::draw(const ScenarioSpec& spec, std::uint64_t seed, std::uint64_t org) {
+std::uint64_t draw_constants(const ScenarioSpec& spec, std::uint64_t seed, std::uint64_t org,
+                             Constants& c, std::vector<Policy>& policies,
+                             std::vector<double>& values) {
+  std::uint64_t blocks = 0;
+  values.resize(spec.drawn.size());
+  for (std::size_t j = 0; j < spec.drawn.size(); ++j) {
+    const DrawnConstant& dc = spec.drawn[j];
+    const config::ParamDef& def = dc.entry->def;
+    // Its own stream (not the org parameters'): the organization's parameters, agents and
+    // environment draws are those of a run where this constant is fixed.
+    Stream st(seed, org, stream_tag(Purpose::kConstant, dc.id), 0);
+    double x = dc.spec.sample(st, def.lo, def.hi, def.integer);
+    blocks += st.blocks();
+    if (def.integer) x = static_cast<double>(std::lround(x));
+    values[j] = x;
+    set_constant(*dc.entry, x, c);
+    if (dc.entry->policy_field != nullptr) {
+      for (std::size_t v : dc.policies) policies[v].*dc.entry->policy_field = x;
+    }
+  }
+  return blocks;
+}
+
+std::uint64_t OrgSimulator::draw(const ScenarioSpec& spec, const Constants& c, std::uint64_t seed,
+                                 std::uint64_t org) {
   seed_ = seed;
   org_id_ = org;
   blocks_ = 0;
@@ -119,7 +143,7 @@ std::uint64_t OrgSimulator::draw(const ScenarioSpec& spec, std::uint64_t seed, s
   build_hierarchy();
   draw_agents(spec);
   draw_ties();
-  draw_environment(spec);
+  draw_environment(spec, c);
   finish_environment();
   return blocks_;
 }
@@ -271,12 +295,12 @@ void OrgSimulator::draw_ties() {
   o.tie_begin[static_cast<std::size_t>(W)] = static_cast<int>(o.ties.size());
 }
 
-void OrgSimulator::draw_environment(const ScenarioSpec& spec) {
-  env_.periods = spec.constants.periods;
-  draw_problems(spec.constants);
+void OrgSimulator::draw_environment(const ScenarioSpec& spec, const Constants& c) {
+  env_.periods = c.periods;
+  draw_problems(c);
   draw_turnover(spec);
   draw_turbulence();
-  draw_shock(spec.constants);
+  draw_shock(c);
 }
 
 // Every period's problems, worker by worker (§8.1): count, domain, scope, local weight,

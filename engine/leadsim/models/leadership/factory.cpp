@@ -165,11 +165,15 @@ std::vector<ModeDef> known_modes(const std::vector<config::Entry>& extra) {
 }
 
 // Scenario values in registry order -> the drawn specs, constants and policies they fill.
+// A [model] constant with a distribution (not swept here) goes to sc.drawn; its Constants or
+// Policy field keeps a placeholder, which the draw of each organization overwrites.
 void fill_scenario(const std::vector<config::DistSpec>& spec, const std::vector<ModeDef>& modes,
                    ScenarioSpec& sc) {
   const auto& table = param_table();
   sc.policies.clear();
+  sc.drawn.clear();
   Policy defaults;  // the [model] theta and shares, for the modes that leave them unset
+  Policy highest;   // their largest possible values (a drawn one: its support's top)
   for (std::size_t q = 0; q < table.size(); ++q) {
     const ParamEntry& e = table[q];
     const auto idx = static_cast<std::size_t>(e.index);
@@ -181,8 +185,18 @@ void fill_scenario(const std::vector<config::DistSpec>& spec, const std::vector<
         sc.agent[idx] = spec[q];
         break;
       case ParamCategory::kConstant:
-        set_constant(e, spec[q].value(), sc.constants);
-        if (e.policy_field != nullptr) defaults.*e.policy_field = spec[q].value();
+        if (spec[q].is_constant()) {
+          set_constant(e, spec[q].value(), sc.constants);
+          if (e.policy_field != nullptr) {
+            defaults.*e.policy_field = highest.*e.policy_field = spec[q].value();
+          }
+        } else {
+          sc.drawn.push_back(DrawnConstant{&e, spec[q], rng::name_id(e.def.name.c_str()), {}});
+          if (e.policy_field != nullptr) {
+            defaults.*e.policy_field = std::numeric_limits<double>::quiet_NaN();
+            highest.*e.policy_field = std::min(spec[q].support_max(), e.def.hi);
+          }
+        }
         break;
     }
   }
@@ -198,9 +212,26 @@ void fill_scenario(const std::vector<config::DistSpec>& spec, const std::vector<
     p.coach_share = md.coach_share.value_or(defaults.coach_share);
     p.teach_share = md.teach_share.value_or(defaults.teach_share);
     p.theta = md.theta.value_or(defaults.theta);
-    if (p.coach_share + p.teach_share > 1.0) {
-      throw ConfigError("mode." + md.name + ": coach_share + teach_share = " +
-                        std::to_string(p.coach_share + p.teach_share) + " exceeds 1");
+    const double shares =
+        md.coach_share.value_or(highest.coach_share) + md.teach_share.value_or(highest.teach_share);
+    if (shares > 1.0) {
+      if (std::isnan(p.coach_share) || std::isnan(p.teach_share)) {
+        throw ConfigError("mode." + md.name + ": coach_share + teach_share can reach " +
+                          std::to_string(shares) +
+                          ", more than 1 (a drawn [model] share counts at the top of its "
+                          "support)");
+      }
+      throw ConfigError("mode." + md.name +
+                        ": coach_share + teach_share = " + std::to_string(shares) + " exceeds 1");
+    }
+    // The modes that take a drawn [model] theta or share get the organization's value.
+    const std::size_t v = sc.policies.size();
+    for (auto& dc : sc.drawn) {
+      double Policy::*const f = dc.entry->policy_field;
+      const bool follows = (f == &Policy::theta && !md.theta) ||
+                           (f == &Policy::coach_share && !md.coach_share) ||
+                           (f == &Policy::teach_share && !md.teach_share);
+      if (follows) dc.policies.push_back(v);
     }
     sc.policies.push_back(std::move(p));
   }
@@ -304,6 +335,12 @@ ModelSetup resolve_setup(const config::ResolvedConfig& cfg) {
     out.axis_pos.push_back(static_cast<std::size_t>(pe - table.data()));
   }
   out.grid.sweep = cfg.sweep;
+  for (std::size_t q = 0; q < table.size(); ++q) {
+    const bool swept = std::find(out.axis_pos.begin(), out.axis_pos.end(), q) != out.axis_pos.end();
+    if (table[q].category == ParamCategory::kConstant && !out.values[q].is_constant() && !swept) {
+      out.drawn_pos.push_back(q);
+    }
+  }
   // Every scenario's modes must be valid (coach_share + teach_share <= 1): build each once.
   ScenarioSpec scratch;
   for (std::uint64_t s = 0; s < out.scenario_count(); ++s) out.fill(s, scratch);
@@ -341,6 +378,11 @@ class LeadershipSimulator final : public Simulator {
   OrgSimulator engine_;
   ScenarioSpec spec_;  // of scenario spec_of_, rebuilt when the scenario changes
   std::uint64_t spec_of_ = ~std::uint64_t{0};
+  // With drawn constants only: the organization's constants and policies (the policies are
+  // copied once per scenario, their drawn fields written per organization) and drawn values.
+  Constants org_constants_{};
+  std::vector<Policy> org_policies_;
+  std::vector<double> drawn_values_;
 };
 
 class LeadershipModel final : public Model {
@@ -356,6 +398,11 @@ class LeadershipModel final : public Model {
     fields_.push_back({"manager_load", "1",
                        "decision_rate x span / manager_capacity: the load of a level-1 manager "
                        "deciding every problem of its team (NaN when manager_capacity = 0)"});
+    // A field per drawn [model] constant only: a run without one records what it always did.
+    for (std::size_t q : setup_.drawn_pos) {
+      const config::ParamDef& d = param_table()[q].def;
+      fields_.push_back({d.name, d.unit, d.meaning + " (model constant drawn per organization)"});
+    }
   }
   const std::vector<MetricDef>& metrics() const override { return metric_defs(); }
   const std::vector<std::string>& variants() const override { return setup_.variants; }
@@ -385,11 +432,23 @@ void LeadershipSimulator::simulate(std::uint64_t scenario, std::uint64_t org, Or
   if (scenario != spec_of_) {
     spec_of_ = ~std::uint64_t{0};
     su.fill(scenario, spec_);
+    if (!spec_.drawn.empty()) org_policies_ = spec_.policies;
     spec_of_ = scenario;
   }
   const ScenarioSpec& sc = spec_;
   try {
-    out.rng_blocks = engine_.draw(sc, su.seed, org);
+    // Fixed constants (the usual case): the scenario's own, untouched.
+    const Constants* constants = &sc.constants;
+    const std::vector<Policy>* policies = &sc.policies;
+    std::uint64_t constant_blocks = 0;
+    if (!sc.drawn.empty()) {
+      org_constants_ = sc.constants;
+      constant_blocks =
+          draw_constants(sc, su.seed, org, org_constants_, org_policies_, drawn_values_);
+      constants = &org_constants_;
+      policies = &org_policies_;
+    }
+    out.rng_blocks = engine_.draw(sc, *constants, su.seed, org) + constant_blocks;
     const Organization& o = engine_.org();
     const std::size_t n = engine_.env().period.size();
     out.params.clear();
@@ -401,14 +460,16 @@ void LeadershipSimulator::simulate(std::uint64_t scenario, std::uint64_t org, Or
     out.params.push_back(o.managers);
     out.params.push_back(static_cast<double>(n));
     out.params.push_back(manager_load(o));
-    out.metrics.resize(sc.policies.size() * static_cast<std::size_t>(kNumMetrics));
-    for (std::size_t v = 0; v < sc.policies.size(); ++v) {
-      const ModeResult r = engine_.run_mode(sc.policies[v], sc.constants, trace);
+    if (!sc.drawn.empty())
+      out.params.insert(out.params.end(), drawn_values_.begin(), drawn_values_.end());
+    out.metrics.resize(policies->size() * static_cast<std::size_t>(kNumMetrics));
+    for (std::size_t v = 0; v < policies->size(); ++v) {
+      const ModeResult r = engine_.run_mode((*policies)[v], *constants, trace);
       std::copy(r.metrics.begin(), r.metrics.end(),
                 out.metrics.begin() + static_cast<std::ptrdiff_t>(v * kNumMetrics));
       out.rng_blocks += r.rng_blocks;
     }
-    out.events = static_cast<std::uint64_t>(n) * sc.policies.size();
+    out.events = static_cast<std::uint64_t>(n) * policies->size();
   } catch (const SimulationError& e) {
     throw SimulationError(e.what(), scenario, org, e.mode());
   }

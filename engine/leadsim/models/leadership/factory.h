@@ -52,7 +52,10 @@ struct ModelSetup {
   std::vector<ModeDef> modes;            // the run's, in variants order
   std::vector<config::DistSpec> values;  // every parameter, in param_table() order
   std::vector<std::size_t> axis_pos;     // param_table() position of each sweep axis
-  config::ResolvedConfig grid;           // only `sweep` is set: scenario_count/values
+  // param_table() positions of the [model] constants drawn per organization (a distribution,
+  // not swept): the same in every scenario; each is a record field after manager_load.
+  std::vector<std::size_t> drawn_pos;
+  config::ResolvedConfig grid;  // only `sweep` is set: scenario_count/values
 
   std::uint64_t scenario_count() const { return grid.scenario_count(); }
   // Scenario s's specs, constants and policies (swept parameters fixed as constants).

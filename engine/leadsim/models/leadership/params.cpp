@@ -28,11 +28,13 @@ ParamEntry agent(const char* name, const char* unit, const char* meaning, const 
       ParamCategory::kAgent, idx);
 }
 
+// A numeric model constant: a number, or a distribution drawn per organization (drawable;
+// the switches below are not).
 ParamEntry cst(const char* name, const char* sym, const char* unit, const char* meaning, double lo,
                double hi, bool integer, const char* text, ConstParam idx) {
-  return entry(
-      ParamDef{name, "model", sym, unit, meaning, lo, hi, integer, ParamKind::kConstant, text},
-      ParamCategory::kConstant, idx);
+  ParamDef def{name, "model", sym, unit, meaning, lo, hi, integer, ParamKind::kConstant, text};
+  def.drawable = true;
+  return entry(std::move(def), ParamCategory::kConstant, idx);
 }
 ParamEntry cst(const char* name, const char* sym, const char* unit, const char* meaning, double lo,
                double hi, bool integer, const char* text, ConstParam idx, int Constants::*field) {

@@ -89,13 +89,33 @@ struct Constants {
 inline constexpr int kLeastSkilled = 1;  // Constants::peer_coachee
 inline constexpr int kFractional = 1;    // Constants::attention
 
+// A [model] constant given a distribution (and not swept): drawn once per organization from
+// its own stream, Stream(seed, org, stream_tag(Purpose::kConstant, name_id(name)), 0), never
+// keyed by the scenario, so equal distributions give equal draws in every scenario and mode.
+struct DrawnConstant {
+  const ParamEntry* entry = nullptr;
+  config::DistSpec spec;
+  std::uint32_t id = 0;               // name_id of the constant
+  std::vector<std::size_t> policies;  // policy-bound: the modes that take [model]'s value
+};
+
 // Everything one scenario fixes: the specs of the drawn parameters, constants, modes.
 struct ScenarioSpec {
   std::array<config::DistSpec, kNumOrgParams> org;
   std::array<config::DistSpec, kNumAgentParams> agent;
-  Constants constants{};
+  Constants constants{};  // a drawn constant's field here is a placeholder
   std::vector<Policy> policies;
+  std::vector<DrawnConstant> drawn;  // registry order; empty: every constant is fixed
 };
+
+// Draws spec.drawn for organization `org`: writes each drawn constant's field of `c` and, for a
+// policy-bound one (theta, coach_share, teach_share), that field of every policy that takes the
+// [model] value. `c` and `policies` hold spec.constants and spec.policies (or copies made once
+// per scenario); nothing else of them is written. values[j] is drawn[j]'s value (integers
+// rounded). Returns the Philox blocks drawn.
+std::uint64_t draw_constants(const ScenarioSpec& spec, std::uint64_t seed, std::uint64_t org,
+                             Constants& c, std::vector<Policy>& policies,
+                             std::vector<double>& values);
 
 // One organization: drawn values, hierarchy, agents' period-0 traits, lateral ties.
 struct Organization {
@@ -163,7 +183,13 @@ class OrgSimulator {
  public:
   // Draws organization `org` of a scenario: parameters, structure, agents, ties and the
   // environment (MODEL.md §1-§3, §11.1-§11.3). Returns the Philox blocks drawn.
-  std::uint64_t draw(const ScenarioSpec& spec, std::uint64_t seed, std::uint64_t org);
+  std::uint64_t draw(const ScenarioSpec& spec, std::uint64_t seed, std::uint64_t org) {
+    return draw(spec, spec.constants, seed, org);
+  }
+  // The same with the organization's own constants `c` (spec.constants with its drawn
+  // constants drawn: draw_constants()), which size and time its environment.
+  std::uint64_t draw(const ScenarioSpec& spec, const Constants& c, std::uint64_t seed,
+                     std::uint64_t org);
 
   // Hand-built path (tests): set org().p, workers, span, domains, then build_hierarchy();
   // fill home/skill0/align0/g0/ties and environment problems/events; finish_environment().
@@ -204,7 +230,7 @@ class OrgSimulator {
   // The steps of draw() (draw.cpp).
   void draw_agents(const ScenarioSpec& spec);
   void draw_ties();
-  void draw_environment(const ScenarioSpec& spec);
+  void draw_environment(const ScenarioSpec& spec, const Constants& c);
   void draw_problems(const Constants& c);
   void draw_turnover(const ScenarioSpec& spec);
   void draw_turbulence();

@@ -19,6 +19,7 @@ enum class Purpose : std::uint32_t {
   kTurbulence = 8,   // sub = period
   kShock = 9,        // which managers a shock removes
   kMode = 10,        // id = hash of the mode name, sub = period: a mode's own choices
+  kConstant = 11,    // id = hash of a [model] constant's name: its draw for one organization
 };
 
 // The counter word c0 of a leadership stream.
