@@ -9,6 +9,7 @@
 #include "leadsim/core/error.h"
 #include "leadsim/models/registry.h"
 #include "leadsim/run/merge.h"
+#include "leadsim/run/sensitivity.h"
 
 namespace leadsim::cli {
 namespace {
@@ -58,7 +59,7 @@ int cmd_merge(const Args& args, const std::string& command_line) {
   run::Merge merge(opt);  // reads and checks the inputs
   const config::ResolvedConfig cfg =
       models::resolve(config::read_ini(merge.config_ini(), merge.config_origin()));
-  const auto model = models::find_model(cfg.model).create(cfg);
+  const auto model = run::sensitivity_model(models::find_model(cfg.model).create(cfg), cfg);
   const run::MergeResult r = merge.write(cfg, *model);
   if (!r.missing.empty()) {
     std::cerr << "leadsim: warning: partial result; missing work items "

@@ -22,6 +22,7 @@
 #include "leadsim/models/registry.h"
 #include "leadsim/port/model.h"
 #include "leadsim/run/merge.h"
+#include "leadsim/run/sensitivity.h"
 #include "leadsim/run/study.h"
 
 namespace leadsim::cli {
@@ -171,7 +172,7 @@ int cmd_replay(const Args& args, const std::string& /*command_line*/) {
 
   // Field, metric and mode definitions come from the model itself: a file without records
   // need not carry the record fields.
-  const auto model = models::find_model(cfg.model).create(cfg);
+  const auto model = run::sensitivity_model(models::find_model(cfg.model).create(cfg), cfg);
   const auto& fields = model->record_fields();
   const auto& metrics = model->metrics();
   const auto& modes = model->variants();

@@ -19,6 +19,7 @@
 #include "leadsim/core/error.h"
 #include "leadsim/models/registry.h"
 #include "leadsim/port/model.h"
+#include "leadsim/run/sensitivity.h"
 #include "leadsim/run/study.h"
 #include "mpi_main.h"
 
@@ -374,7 +375,7 @@ int cmd_run(const Args& args, const std::string& command_line) {
     throw ConfigError("run.orgs = 0: at least one organization per scenario is needed");
   }
   // Building the model validates modes, baseline and model-owned sections; it is built once.
-  const auto model = models::find_model(cfg.model).create(cfg);
+  const auto model = run::sensitivity_model(models::find_model(cfg.model).create(cfg), cfg);
   if (config_path) {
     const std::string out = output.empty() ? cfg.output : output;
     std::error_code ec;

@@ -232,9 +232,11 @@ TEST(Resolve, WrongSection) {
 }
 
 TEST(Resolve, UnknownSection) {
-  EXPECT_EQ(resolve_error("[ogr]\nworkers = 8\n"),
-            "test.ini:2: unknown section [ogr] (did you mean [org]?) (known: run, output, sweep, "
-            "org, model, mode.*)");
+  EXPECT_EQ(
+      resolve_error("[ogr]\nworkers = 8\n"),
+      "test.ini:2: unknown section [ogr] (did you mean [org]?) (known: run, output, sensitivity, "
+      "sweep, "
+      "org, model, mode.*)");
 }
 
 TEST(Resolve, ValueErrorsNameOriginKeyAndRange) {
@@ -444,15 +446,54 @@ TEST(ResolvedConfigToIni, SamplesAllRoundTrips) {
   expect_round_trip(resolve_text("[output]\nsamples = all\n"));
 }
 
+// [sensitivity]: its base samples are the run's organizations, every record is kept, the
+// section round-trips through to_ini(), and what contradicts it is an error naming the key.
+TEST(Resolve, SensitivitySection) {
+  const ResolvedConfig c = resolve_text(
+      "[sensitivity]\nbase_samples = 300\nfactors = info_reach, span\n"
+      "outputs = delta/distributed/value, centralized/latency\nbootstrap = 0\n"
+      "confidence = 0.9\n");
+  EXPECT_TRUE(c.sensitivity.enabled);
+  EXPECT_EQ(c.orgs, 300u);
+  EXPECT_EQ(c.samples, -1);
+  EXPECT_EQ(c.sensitivity.factors, (std::vector<std::string>{"info_reach", "span"}));
+  EXPECT_EQ(c.sensitivity.outputs,
+            (std::vector<std::string>{"delta/distributed/value", "centralized/latency"}));
+  EXPECT_EQ(c.sensitivity.bootstrap, 0u);
+  EXPECT_EQ(c.sensitivity.confidence, 0.9);
+  expect_round_trip(c);
+  EXPECT_FALSE(resolve_text("[run]\norgs = 5\n").sensitivity.enabled);
+  EXPECT_EQ(resolve_error("[run]\norgs = 5\n[sensitivity]\nbase_samples = 8\n"),
+            "test.ini:2: run.orgs = 5: a sensitivity study runs sensitivity.base_samples base "
+            "samples; set that instead");
+  EXPECT_EQ(resolve_error("[output]\nsamples = 3\n[sensitivity]\nbase_samples = 8\n"),
+            "test.ini:2: output.samples = 3: a sensitivity study keeps every record (leave "
+            "output.samples out)");
+  EXPECT_EQ(resolve_error("[sensitivity]\nmethod = morris\n"),
+            "test.ini:2: sensitivity.method = morris: expected sobol");
+  EXPECT_EQ(resolve_error("[sensitivity]\nbase_samples = 1\n"),
+            "test.ini:2: sensitivity.base_samples = 1: must be an integer in [2, 1e+12]");
+  EXPECT_EQ(resolve_error("[sensitivity]\nconfidence = 1\n"),
+            "test.ini:2: sensitivity.confidence = 1: must be in [0.5, 0.9999]");
+  EXPECT_EQ(resolve_error("[sensitivity]\nfactors = span, span\n"),
+            "test.ini:2: sensitivity.factors = span, span: 'span' listed twice");
+  EXPECT_EQ(resolve_error("[sensitivity]\noutputs = Value\n"),
+            "test.ini:2: sensitivity.outputs = Value: 'Value' is not a name (lowercase letters, "
+            "digits, '_', '-' and '/')");
+}
+
 TEST(RunParams, ListsEveryRunAndOutputKey) {
   std::vector<std::string> names;
   for (const auto& d : run_params()) {
-    EXPECT_TRUE(d.section == "run" || d.section == "output") << d.name;
+    EXPECT_TRUE(d.section == "run" || d.section == "output" || d.section == "sensitivity")
+        << d.name;
     names.push_back(d.section + "." + d.name);
   }
-  EXPECT_EQ(names, (std::vector<std::string>{"run.model", "run.seed", "run.orgs", "run.block_size",
-                                             "run.modes", "run.baseline", "run.allow_huge",
-                                             "output.path", "output.samples"}));
+  EXPECT_EQ(names, (std::vector<std::string>{
+                       "run.model", "run.seed", "run.orgs", "run.block_size", "run.modes",
+                       "run.baseline", "run.allow_huge", "output.path", "output.samples",
+                       "sensitivity.method", "sensitivity.base_samples", "sensitivity.factors",
+                       "sensitivity.outputs", "sensitivity.bootstrap", "sensitivity.confidence"}));
 }
 
 // The documented default of every run key (run_params(), the one table resolve() and to_ini()
@@ -460,11 +501,23 @@ TEST(RunParams, ListsEveryRunAndOutputKey) {
 TEST(RunParams, DefaultTextsAreTheDefaults) {
   const ConfigTree minimal = {{"org", "span", "4", "test.ini:1"}};
   ConfigTree explicit_defaults = minimal;
+  ConfigTree sensitivity = {{"org", "span", "4", "test.ini:1"},
+                            {"sensitivity", "method", "sobol", "test.ini:3"}};
+  ConfigTree sensitivity_defaults = minimal;
   for (const auto& d : run_params()) {
-    if (!d.default_spec.empty()) {
-      explicit_defaults.push_back({d.section, d.name, d.default_spec, "test.ini:2"});
-    }
+    if (d.default_spec.empty()) continue;
+    // Any [sensitivity] entry makes a sensitivity study: its defaults are checked apart.
+    (d.section == "sensitivity" ? sensitivity_defaults : explicit_defaults)
+        .push_back({d.section, d.name, d.default_spec, "test.ini:2"});
   }
+  const ResolvedConfig sa = resolve(sensitivity, kModels);
+  const ResolvedConfig sb = resolve(sensitivity_defaults, kModels);
+  EXPECT_TRUE(sa.sensitivity.enabled);
+  EXPECT_EQ(sa.sensitivity, sb.sensitivity);
+  EXPECT_EQ(sa.to_ini(), sb.to_ini());
+  config::SensitivitySpec dflt;
+  dflt.enabled = true;
+  EXPECT_EQ(sb.sensitivity, dflt);
   const ResolvedConfig a = resolve(minimal, kModels);
   const ResolvedConfig b = resolve(explicit_defaults, kModels);
   EXPECT_EQ(a.to_ini(), b.to_ini());

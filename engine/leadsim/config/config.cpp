@@ -10,6 +10,7 @@
 #include <system_error>
 #include <vector>
 
+#include "leadsim/config/names.h"
 #include "leadsim/core/error.h"
 
 namespace leadsim::config {
@@ -19,73 +20,6 @@ constexpr double kMaxOrgs = 1e12;
 constexpr double kMaxBlockSize = 1048576.0;
 // Scenario indices and counts stay exact in a double and far from uint64 overflow.
 constexpr double kMaxScenarios = 1e15;
-
-bool is_name_char(char c) {
-  return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
-}
-bool is_key_char(char c) {
-  return is_name_char(c) || (c >= 'A' && c <= 'Z') || c == '.';
-}
-
-std::string hex_byte(unsigned char c) {
-  char buf[8];
-  std::snprintf(buf, sizeof buf, "0x%02x", static_cast<unsigned>(c));
-  return buf;
-}
-
-// Returns "" when `line` is printable UTF-8 text (tabs allowed), else what is wrong.
-std::string text_problem(std::string_view line) {
-  std::size_t i = 0;
-  while (i < line.size()) {
-    const auto c = static_cast<unsigned char>(line[i]);
-    if (c < 0x80) {
-      if ((c < 0x20 && c != '\t') || c == 0x7f) {
-        return "control character " + hex_byte(c) + " (binary data, not a text configuration)";
-      }
-      ++i;
-      continue;
-    }
-    std::size_t len = 0;
-    std::uint32_t cp = 0;
-    if ((c & 0xe0) == 0xc0) {
-      len = 2;
-      cp = c & 0x1fu;
-    } else if ((c & 0xf0) == 0xe0) {
-      len = 3;
-      cp = c & 0x0fu;
-    } else if ((c & 0xf8) == 0xf0) {
-      len = 4;
-      cp = c & 0x07u;
-    } else {
-      return "invalid UTF-8 byte " + hex_byte(c) + " (binary data, not a text configuration)";
-    }
-    if (i + len > line.size()) return "truncated UTF-8 sequence (binary data?)";
-    for (std::size_t k = 1; k < len; ++k) {
-      const auto cc = static_cast<unsigned char>(line[i + k]);
-      if ((cc & 0xc0) != 0x80) {
-        return "invalid UTF-8 byte " + hex_byte(cc) + " (binary data, not a text configuration)";
-      }
-      cp = (cp << 6) | (cc & 0x3fu);
-    }
-    const bool overlong =
-        (len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000);
-    if (overlong || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) {
-      return "invalid UTF-8 sequence (binary data, not a text configuration)";
-    }
-    i += len;
-  }
-  return {};
-}
-
-// Cuts a trailing comment: '#' or ';' preceded by whitespace.
-std::string_view strip_comment(std::string_view s) {
-  for (std::size_t i = 1; i < s.size(); ++i) {
-    if ((s[i] == '#' || s[i] == ';') && (s[i - 1] == ' ' || s[i - 1] == '\t')) {
-      return s.substr(0, i);
-    }
-  }
-  return s;
-}
 
 std::string join(const std::vector<std::string>& v, std::string_view sep) {
   std::string out;
@@ -161,6 +95,47 @@ std::vector<std::string> parse_modes(const Entry& e) {
   return modes;
 }
 
+// A real number in [lo, hi].
+double real_value(const Entry& e, double lo, double hi) {
+  double v = 0.0;
+  try {
+    v = parse_number(e.value, qualified(e) + " = " + e.value);
+  } catch (const ConfigError& err) {
+    fail(e, err.what());
+  }
+  if (!(v >= lo && v <= hi)) {
+    fail(e, qualified(e) + " = " + e.value + ": must be in [" + format_number(lo) + ", " +
+                format_number(hi) + "]");
+  }
+  return v;
+}
+
+// Comma-separated names that may hold '/' (outputs such as delta/distributed/value); empty
+// text: none. Each listed once.
+std::vector<std::string> parse_name_list(const Entry& e) {
+  std::vector<std::string> names;
+  if (trim(e.value).empty()) return names;
+  std::string_view rest = e.value;
+  for (;;) {
+    const auto comma = rest.find(',');
+    const auto name = trim(rest.substr(0, comma));
+    if (name.empty() || name.front() == '/' || name.back() == '/' ||
+        !std::all_of(name.begin(), name.end(),
+                     [](char c) { return is_name_char(c) || c == '/'; })) {
+      fail(e, qualified(e) + " = " + excerpt(e.value) + ": '" + std::string(name) +
+                  "' is not a name (lowercase letters, digits, '_', '-' and '/')");
+    }
+    if (std::find(names.begin(), names.end(), name) != names.end()) {
+      fail(e,
+           qualified(e) + " = " + excerpt(e.value) + ": '" + std::string(name) + "' listed twice");
+    }
+    names.emplace_back(name);
+    if (comma == std::string_view::npos) break;
+    rest.remove_prefix(comma + 1);
+  }
+  return names;
+}
+
 std::int64_t parse_samples(const Entry& e) {
   if (e.value == "all") return -1;
   if (e.value == "none") return 0;
@@ -197,7 +172,10 @@ const std::vector<RunKey>& run_keys() {
        [](const Entry& e, ResolvedConfig& cfg) {
          cfg.orgs = static_cast<std::uint64_t>(integer_value(e, 1.0, kMaxOrgs));
        },
-       [](const ResolvedConfig& cfg) { return std::to_string(cfg.orgs); }},
+       // A sensitivity study's organizations are its base samples ([sensitivity]).
+       [](const ResolvedConfig& cfg) {
+         return cfg.sensitivity.enabled ? std::string() : std::to_string(cfg.orgs);
+       }},
       {{"block_size", "run", "", "organizations",
         "organizations per block: the unit of scheduling, reduction and checkpoints", 1,
         kMaxBlockSize, true, ParamKind::kConstant, "64"},
@@ -236,9 +214,72 @@ const std::vector<RunKey>& run_keys() {
         ParamKind::kConstant, "none"},
        [](const Entry& e, ResolvedConfig& cfg) { cfg.samples = parse_samples(e); },
        [](const ResolvedConfig& cfg) {
+         if (cfg.sensitivity.enabled) return std::string();  // always all
          return cfg.samples < 0    ? std::string("all")
                 : cfg.samples == 0 ? std::string("none")
                                    : std::to_string(cfg.samples);
+       }},
+      // [sensitivity] (docs/SENSITIVITY.md): any entry makes the run a sensitivity study.
+      {{"method", "sensitivity", "", "name",
+        "sensitivity method: sobol (Saltelli design; Saltelli 2010 first-order and Jansen 1999 "
+        "total-effect estimators)",
+        0, 0, false, ParamKind::kConstant, "sobol"},
+       [](const Entry& e, ResolvedConfig& cfg) {
+         if (e.value != "sobol") fail(e, qualified(e) + " = " + e.value + ": expected sobol");
+         cfg.sensitivity.enabled = true;
+         cfg.sensitivity.method = e.value;
+       },
+       [](const ResolvedConfig& cfg) {
+         return cfg.sensitivity.enabled ? cfg.sensitivity.method : std::string();
+       }},
+      {{"base_samples", "sensitivity", "N", "base samples",
+        "base samples N: each evaluates k + 2 organizations (k factors), k + 3 with the noise "
+        "factor",
+        2, kMaxOrgs, true, ParamKind::kConstant, "1024"},
+       [](const Entry& e, ResolvedConfig& cfg) {
+         cfg.sensitivity.enabled = true;
+         cfg.sensitivity.base_samples = static_cast<std::uint64_t>(integer_value(e, 2.0, kMaxOrgs));
+       },
+       [](const ResolvedConfig& cfg) {
+         return cfg.sensitivity.enabled ? std::to_string(cfg.sensitivity.base_samples)
+                                        : std::string();
+       }},
+      {{"factors", "sensitivity", "", "names",
+        "comma-separated factors (empty: every parameter and constant given a distribution)", 0, 0,
+        false, ParamKind::kConstant, ""},
+       [](const Entry& e, ResolvedConfig& cfg) {
+         cfg.sensitivity.enabled = true;
+         cfg.sensitivity.factors = parse_name_list(e);
+       },
+       [](const ResolvedConfig& cfg) { return join(cfg.sensitivity.factors, ", "); }},
+      {{"outputs", "sensitivity", "", "names",
+        "comma-separated outputs MODE/METRIC or delta/MODE/METRIC (empty: every metric of every "
+        "mode and every paired difference against the baseline)",
+        0, 0, false, ParamKind::kConstant, ""},
+       [](const Entry& e, ResolvedConfig& cfg) {
+         cfg.sensitivity.enabled = true;
+         cfg.sensitivity.outputs = parse_name_list(e);
+       },
+       [](const ResolvedConfig& cfg) { return join(cfg.sensitivity.outputs, ", "); }},
+      {{"bootstrap", "sensitivity", "", "resamples",
+        "bootstrap resamples over base samples for the confidence intervals (0: none)", 0, 100000,
+        true, ParamKind::kConstant, "200"},
+       [](const Entry& e, ResolvedConfig& cfg) {
+         cfg.sensitivity.enabled = true;
+         cfg.sensitivity.bootstrap = static_cast<std::uint32_t>(integer_value(e, 0.0, 100000.0));
+       },
+       [](const ResolvedConfig& cfg) {
+         return cfg.sensitivity.enabled ? std::to_string(cfg.sensitivity.bootstrap) : std::string();
+       }},
+      {{"confidence", "sensitivity", "", "probability",
+        "confidence level of the bootstrap intervals", 0.5, 0.9999, false, ParamKind::kConstant,
+        "0.95"},
+       [](const Entry& e, ResolvedConfig& cfg) {
+         cfg.sensitivity.enabled = true;
+         cfg.sensitivity.confidence = real_value(e, 0.5, 0.9999);
+       },
+       [](const ResolvedConfig& cfg) {
+         return cfg.sensitivity.enabled ? format_number(cfg.sensitivity.confidence) : std::string();
        }},
   };
   return keys;
@@ -266,7 +307,8 @@ struct SchemaView {
   std::vector<std::string> param_names;
   std::vector<std::string> sections;
 
-  explicit SchemaView(const ModelSchema& m) : schema(m), sections({"run", "output", "sweep"}) {
+  explicit SchemaView(const ModelSchema& m)
+      : schema(m), sections({"run", "output", "sensitivity", "sweep"}) {
     for (const auto& d : *m.params) {
       param_names.push_back(d.name);
       if (std::find(sections.begin(), sections.end(), d.section) == sections.end()) {
@@ -281,7 +323,8 @@ struct SchemaView {
     return nullptr;
   }
   bool is_param_section(const std::string& section) const {
-    return section != "run" && section != "output" && section != "sweep" &&
+    return section != "run" && section != "output" && section != "sensitivity" &&
+           section != "sweep" &&
            std::find(sections.begin(), sections.end(), section) != sections.end();
   }
   bool is_extra_section(const std::string& section) const {
@@ -439,104 +482,6 @@ void finish(const SchemaView& view, const std::map<std::string, std::string>& se
 
 }  // namespace
 
-ConfigTree read_ini(std::string_view text, const std::string& origin_name) {
-  ConfigTree tree;
-  std::string section;
-  bool have_section = false;
-  std::map<std::string, std::size_t> section_line;  // first header line of each section
-  std::size_t line_no = 0;
-  std::size_t pos = 0;
-  // A UTF-8 byte order mark is what some editors write first; it is not content.
-  if (text.substr(0, 3) == "\xEF\xBB\xBF") pos = 3;
-  while (pos < text.size()) {
-    const auto nl = text.find('\n', pos);
-    std::string_view line =
-        text.substr(pos, nl == std::string_view::npos ? std::string_view::npos : nl - pos);
-    pos = nl == std::string_view::npos ? text.size() : nl + 1;
-    ++line_no;
-    const std::string where = origin_name + ":" + std::to_string(line_no);
-    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-    if (const auto problem = text_problem(line); !problem.empty()) {
-      throw ConfigError(where + ": " + problem);
-    }
-    line = trim(line);
-    if (line.empty() || line.front() == '#' || line.front() == ';') continue;
-    line = trim(strip_comment(line));
-    if (line.front() == '[') {
-      if (line.back() != ']')
-        throw ConfigError(where + ": section header '" + std::string(line) + "' lacks ']'");
-      const auto name = trim(line.substr(1, line.size() - 2));
-      if (name.empty() || !std::all_of(name.begin(), name.end(), is_key_char)) {
-        throw ConfigError(where + ": bad section name '" + std::string(name) +
-                          "' (letters, digits, '_', '-' and '.')");
-      }
-      section = std::string(name);
-      have_section = true;
-      if (const auto [it, fresh] = section_line.emplace(section, line_no); !fresh) {
-        std::string msg = where;
-        msg += ": section [" + section + "] repeated (first at ";
-        msg += origin_name;
-        msg += ":" + std::to_string(it->second) + "); put its keys under one header";
-        throw ConfigError(msg);
-      }
-      continue;
-    }
-    const auto eq = line.find('=');
-    if (eq == std::string_view::npos) {
-      throw ConfigError(where + ": expected 'key = value' or '[section]', got '" +
-                        std::string(line) + "'");
-    }
-    const auto key = trim(line.substr(0, eq));
-    const auto value = trim(line.substr(eq + 1));
-    if (key.empty()) throw ConfigError(where + ": empty key before '='");
-    if (!std::all_of(key.begin(), key.end(), is_key_char)) {
-      throw ConfigError(where + ": bad key '" + std::string(key) +
-                        "' (letters, digits, '_', '-' and '.')");
-    }
-    if (!have_section) {
-      throw ConfigError(where + ": key '" + std::string(key) + "' before any [section]");
-    }
-    // "key =;x" would be written back by to_ini() as "key = ;x", which reads as a comment:
-    // a value may not start with a comment character (found by tests/fuzz/fuzz_config).
-    if (value.empty() || value.front() == '#' || value.front() == ';') {
-      throw ConfigError(where + ": key '" + std::string(key) + "' has no value");
-    }
-    tree.push_back(Entry{section, std::string(key), std::string(value), where});
-  }
-  if (tree.empty()) throw ConfigError(origin_name + ": no settings (empty configuration file)");
-  return tree;
-}
-
-Entry parse_set(std::string_view arg) {
-  const std::string bad = "--set '" + std::string(arg) + "': expected SECTION.KEY=VALUE";
-  const auto eq = arg.find('=');
-  if (eq == std::string_view::npos) throw ConfigError(bad);
-  const auto lhs = trim(arg.substr(0, eq));
-  const auto value = trim(arg.substr(eq + 1));
-  const auto dot = lhs.rfind('.');
-  if (dot == std::string_view::npos && !lhs.empty() && !value.empty() &&
-      std::all_of(lhs.begin(), lhs.end(), is_key_char)) {
-    // KEY=VALUE without a section: resolve() finds the section when the key is unambiguous.
-    if (const auto problem = text_problem(value); !problem.empty()) {
-      throw ConfigError("--set '" + std::string(arg) + "': " + problem);
-    }
-    return Entry{"", std::string(lhs), std::string(value), "--set"};
-  }
-  if (dot == std::string_view::npos || dot == 0 || dot + 1 == lhs.size() || value.empty()) {
-    throw ConfigError(bad);
-  }
-  const auto section = lhs.substr(0, dot);
-  const auto key = lhs.substr(dot + 1);
-  if (!std::all_of(lhs.begin(), lhs.end(), is_key_char) || section.front() == '.' ||
-      section.back() == '.') {
-    throw ConfigError(bad);
-  }
-  if (const auto problem = text_problem(value); !problem.empty()) {
-    throw ConfigError("--set '" + std::string(arg) + "': " + problem);
-  }
-  return Entry{std::string(section), std::string(key), std::string(value), "--set"};
-}
-
 namespace {
 
 // The source of an entry: the file of "FILE:LINE", else the origin itself ("--set", "-o").
@@ -614,6 +559,25 @@ void check_set_on_swept(const ConfigTree& entries, const ResolvedConfig& cfg) {
   }
 }
 
+// A sensitivity study runs its base samples as organizations and keeps every record: run.orgs
+// and any other output.samples contradict it.
+void finish_sensitivity(const ConfigTree& entries, ResolvedConfig& cfg) {
+  if (!cfg.sensitivity.enabled) return;
+  for (const auto& e : entries) {
+    if (e.section == "run" && e.key == "orgs") {
+      fail(e, "run.orgs = " + excerpt(e.value) +
+                  ": a sensitivity study runs sensitivity.base_samples base samples; set that "
+                  "instead");
+    }
+    if (e.section == "output" && e.key == "samples" && e.value != "all") {
+      fail(e, "output.samples = " + excerpt(e.value) +
+                  ": a sensitivity study keeps every record (leave output.samples out)");
+    }
+  }
+  cfg.orgs = cfg.sensitivity.base_samples;
+  cfg.samples = -1;
+}
+
 }  // namespace
 
 ResolvedConfig resolve(const ConfigTree& tree, std::span<const ModelSchema> models) {
@@ -623,7 +587,7 @@ ResolvedConfig resolve(const ConfigTree& tree, std::span<const ModelSchema> mode
   check_duplicates(entries);
   std::map<std::string, std::string> set_text;  // param -> value as written
   for (const auto& e : entries) {
-    if (e.section == "run" || e.section == "output") {
+    if (e.section == "run" || e.section == "output" || e.section == "sensitivity") {
       apply_run_key(e, view, cfg);
     } else if (e.section == "sweep") {
       apply_sweep(e, view, cfg);
@@ -635,6 +599,7 @@ ResolvedConfig resolve(const ConfigTree& tree, std::span<const ModelSchema> mode
   }
   check_set_on_swept(entries, cfg);
   finish(view, set_text, cfg);
+  finish_sensitivity(entries, cfg);
   check_work(cfg);
   return cfg;
 }

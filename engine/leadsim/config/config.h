@@ -43,6 +43,20 @@ struct SweepAxis {
   std::string unit = {};  // the parameter's ParamDef::unit, filled by resolve()
 };
 
+// [sensitivity]: a global sensitivity study (docs/SENSITIVITY.md), on when the section has an
+// entry. Its base samples are the run's organizations (orgs = base_samples) and every record
+// is kept (samples = all): a base sample's record holds its outputs at every design point.
+struct SensitivitySpec {
+  bool enabled = false;
+  std::string method = "sobol";
+  std::uint64_t base_samples = 1024;
+  std::vector<std::string> factors;  // empty: every factor of the model's configuration
+  std::vector<std::string> outputs;  // empty: every metric of every mode and paired difference
+  std::uint32_t bootstrap = 200;     // resamples for the confidence intervals (0: none)
+  double confidence = 0.95;
+  bool operator==(const SensitivitySpec&) const = default;
+};
+
 struct ResolvedConfig {
   std::string model = "leadership";
   std::uint64_t seed = 1;
@@ -53,6 +67,7 @@ struct ResolvedConfig {
   std::int64_t samples = 0;        // per-org records: -1 all, 0 none, N first N per scenario
   bool allow_huge = false;         // [run] allow_huge: skip the size limits of check_work()
   std::string output = "leadsim.h5";
+  SensitivitySpec sensitivity;
   std::vector<SweepAxis> sweep;                   // first axis varies slowest
   std::map<std::string, DistSpec> params;         // every registry parameter, defaults filled in
   std::map<std::string, std::string> param_text;  // as written (canonical)

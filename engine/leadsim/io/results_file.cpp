@@ -9,7 +9,8 @@ namespace leadsim::io {
 
 void write_results_file(const std::string& output, bool force, const std::string& staging,
                         const ResultsMeta& meta, const stats::RunStats& stats, ResultsState state,
-                        const std::function<void(ResultsWriter&)>& write_records) {
+                        const std::function<void(ResultsWriter&)>& write_records,
+                        const std::function<void(const std::string&)>& finish) {
   try {
     {
       ResultsWriter writer(staging, /*force=*/true, meta);
@@ -19,6 +20,7 @@ void write_results_file(const std::string& output, bool force, const std::string
     }
     state.run_stats = stats.serialize();
     write_state(staging, state);
+    if (finish) finish(staging);
     rename_onto(staging, output, force);
   } catch (...) {
     std::error_code ec;

@@ -1,4 +1,5 @@
 #include "leadsim/run/merge.h"
+#include "leadsim/run/sensitivity.h"
 
 #include <unistd.h>
 
@@ -318,27 +319,29 @@ MergeResult Merge::write(const config::ResolvedConfig& cfg, const port::Model& m
   state.items_total = res.items_total;
   state.missing_items = res.missing;
   const std::string staging = io::sibling_name(opt.output, ".merge." + std::to_string(::getpid()));
-  io::write_results_file(opt.output, opt.force, staging, meta, *merged, state,
-                         [&](io::ResultsWriter& writer) {
-                           for (const Segment& sg : segs) {
-                             const Input& in = inputs[sg.input];
-                             const io::ResultsReader r(in.path);
-                             std::uint64_t a = 0, b = r.record_count();
-                             // An input with holes holds several segments: find this one's rows.
-                             if (in.covered.size() > 1) {
-                               const WorkItem w0 = plan.item(sg.items.first);
-                               a = lower_bound_row(r, w0.scenario, w0.first_org);
-                               if (sg.items.second < plan.size()) {
-                                 const WorkItem w1 = plan.item(sg.items.second);
-                                 b = lower_bound_row(r, w1.scenario, w1.first_org);
-                               }
-                             }
-                             for (std::uint64_t row = a; row < b; row += kChunkRows) {
-                               writer.append(r.read_records(row, std::min(kChunkRows, b - row)));
-                             }
-                             res.records += b - a;
-                           }
-                         });
+  io::write_results_file(
+      opt.output, opt.force, staging, meta, *merged, state,
+      [&](io::ResultsWriter& writer) {
+        for (const Segment& sg : segs) {
+          const Input& in = inputs[sg.input];
+          const io::ResultsReader r(in.path);
+          std::uint64_t a = 0, b = r.record_count();
+          // An input with holes holds several segments: find this one's rows.
+          if (in.covered.size() > 1) {
+            const WorkItem w0 = plan.item(sg.items.first);
+            a = lower_bound_row(r, w0.scenario, w0.first_org);
+            if (sg.items.second < plan.size()) {
+              const WorkItem w1 = plan.item(sg.items.second);
+              b = lower_bound_row(r, w1.scenario, w1.first_org);
+            }
+          }
+          for (std::uint64_t row = a; row < b; row += kChunkRows) {
+            writer.append(r.read_records(row, std::min(kChunkRows, b - row)));
+          }
+          res.records += b - a;
+        }
+      },
+      sensitivity_finisher(model, cfg, res.missing.empty(), 0));
   res.output = opt.output;
   res.inputs = inputs.size();
   res.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - impl_->t0).count();

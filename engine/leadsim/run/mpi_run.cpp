@@ -1,5 +1,6 @@
 // run_study_mpi: see mpi_run.h. Compiled only with LEADSIM_MPI (engine/CMakeLists.txt).
 #include "leadsim/run/mpi_run.h"
+#include "leadsim/run/sensitivity.h"
 
 #include <mpi.h>
 #include <unistd.h>
@@ -384,7 +385,8 @@ StudyResult run_ranks(const port::Model& model, const config::ResolvedConfig& cf
                 }
                 served[static_cast<std::size_t>(r)] = true;
               }
-            });
+            },
+            sensitivity_finisher(model, cfg, true, opt.threads));
       } catch (...) {
         error = std::current_exception();
       }

@@ -1,4 +1,5 @@
 #include "leadsim/run/study.h"
+#include "leadsim/run/sensitivity.h"
 
 #include <unistd.h>
 
@@ -404,13 +405,15 @@ StudyResult Study::finalize() {
   state.item_first = item_first_;
   state.item_end = item_end_;
   state.items_total = plan_.size();
-  io::write_results_file(output_, opt_.force, partial_ + "/result.h5", meta_, *stats_, state,
-                         [&](io::ResultsWriter& writer) {
-                           const std::uint64_t rows = spool_->rows();
-                           for (std::uint64_t r = 0; r < rows; r += kSpoolChunkRows) {
-                             writer.append(spool_->read(r, std::min(kSpoolChunkRows, rows - r)));
-                           }
-                         });
+  io::write_results_file(
+      output_, opt_.force, partial_ + "/result.h5", meta_, *stats_, state,
+      [&](io::ResultsWriter& writer) {
+        const std::uint64_t rows = spool_->rows();
+        for (std::uint64_t r = 0; r < rows; r += kSpoolChunkRows) {
+          writer.append(spool_->read(r, std::min(kSpoolChunkRows, rows - r)));
+        }
+      },
+      sensitivity_finisher(model_, cfg_, opt_.shard_count == 1, opt_.threads));
   spool_.reset();
   std::error_code ec;
   fs::remove_all(partial_, ec);

@@ -8,6 +8,8 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <span>
+#include <stdexcept>
 #include <string>
 #include <utility>
 #include <vector>
@@ -16,6 +18,7 @@
 #include "leadsim/core/error.h"
 #include "leadsim/models/leadership/params.h"
 #include "leadsim/models/leadership/sim.h"
+#include "leadsim/models/leadership/streams.h"
 #include "leadsim/rng/philox.h"
 
 namespace leadsim::leadership {
@@ -372,12 +375,23 @@ class LeadershipSimulator final : public Simulator {
   }
   void simulate(std::uint64_t scenario, std::uint64_t org, OrgOutcome& out,
                 TraceSink* trace) override;
+  void draw_factors(std::uint64_t scenario, std::uint64_t point, unsigned matrix,
+                    std::span<double> x) override;
+  void simulate_at(std::uint64_t scenario, std::span<const double> x, std::uint64_t noise,
+                   OrgOutcome& out) override;
 
  private:
+  // The spec of `scenario` (spec_), filled when the scenario changes.
+  const ScenarioSpec& spec(std::uint64_t scenario, std::uint64_t org);
+  // The organization drawn last: its record fields and every mode's metrics.
+  void run_modes(const Constants& c, const std::vector<Policy>& policies, OrgOutcome& out,
+                 TraceSink* trace);
+
   const LeadershipModel& model_;
   OrgSimulator engine_;
   ScenarioSpec spec_;  // of scenario spec_of_, rebuilt when the scenario changes
   std::uint64_t spec_of_ = ~std::uint64_t{0};
+  ScenarioSpec at_spec_;  // simulate_at: spec_ with the org factors fixed at their values
   // With drawn constants only: the organization's constants and policies (the policies are
   // copied once per scenario, their drawn fields written per organization) and drawn values.
   Constants org_constants_{};
@@ -403,6 +417,24 @@ class LeadershipModel final : public Model {
       const config::ParamDef& d = param_table()[q].def;
       fields_.push_back({d.name, d.unit, d.meaning + " (model constant drawn per organization)"});
     }
+    const auto& table = param_table();
+    for (std::size_t q = 0; q < table.size(); ++q) {
+      const ParamEntry& e = table[q];
+      const bool swept =
+          std::find(setup_.axis_pos.begin(), setup_.axis_pos.end(), q) != setup_.axis_pos.end();
+      const auto drawn = std::find(setup_.drawn_pos.begin(), setup_.drawn_pos.end(), q);
+      Factor f{&e, false, 0, rng::name_id(e.def.name.c_str())};
+      if (e.category == ParamCategory::kOrg && !swept && !setup_.values[q].is_constant()) {
+        f.index = static_cast<std::size_t>(e.index);
+      } else if (drawn != setup_.drawn_pos.end()) {
+        f.constant = true;
+        f.index = static_cast<std::size_t>(drawn - setup_.drawn_pos.begin());
+      } else {
+        continue;
+      }
+      factors_.push_back(f);
+      factor_names_.push_back(e.def.name);
+    }
   }
   const std::vector<MetricDef>& metrics() const override { return metric_defs(); }
   const std::vector<std::string>& variants() const override { return setup_.variants; }
@@ -416,14 +448,26 @@ class LeadershipModel final : public Model {
   std::uint32_t results_version() const override { return 2; }
   std::string variant_noun() const override { return "leadership mode"; }
   const ModelSetup& setup() const { return setup_; }
+  // Sensitivity factors: the [org] parameters with a distribution (not swept), then the drawn
+  // [model] constants, in registry order. Per-agent parameters are not factors: their draws
+  // are part of the noise.
+  struct Factor {
+    const ParamEntry* entry = nullptr;
+    bool constant = false;  // a drawn constant (index: its position in ScenarioSpec::drawn)
+    std::size_t index = 0;  // OrgParam, or the drawn position
+    std::uint32_t id = 0;   // name_id of the parameter
+  };
+  std::vector<std::string> factors() const override { return factor_names_; }
+  const std::vector<Factor>& factor_list() const { return factors_; }
 
  private:
   ModelSetup setup_;
   std::vector<FieldDef> fields_;
+  std::vector<Factor> factors_;
+  std::vector<std::string> factor_names_;
 };
 
-void LeadershipSimulator::simulate(std::uint64_t scenario, std::uint64_t org, OrgOutcome& out,
-                                   TraceSink* trace) {
+const ScenarioSpec& LeadershipSimulator::spec(std::uint64_t scenario, std::uint64_t org) {
   const ModelSetup& su = model_.setup();
   if (scenario >= su.scenario_count()) {
     throw SimulationError("leadership: scenario " + std::to_string(scenario) + " out of range",
@@ -435,7 +479,39 @@ void LeadershipSimulator::simulate(std::uint64_t scenario, std::uint64_t org, Or
     if (!spec_.drawn.empty()) org_policies_ = spec_.policies;
     spec_of_ = scenario;
   }
+  return spec_;
+}
+
+void LeadershipSimulator::run_modes(const Constants& c, const std::vector<Policy>& policies,
+                                    OrgOutcome& out, TraceSink* trace) {
   const ScenarioSpec& sc = spec_;
+  const Organization& o = engine_.org();
+  const std::size_t n = engine_.env().period.size();
+  out.params.clear();
+  for (const auto& e : param_table()) {
+    if (e.category == ParamCategory::kOrg)
+      out.params.push_back(o.p[static_cast<std::size_t>(e.index)]);
+  }
+  out.params.push_back(o.levels);
+  out.params.push_back(o.managers);
+  out.params.push_back(static_cast<double>(n));
+  out.params.push_back(manager_load(o));
+  if (!sc.drawn.empty())
+    out.params.insert(out.params.end(), drawn_values_.begin(), drawn_values_.end());
+  out.metrics.resize(policies.size() * static_cast<std::size_t>(kNumMetrics));
+  for (std::size_t v = 0; v < policies.size(); ++v) {
+    const ModeResult r = engine_.run_mode(policies[v], c, trace);
+    std::copy(r.metrics.begin(), r.metrics.end(),
+              out.metrics.begin() + static_cast<std::ptrdiff_t>(v * kNumMetrics));
+    out.rng_blocks += r.rng_blocks;
+  }
+  out.events = static_cast<std::uint64_t>(n) * policies.size();
+}
+
+void LeadershipSimulator::simulate(std::uint64_t scenario, std::uint64_t org, OrgOutcome& out,
+                                   TraceSink* trace) {
+  const ScenarioSpec& sc = spec(scenario, org);
+  const ModelSetup& su = model_.setup();
   try {
     // Fixed constants (the usual case): the scenario's own, untouched.
     const Constants* constants = &sc.constants;
@@ -449,29 +525,62 @@ void LeadershipSimulator::simulate(std::uint64_t scenario, std::uint64_t org, Or
       policies = &org_policies_;
     }
     out.rng_blocks = engine_.draw(sc, *constants, su.seed, org) + constant_blocks;
-    const Organization& o = engine_.org();
-    const std::size_t n = engine_.env().period.size();
-    out.params.clear();
-    for (const auto& e : param_table()) {
-      if (e.category == ParamCategory::kOrg)
-        out.params.push_back(o.p[static_cast<std::size_t>(e.index)]);
-    }
-    out.params.push_back(o.levels);
-    out.params.push_back(o.managers);
-    out.params.push_back(static_cast<double>(n));
-    out.params.push_back(manager_load(o));
-    if (!sc.drawn.empty())
-      out.params.insert(out.params.end(), drawn_values_.begin(), drawn_values_.end());
-    out.metrics.resize(policies->size() * static_cast<std::size_t>(kNumMetrics));
-    for (std::size_t v = 0; v < policies->size(); ++v) {
-      const ModeResult r = engine_.run_mode((*policies)[v], *constants, trace);
-      std::copy(r.metrics.begin(), r.metrics.end(),
-                out.metrics.begin() + static_cast<std::ptrdiff_t>(v * kNumMetrics));
-      out.rng_blocks += r.rng_blocks;
-    }
-    out.events = static_cast<std::uint64_t>(n) * policies->size();
+    run_modes(*constants, *policies, out, trace);
   } catch (const SimulationError& e) {
     throw SimulationError(e.what(), scenario, org, e.mode());
+  }
+}
+
+// Factor f of point j, matrix m: its distribution in this scenario, on the stream of the
+// parameter keyed by (seed, j) with sub 1 + m (an organization's own draws use sub 0).
+void LeadershipSimulator::draw_factors(std::uint64_t scenario, std::uint64_t point, unsigned matrix,
+                                       std::span<double> x) {
+  const ScenarioSpec& sc = spec(scenario, point);
+  const auto& factors = model_.factor_list();
+  if (x.size() != factors.size()) throw std::invalid_argument("draw_factors: wrong size");
+  const std::uint64_t seed = model_.setup().seed;
+  for (std::size_t f = 0; f < factors.size(); ++f) {
+    const LeadershipModel::Factor& fa = factors[f];
+    const config::ParamDef& d = fa.entry->def;
+    const Purpose purpose = fa.constant ? Purpose::kConstant : Purpose::kParam;
+    const config::DistSpec& dist = fa.constant ? sc.drawn[fa.index].spec : sc.org[fa.index];
+    rng::Stream st(seed, point, stream_tag(purpose, fa.id), std::uint64_t{1} + matrix);
+    double v = dist.sample(st, d.lo, d.hi, d.integer);
+    if (d.integer) v = static_cast<double>(std::lround(v));
+    x[f] = v;
+  }
+}
+
+// As simulate(scenario, noise), with every factor at its value in x: the [org] factors become
+// constants of a copy of the scenario's spec, the drawn constants are set as draw_constants
+// would set them.
+void LeadershipSimulator::simulate_at(std::uint64_t scenario, std::span<const double> x,
+                                      std::uint64_t noise, OrgOutcome& out) {
+  const ScenarioSpec& sc = spec(scenario, noise);
+  const auto& factors = model_.factor_list();
+  if (x.size() != factors.size()) throw std::invalid_argument("simulate_at: wrong size");
+  try {
+    at_spec_ = sc;
+    org_constants_ = sc.constants;
+    org_policies_ = sc.policies;
+    drawn_values_.resize(sc.drawn.size());
+    for (std::size_t f = 0; f < factors.size(); ++f) {
+      const LeadershipModel::Factor& fa = factors[f];
+      if (!fa.constant) {
+        at_spec_.org[fa.index] = config::DistSpec::constant(x[f]);
+        continue;
+      }
+      const DrawnConstant& dc = sc.drawn[fa.index];
+      drawn_values_[fa.index] = x[f];
+      set_constant(*dc.entry, x[f], org_constants_);
+      if (dc.entry->policy_field != nullptr) {
+        for (std::size_t v : dc.policies) org_policies_[v].*dc.entry->policy_field = x[f];
+      }
+    }
+    out.rng_blocks = engine_.draw(at_spec_, org_constants_, model_.setup().seed, noise);
+    run_modes(org_constants_, org_policies_, out, nullptr);
+  } catch (const SimulationError& e) {
+    throw SimulationError(e.what(), scenario, noise, e.mode());
   }
 }
 

@@ -1,0 +1,190 @@
+#!/usr/bin/python3
+"""Command-line tests of sensitivity studies ([sensitivity], docs/SENSITIVITY.md).
+
+usage: sensitivity_test.py LEADSIM SOURCE_DIR CASE   (CASE: a `case_*` function name without
+                                                      prefix, or "all")
+
+The /sensitivity group is byte-identical whatever the thread count, the shards merged or the
+interruptions resumed; a shard's file has none; a base sample replays bit for bit; xarray
+labels the arrays; bad settings are one-line errors with exit 2 and no file. Runs on
+/usr/bin/python3 with h5py and xarray.
+"""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import clitest
+from clitest import check, expect_error, ok
+
+LEADSIM = SOURCE = ""  # set by clitest.main
+
+STUDY = """[run]
+model = leadership
+seed = 11
+block_size = 8
+modes = centralized, distributed
+baseline = centralized
+
+[org]
+workers = int_loguniform(10, 40)
+
+[model]
+periods = 16
+misalign_penalty = uniform(0.2, 0.6)
+
+[sweep]
+delay_discount = list(0.05, 0.1)
+
+[sensitivity]
+base_samples = %d
+outputs = delta/distributed/value, distributed/latency
+bootstrap = 50
+"""
+
+
+def study(n=64, name="s.ini"):
+    with open(name, "w") as f:
+        f.write(STUDY % n)
+    return name
+
+
+def sensitivity(path):
+    """Every dataset and attribute of /sensitivity, as bytes."""
+    import h5py
+    import numpy as np
+    with h5py.File(path, "r") as f:
+        if "sensitivity" not in f:
+            return None
+        g = f["sensitivity"]
+        out = {k: (np.asarray(g[k][()]).tobytes() if g[k].dtype.kind != "O"
+                   else repr(g[k][()].tolist())) for k in g}
+        out.update({"@" + k: repr(g.attrs[k]) for k in g.attrs})
+        return out
+
+
+def case_threads_shards_merge_identical():
+    ini = study()
+    ok("run", ini, "-o", "t1.h5", "--threads", "1", "--quiet")
+    ok("run", ini, "-o", "t3.h5", "--threads", "3", "--quiet")
+    for k in range(3):
+        ok("run", ini, "-o", "sh%d.h5" % k, "--shard", "%d/3" % k, "--quiet")
+        check(sensitivity("sh%d.h5" % k) is None, "a shard's file holds no /sensitivity")
+    ok("merge", "sh2.h5", "sh0.h5", "sh1.h5", "-o", "m.h5")
+    ref = sensitivity("t1.h5")
+    check(ref is not None and len(ref) > 10, "the study writes /sensitivity")
+    check(sensitivity("t3.h5") == ref, "3 threads give the /sensitivity of 1 thread")
+    check(sensitivity("m.h5") == ref, "merged shards give the /sensitivity of one run")
+    import h5py
+    import numpy as np
+    with h5py.File("t1.h5", "r") as f:
+        g = f["sensitivity"]
+        factors = [x.decode() if isinstance(x, bytes) else x for x in g["factor"][()]]
+        check(factors == ["workers", "span", "domains", "info_reach", "decision_rate",
+                          "local_weight", "control_loss", "scope_escalation",
+                          "manager_capacity", "misalign_penalty", "noise"],
+              "factors: the [org] parameters with a distribution, the drawn constant, noise",
+              factors)
+        check(g["total"].shape == (2, 2, len(factors)), "total is [scenario, output, factor]",
+              g["total"].shape)
+        check(f.attrs["orgs_per_scenario"] == 64, "a base sample is an organization of the run")
+        st = g["total"][()]
+        check(np.all(np.isfinite(st[:, 0, :])), "delta/distributed/value has every index")
+
+
+def interrupt(ini, out, delay, resume):
+    args = [LEADSIM, "run", ini, "-o", out, "--quiet", "--threads", "2",
+            "--checkpoint-interval", "0.01"] + (["--resume"] if resume else [])
+    p = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    time.sleep(delay)
+    if p.poll() is None:
+        p.send_signal(signal.SIGTERM)
+    _, err = p.communicate(timeout=600)
+    return p.returncode, err
+
+
+def case_resume_identical():
+    ini = study(1500)
+    t0 = time.time()
+    ok("run", ini, "-o", "ref.h5", "--quiet", "--threads", "2")
+    span = time.time() - t0
+    interrupted = 0
+    for rounds in range(40):
+        code, err = interrupt(ini, "r.h5", span / 4, rounds > 0)
+        if code == 0:
+            break
+        check(code == 3, "SIGTERM exits 3 (got %d)" % code, err)
+        interrupted += 1
+    check(interrupted >= 1, "the run was never interrupted: nothing tested")
+    check(sensitivity("r.h5") == sensitivity("ref.h5"),
+          "resumed after %d interruptions: the /sensitivity of one run" % interrupted)
+
+
+def case_replay_base_sample():
+    ini = study()
+    ok("run", ini, "-o", "s.h5", "--quiet")
+    p = ok("replay", "s.h5", "--scenario", "1", "--org", "17")
+    check("record matches the file bit for bit" in p.stdout + p.stderr,
+          "a base sample (every design point) replays bit for bit", p.stdout + p.stderr)
+    expect_error(["replay", "s.h5", "--scenario", "1", "--org", "17", "--trace", "t.csv"], 2,
+                 ["trace", "sensitivity"])
+
+
+def case_xarray_labels():
+    ini = study()
+    ok("run", ini, "-o", "s.h5", "--quiet")
+    import xarray as xr
+    ds = xr.open_dataset("s.h5", group="sensitivity", engine="h5netcdf")
+    check(ds["total"].dims == ("scenario", "output", "factor"), "labelled dims",
+          ds["total"].dims)
+    check(list(ds["output"].values) == ["delta/distributed/value", "distributed/latency"],
+          "outputs as configured", list(ds["output"].values))
+    v = float(ds["total"].sel(output="delta/distributed/value", factor="info_reach",
+                              scenario=0))
+    check(0.0 <= v <= 1.5, "an index reads as a number", v)
+
+
+def case_bad_settings():
+    ini = study()
+    expect_error(["run", ini, "-o", "x.h5", "--orgs", "10"], 2,
+                 ["--orgs", "sensitivity.base_samples"])
+    expect_error(["run", ini, "-o", "x.h5", "--samples", "none"], 2,
+                 ["output.samples", "keeps every record"])
+    expect_error(["run", ini, "-o", "x.h5", "--set", "sensitivity.method=morris"], 2,
+                 ["sensitivity.method", "sobol"])
+    expect_error(["run", ini, "-o", "x.h5", "--set", "sensitivity.base_samples=1"], 2,
+                 ["sensitivity.base_samples"])
+    expect_error(["run", ini, "-o", "x.h5", "--set", "sensitivity.factors=info_reach, typo"], 2,
+                 ["sensitivity.factors", "'typo'", "info_reach"])
+    expect_error(["run", ini, "-o", "x.h5", "--set",
+                  "sensitivity.outputs=distributed/valeu"], 2,
+                 ["sensitivity.outputs", "distributed/valeu", "metrics"])
+    expect_error(["run", ini, "-o", "x.h5", "--set",
+                  "sensitivity.outputs=delta/centralized/value"], 2,
+                 ["delta/centralized/value", "baseline"])
+    # Nothing drawn per organization: nothing to analyse.
+    expect_error(["run", os.path.join(SOURCE, "configs", "march1991-fig1.ini"), "-o", "x.h5",
+                  "--set", "sensitivity.base_samples=8"], 2, ["sensitivity"])
+
+
+def case_factor_subset_moves_the_rest_into_noise():
+    # With only two factors analysed, the other [org] parameters are held with A in B and every
+    # A_B point and redrawn with the noise: their effect is the noise factor's.
+    ini = study()
+    ok("run", ini, "-o", "s.h5", "--quiet", "--set",
+       "sensitivity.factors=info_reach, decision_rate")
+    import h5py
+    with h5py.File("s.h5", "r") as f:
+        g = f["sensitivity"]
+        factors = [x.decode() if isinstance(x, bytes) else x for x in g["factor"][()]]
+        check(factors == ["info_reach", "decision_rate", "noise"], "two factors and noise",
+              factors)
+        total = g["total"][()]
+        check(total[0, 0, 2] > total[0, 0, 0], "noise (with 9 unanalysed factors) outweighs "
+              "info_reach on Δvalue", total[0, 0, :])
+
+
+if __name__ == "__main__":
+    sys.exit(clitest.main(globals()))
