@@ -13,6 +13,7 @@
 
 #include "leadsim/config/config.h"
 #include "leadsim/config/param.h"
+#include "leadsim/core/error.h"
 #include "leadsim/stats/outcome.h"
 
 namespace leadsim::port {
@@ -38,6 +39,27 @@ class Simulator {
   // of (configuration, seed, scenario, org). Throws on an internal invariant failure.
   virtual void simulate(std::uint64_t scenario, std::uint64_t org, OrgOutcome& out,
                         TraceSink* trace = nullptr) = 0;
+  // Draws the factor values of design point `point`, sample matrix `matrix` (0: A, 1: B), of
+  // scenario `scenario`: one value per factors() entry, each from its factor's distribution,
+  // on substreams keyed by (seed, point, matrix) that no organization's own draws use.
+  // Default: throws ConfigError (the model does not support sensitivity studies).
+  virtual void draw_factors(std::uint64_t /*scenario*/, std::uint64_t /*point*/,
+                            unsigned /*matrix*/, std::span<double> /*x*/) {
+    throw ConfigError(kNoSensitivity);
+  }
+  // Simulates as simulate(scenario, noise, out) does, except that the factors take the values
+  // x (factors() order); everything else is drawn as for organization `noise`. With x equal to
+  // what simulate(scenario, noise) draws, the outcome's params, metrics and events are those
+  // of simulate bit for bit (rng_blocks counts the blocks this call draws).
+  // Default: throws ConfigError (the model does not support sensitivity studies).
+  virtual void simulate_at(std::uint64_t /*scenario*/, std::span<const double> /*x*/,
+                           std::uint64_t /*noise*/, OrgOutcome& /*out*/) {
+    throw ConfigError(kNoSensitivity);
+  }
+
+ private:
+  static constexpr const char* kNoSensitivity =
+      "this model does not support sensitivity studies ([sensitivity], docs/SENSITIVITY.md)";
 };
 
 // A configured model: immutable and thread-safe after construction.
@@ -58,6 +80,13 @@ class Model {
   // for some configuration (never by a refactor or speed-up). Files, shards and checkpoints
   // of different versions are never combined (run::results_identity).
   virtual std::uint32_t results_version() const = 0;
+  // Global sensitivity analysis ([sensitivity] studies, docs/SENSITIVITY.md). The factors are
+  // the inputs this configuration draws per organization (parameter names, registry order);
+  // empty: the configuration has none and cannot be analysed.
+  virtual std::vector<std::string> factors() const { return {}; }
+  // Whether an organization has random draws besides its factors (agents, environment,
+  // coins): then a sensitivity study adds the noise factor.
+  virtual bool stochastic() const { return true; }
 };
 
 // A model kind as registered: its parameter registry and how to build it from a config.
