@@ -46,15 +46,23 @@ std::pair<double, double> range(std::span<const double> lo, std::span<const doub
 std::vector<ParamDef> params() {
   std::vector<ParamDef> p;
   for (std::size_t i = 1; i <= kInputs; ++i) {
-    const std::string n = std::to_string(i);
-    p.push_back({"x" + n, "org", "", "1", "input x" + n + " (factor i = " + n + " of the product)",
-                 0, 1, false, ParamKind::kOrg, "uniform(0,1)"});
+    std::string x = "x";  // not "x" + to_string(i): GCC 12 warns -Wrestrict on that
+    x += std::to_string(i);
+    std::string meaning = "input ";
+    meaning += x;
+    meaning += " (factor ";
+    meaning += std::to_string(i);
+    meaning += " of the product)";
+    p.push_back({x, "org", "", "1", meaning, 0, 1, false, ParamKind::kOrg, "uniform(0,1)"});
   }
   for (std::size_t i = 1; i <= kInputs; ++i) {
-    const std::string n = std::to_string(i);
-    p.push_back({"a" + n, "model", "a" + n, "1",
-                 "importance of x" + n + ": 0 most important, large values make it negligible", 0,
-                 1e6, false, ParamKind::kConstant, kDefaultA[i - 1]});
+    std::string a = "a";
+    a += std::to_string(i);
+    std::string meaning = "importance of x";
+    meaning += std::to_string(i);
+    meaning += ": 0 most important, large values make it negligible";
+    p.push_back(
+        {a, "model", "", "1", meaning, 0, 1e6, false, ParamKind::kConstant, kDefaultA[i - 1]});
   }
   return p;
 }
