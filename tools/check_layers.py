@@ -25,7 +25,8 @@ ALLOWED = {
     "run": {"port", "io", "stats", "config", "core", "rng"},
     "leadership": {"port", "config", "stats", "core", "rng"},
     "march": {"port", "config", "stats", "core", "rng"},
-    "models": {"leadership", "march", "port", "config", "stats", "core", "rng"},
+    "analytic": {"port", "config", "stats", "core", "rng"},
+    "models": {"leadership", "march", "analytic", "port", "config", "stats", "core", "rng"},
 }
 MAX_LINES = 800
 NEUTRAL = {"core", "rng", "config", "stats", "port", "io", "run"}

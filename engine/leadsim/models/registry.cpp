@@ -3,14 +3,16 @@
 #include <string>
 
 #include "leadsim/core/error.h"
+#include "leadsim/models/analytic/analytic.h"
 #include "leadsim/models/leadership/factory.h"
 #include "leadsim/models/march/factory.h"
 
 namespace leadsim::models {
 
 const std::vector<const port::ModelFactory*>& all_models() {
-  static const std::vector<const port::ModelFactory*> models = {&leadership::factory(),
-                                                                &march::factory()};
+  static const std::vector<const port::ModelFactory*> models = {
+      &leadership::factory(), &march::factory(), &analytic::ishigami_factory(),
+      &analytic::sobol_g_factory()};
   return models;
 }
 

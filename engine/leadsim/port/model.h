@@ -42,21 +42,25 @@ class Simulator {
   // Draws the factor values of design point `point`, sample matrix `matrix` (0: A, 1: B), of
   // scenario `scenario`: one value per factors() entry, each from its factor's distribution,
   // on substreams keyed by (seed, point, matrix) that no organization's own draws use.
-  virtual void draw_factors(std::uint64_t scenario, std::uint64_t point, unsigned matrix,
-                            std::span<double> x);
+  // Default: throws ConfigError (the model does not support sensitivity studies).
+  virtual void draw_factors(std::uint64_t /*scenario*/, std::uint64_t /*point*/,
+                            unsigned /*matrix*/, std::span<double> /*x*/) {
+    throw ConfigError(kNoSensitivity);
+  }
   // Simulates as simulate(scenario, noise, out) does, except that the factors take the values
-  // x (factors() order); everything else is drawn as for organization `noise`.
-  virtual void simulate_at(std::uint64_t scenario, std::span<const double> x, std::uint64_t noise,
-                           OrgOutcome& out);
-};
+  // x (factors() order); everything else is drawn as for organization `noise`. With x equal to
+  // what simulate(scenario, noise) draws, the outcome's params, metrics and events are those
+  // of simulate bit for bit (rng_blocks counts the blocks this call draws).
+  // Default: throws ConfigError (the model does not support sensitivity studies).
+  virtual void simulate_at(std::uint64_t /*scenario*/, std::span<const double> /*x*/,
+                           std::uint64_t /*noise*/, OrgOutcome& /*out*/) {
+    throw ConfigError(kNoSensitivity);
+  }
 
-inline void Simulator::draw_factors(std::uint64_t, std::uint64_t, unsigned, std::span<double>) {
-  throw ConfigError("this model does not support sensitivity studies ([sensitivity])");
-}
-inline void Simulator::simulate_at(std::uint64_t, std::span<const double>, std::uint64_t,
-                                   OrgOutcome&) {
-  throw ConfigError("this model does not support sensitivity studies ([sensitivity])");
-}
+ private:
+  static constexpr const char* kNoSensitivity =
+      "this model does not support sensitivity studies ([sensitivity], docs/SENSITIVITY.md)";
+};
 
 // A configured model: immutable and thread-safe after construction.
 class Model {
