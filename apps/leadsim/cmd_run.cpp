@@ -187,7 +187,9 @@ double parse_interval(const std::string& text) {
 // Progress on stderr: one updating line on a terminal, a plain line every ~10 s otherwise.
 class ProgressPrinter {
  public:
-  explicit ProgressPrinter(bool tty) : tty_(tty) {}
+  // points: organizations evaluated per unit of work (a sensitivity study's base sample
+  // evaluates its design points; 0: an ordinary study, counted in organizations).
+  ProgressPrinter(bool tty, std::uint64_t points) : tty_(tty), points_(points) {}
   ~ProgressPrinter() { finish(); }
 
   void operator()(const run::Progress& p) {
@@ -200,11 +202,18 @@ class ProgressPrinter {
                                                static_cast<double>(p.orgs_total);
     char head[16];
     std::snprintf(head, sizeof head, "[%3d%%]", static_cast<int>(std::floor(pct)));
+    const auto rate = [](double r) {
+      return with_commas(static_cast<std::uint64_t>(std::llround(std::max(0.0, r))));
+    };
     const std::string line =
-        std::string(head) + " " + with_commas(p.orgs_done) + "/" + with_commas(p.orgs_total) +
-        " orgs  " +
-        with_commas(static_cast<std::uint64_t>(std::llround(std::max(0.0, p.orgs_per_s)))) +
-        " orgs/s  ETA " + format_duration(p.eta_s);
+        points_ == 0
+            ? std::string(head) + " " + with_commas(p.orgs_done) + "/" + with_commas(p.orgs_total) +
+                  " orgs  " + rate(p.orgs_per_s) + " orgs/s  ETA " + format_duration(p.eta_s)
+            : std::string(head) + " " + with_commas(p.orgs_done * points_) + "/" +
+                  with_commas(p.orgs_total * points_) + " evaluations (" +
+                  with_commas(p.orgs_done) + " base samples)  " +
+                  rate(p.orgs_per_s * static_cast<double>(points_)) + " evaluations/s  ETA " +
+                  format_duration(p.eta_s);
     if (tty_) {
       std::cerr << '\r' << line << "\x1b[K" << std::flush;
       drawn_ = true;
@@ -220,6 +229,7 @@ class ProgressPrinter {
 
  private:
   bool tty_;
+  std::uint64_t points_;
   bool drawn_ = false;
   double next_plain_s_ = 10.0;
 };
@@ -251,8 +261,13 @@ void print_result(std::ostream& os, const config::ResolvedConfig& cfg, const por
   }
   os << "wall time:     " << format_duration(wall) << " (" << format_number(wall, 4) << " s, "
      << rep.threads << " threads)\n"
-     << "organizations: " << with_commas(rep.orgs) << " (" << rate(rep.orgs) << " orgs/s)\n"
-     << "events:        " << with_commas(rep.events) << " " << r.event_unit << " ("
+     << "organizations: " << with_commas(rep.orgs) << " (" << rate(rep.orgs) << " orgs/s)\n";
+  if (const run::SensitivityLayout* layout = run::layout_of(model)) {
+    const std::uint64_t evaluations = rep.orgs * layout->points();
+    os << "evaluations:   " << with_commas(evaluations) << " (" << rate(evaluations)
+       << "/s: " << layout->points() << " design points per base sample)\n";
+  }
+  os << "events:        " << with_commas(rep.events) << " " << r.event_unit << " ("
      << rate(rep.events) << " events/s)\n";
 
   const auto& sm = r.summary;
@@ -386,7 +401,8 @@ int cmd_run(const Args& args, const std::string& command_line) {
 
   const bool quiet = vm["quiet"].as<bool>();
   const bool tty = isatty(STDERR_FILENO) == 1;
-  ProgressPrinter progress(tty);
+  const run::SensitivityLayout* layout = run::layout_of(*model);
+  ProgressPrinter progress(tty, layout == nullptr ? 0 : layout->points());
 
   run::StudyOptions opt;
   opt.output = output;
