@@ -197,5 +197,24 @@ def case_params_marks_drawable_constants():
           "params --help explains drawn constants")
 
 
+def case_assumptions_study_and_its_table():
+    """configs/assumptions.ini runs (a few organizations per scenario) and
+    tools/assumptions_table.py turns its file into the table of configs/README.md: one row per
+    switch and per consult_cost band, each with a win rate in [0, 1] and a crossover."""
+    import subprocess
+    ok("run", os.path.join(SOURCE, "configs", "assumptions.ini"), "-o", "a.h5", "--orgs", "40",
+       "--quiet")
+    p = subprocess.run(["/usr/bin/python3", os.path.join(SOURCE, "tools", "assumptions_table.py"),
+                        "a.h5"], capture_output=True, text=True, timeout=300)
+    check(p.returncode == 0, "assumptions_table.py exits 0", p.stderr)
+    rows = [l for l in p.stdout.splitlines() if l.startswith("| ") and "---" not in l][1:]
+    check(len(rows) == 12, "12 rows: 8 switches and 4 consult_cost bands", p.stdout)
+    for row in rows:
+        cells = [c.strip() for c in row.strip("|").split("|")]
+        rate = float(cells[1].split()[0])
+        check(0.0 <= rate <= 1.0, "a win rate in [0, 1]", row)
+        check("ι" in cells[2], "a crossover", row)
+
+
 if __name__ == "__main__":
     sys.exit(clitest.main(globals()))
