@@ -49,7 +49,7 @@ TEST(WorkEstimate, RecordsFollowOutputSamples) {
 
 TEST(WorkEstimate, ShippedStudiesPassTheLimit) {
   for (const char* name : {"default", "million", "quick", "leader-loss", "information-age",
-                           "march1991-fig1", "assumptions", "ishigami", "sobol_g"}) {
+                           "march1991-fig1", "assumptions", "ishigami", "sobol_g", "sensitivity"}) {
     const std::string path = std::string(LEADSIM_SOURCE_DIR) + "/configs/" + name + ".ini";
     FILE* f = std::fopen(path.c_str(), "rb");
     ASSERT_NE(f, nullptr) << path;
