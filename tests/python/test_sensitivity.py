@@ -86,14 +86,15 @@ class SensitivityFrameTest(unittest.TestCase):
         2048 base samples separate them."""
         with lr.load(ISHIGAMI) as r:
             d = r.sensitivity()
-            self.assertIsNone(r.sensitivity_info["noise_factor"] or None)
+            self.assertEqual(r.sensitivity_info["noise_factor"], "")  # a deterministic model
             by_total = d.sort_values("total", ascending=False)["factor"].tolist()
             by_first = d.sort_values("first_order", ascending=False)["factor"].tolist()
             self.assertEqual(by_total, ["x1", "x2", "x3"])
             self.assertEqual(by_first, ["x2", "x1", "x3"])
             x3 = d[d["factor"] == "x3"].iloc[0]
-            self.assertLess(x3["first_order_ci_low"], 0.0 + 0.02)  # S_1(x3) = 0 in the CI
-            self.assertGreater(x3["first_order_ci_high"], 0.0)
+            # The true S_1(x3) = 0 lies in its interval.
+            self.assertLessEqual(x3["first_order_ci_low"], 0.0)
+            self.assertGreaterEqual(x3["first_order_ci_high"], 0.0)
 
     def test_intervals_bracket_the_estimates(self):
         """Percentile intervals need not contain the estimate; with these seeded studies each
