@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""A one-page PNG report of a leadsim results file.
+"""A one-page report (PNG, or PDF/SVG by the output's suffix) of a leadsim results file.
 
     /usr/bin/python3 tools/leadsim_plot.py results/default.h5 -o report.png
 
@@ -12,6 +12,11 @@ One row per metric, three panels:
      held at their first value. A win is the mode better in the metric's direction of better
      (higher value, lower latency: the file's /metrics_info/better, labelled on the panel);
      a metric whose direction is "none" has no win rate, and its panel says so.
+
+A sensitivity study's file (/sensitivity) gets a last row of panels: per output (the
+delta/... outputs first, at most six), the factors' total (S_T) and first-order (S_1) Sobol'
+indices as horizontal bars with their bootstrap intervals as whiskers, the largest S_T on top,
+for the first scenario (the panel names it).
 """
 
 from __future__ import annotations
@@ -138,10 +143,65 @@ def _crossover(ax, r: lr.Results, metric: str) -> None:
     _legend(ax)
 
 
+# Outputs in the sensitivity row of panels (one panel each).
+MAX_SENSITIVITY_OUTPUTS = 6
+
+
+def sensitivity_outputs(r: lr.Results) -> list[str]:
+    """The outputs the report shows: the paired differences (delta/...) first, then the rest,
+    each group in the file's order, at most MAX_SENSITIVITY_OUTPUTS."""
+    outputs = list(dict.fromkeys(r.sensitivity()["output"]))
+    ordered = ([o for o in outputs if o.startswith("delta/")] +
+               [o for o in outputs if not o.startswith("delta/")])
+    return ordered[:MAX_SENSITIVITY_OUTPUTS]
+
+
+def _sobol_bars(ax, r: lr.Results, output: str, scenario: int) -> None:
+    d = r.sensitivity()
+    d = d[(d["output"] == output) & (d["scenario"] == scenario)]
+    d = d.sort_values("total", ascending=True, na_position="first")  # largest at the top
+    y = np.arange(len(d))
+    h = 0.38
+    for offset, name, label, color in ((h / 2, "total", "$S_T$ total", "C0"),
+                                       (-h / 2, "first_order", "$S_1$ first order", "C1")):
+        v = d[name].to_numpy(dtype=float)
+        lo, hi = d[f"{name}_ci_low"].to_numpy(dtype=float), d[f"{name}_ci_high"].to_numpy(
+            dtype=float)
+        err = None
+        if np.isfinite(lo).any():
+            err = np.vstack([np.clip(v - lo, 0, None), np.clip(hi - v, 0, None)])
+            err = np.where(np.isfinite(err), err, 0.0)
+        ax.barh(y + offset, np.nan_to_num(v), height=h, xerr=err, label=label, color=color,
+                error_kw={"elinewidth": 0.8, "capsize": 2})
+    ax.set_yticks(y)
+    ax.set_yticklabels(d["factor"], fontsize=7)
+    ax.axvline(0.0, color="black", linewidth=0.8)
+    ax.set_xlim(min(-0.05, ax.get_xlim()[0]), max(1.05, ax.get_xlim()[1]))
+    unit = d["unit"].iloc[0] if len(d) else ""
+    ax.set_xlabel("Sobol' index (share of the output's variance)")
+    info = r.sensitivity_info
+    ci = (f", {100 * float(info['confidence_level']):g}% bootstrap intervals"
+          if int(info["bootstrap_resamples"]) > 0 else "")
+    where = ""
+    if r.params:
+        row = r.scenarios[r.scenarios["scenario"] == scenario].iloc[0]
+        where = " (" + ", ".join(f"{p}={row[p]:g}" for p in r.params) + ")"
+    ax.set_title(f"{output} [{unit}]: Sobol' indices{ci}\nscenario {scenario}{where}",
+                 fontsize=9)
+    _legend(ax)
+
+
 def report(path: str, out: str, dpi: int = 110) -> None:
     with lr.load(path) as r:
         K = len(r.metrics)
-        fig, axes = plt.subplots(K, 3, figsize=(15, 3.6 * K), squeeze=False)
+        outputs = sensitivity_outputs(r) if r.has_sensitivity else []
+        rows = K + (-(-len(outputs) // 3) if outputs else 0)
+        heights = [3.6] * K
+        if outputs:
+            F = int(r.sensitivity()["factor"].nunique())
+            heights += [max(3.6, 1.2 + 0.32 * F)] * (rows - K)
+        fig, axes = plt.subplots(rows, 3, figsize=(15, sum(heights)), squeeze=False,
+                                 gridspec_kw={"height_ratios": heights})
         wide = r.orgs_wide() if r.has_records else None
         for k, metric in enumerate(r.metrics):
             _distribution(axes[k][0], r, metric)
@@ -150,6 +210,13 @@ def report(path: str, out: str, dpi: int = 110) -> None:
             else:
                 _paired_from_summary(axes[k][1], r, metric)
             _crossover(axes[k][2], r, metric)
+        if outputs:
+            scenario = int(r.sensitivity()["scenario"].iloc[0])
+            panels = [ax for row in axes[K:] for ax in row]
+            for ax, output in zip(panels, outputs):
+                _sobol_bars(ax, r, output, scenario)
+            for ax in panels[len(outputs):]:
+                ax.set_axis_off()
         m = r.meta
         fig.suptitle(f"{os.path.basename(path)} — model {m.get('model')}, seed {m.get('seed')}, "
                      f"{len(r.scenarios)} scenario(s) × {m.get('orgs_per_scenario')} "

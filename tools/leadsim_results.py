@@ -13,6 +13,9 @@
     r.partial, r.missing_items  # a partial merge (merge --allow-partial) and its missing items
     r.scenarios  # one row per scenario: swept values and orgs_present (organizations held)
     r.histogram("value")  # Histogram: edges, counts [S, M, B], .frame()
+    r.sensitivity()  # tidy Sobol' indices of a sensitivity study: scenario, <swept params>,
+                     # output, factor, first_order, total and their CIs (None: no study)
+    r.sensitivity_info  # dict of the /sensitivity attributes (None: no study)
 
 Run as a script it prints a short summary:  /usr/bin/python3 tools/leadsim_results.py FILE
 
@@ -37,6 +40,12 @@ BETTER = ("higher", "lower", "none")
 SUMMARY_FIELDS = ["count", "nan_count", "mean", "std", "sem", "min", "max"]
 PAIRED_FIELDS = ["count", "mean", "std", "ci_low", "ci_high", "win_rate",
                  "win_rate_ci_low", "win_rate_ci_high", "tie_rate", "wins", "ties", "greater"]
+# The [scenario, output, factor] arrays of /sensitivity, in the order of the tidy frame.
+SENSITIVITY_FIELDS = ["first_order", "first_order_ci_low", "first_order_ci_high", "total",
+                      "total_ci_low", "total_ci_high"]
+# Its [scenario, output] arrays (sensitivity(per_output=True)).
+SENSITIVITY_OUTPUT_FIELDS = ["mean", "variance", "sum_first_order", "sum_total",
+                             "base_samples_used"]
 
 
 class ResultsFormatError(Exception):
@@ -149,7 +158,8 @@ class Results:
         # Swept parameters as they are named in the data frames: a name that clashes with a
         # column of its own (a parameter called "mean") gets the suffix " (param)".
         reserved = {"scenario", "org", "mode", "metric", "bin", "lo", "hi", *SUMMARY_FIELDS,
-                    *PAIRED_FIELDS, *(quantile_column(q) for q in self.quantile_levels)}
+                    *PAIRED_FIELDS, *(quantile_column(q) for q in self.quantile_levels),
+                    "output", "unit", "factor", *SENSITIVITY_FIELDS, *SENSITIVITY_OUTPUT_FIELDS}
         names = _attr_strings(f["scenarios"], "params")
         self.params = [f"{n} (param)" if n in reserved else n for n in names]
         scen = {"scenario": f["scenarios/id"][()].astype(np.int64)}
@@ -164,6 +174,7 @@ class Results:
         scen["orgs_present"] = self._orgs_present(len(scen["scenario"]))
         self.scenarios = pd.DataFrame(scen)
         self._summary = self._paired = self._orgs = None
+        self._sensitivity = {}
 
     def _orgs_present(self, S: int) -> np.ndarray:
         """Organizations per scenario in the file's work items [item_first, item_end) less
@@ -306,6 +317,53 @@ class Results:
                              else np.nan, "win_rate": win})
         return pd.DataFrame(rows)
 
+    @property
+    def has_sensitivity(self) -> bool:
+        """True when the file is a sensitivity study's ([sensitivity], group /sensitivity)."""
+        return "sensitivity" in self._f
+
+    @property
+    def sensitivity_info(self) -> dict | None:
+        """The /sensitivity attributes (method, estimators, base_samples,
+        bootstrap_resamples, confidence_level, noise_factor, description); None without it."""
+        if not self.has_sensitivity:
+            return None
+        return {k: _plain(v) for k, v in self._f["sensitivity"].attrs.items()}
+
+    def sensitivity(self, per_output: bool = False) -> pd.DataFrame | None:
+        """The Sobol' indices of a sensitivity study, tidy: one row per scenario, output and
+        factor (scenario, <swept params>, output, unit, factor, first_order,
+        first_order_ci_low, first_order_ci_high, total, total_ci_low, total_ci_high), in the
+        file's order (the noise factor, when there is one, last). The intervals are NaN when
+        the study ran without bootstrap. With per_output=True: one row per scenario and output
+        (mean, variance, sum_first_order, sum_total, base_samples_used). None when the file has
+        no /sensitivity."""
+        if not self.has_sensitivity:
+            return None
+        if per_output not in self._sensitivity:
+            g = self._f["sensitivity"]
+            outputs, factors = _strings(g["output"]), _strings(g["factor"])
+            units = dict(zip(outputs, _strings(g["output_units"])))
+            S, O, F = len(g["scenario"]), len(outputs), len(factors)
+            shape = [range(S), range(O)] + ([] if per_output else [range(F)])
+            idx = pd.MultiIndex.from_product(shape, names=["scenario", "o", "f"][:len(shape)])
+            df = idx.to_frame(index=False)
+            df["scenario"] = g["scenario"][()].astype(np.int64)[df["scenario"]]
+            df["output"] = np.asarray(outputs, dtype=object)[df["o"]]
+            df["unit"] = df["output"].map(units)
+            fields = SENSITIVITY_OUTPUT_FIELDS if per_output else SENSITIVITY_FIELDS
+            if not per_output:
+                df["factor"] = np.asarray(factors, dtype=object)[df["f"]]
+            for name in fields:
+                df[name] = g[name][()].reshape(-1)
+            df = df.drop(columns=[c for c in ("o", "f") if c in df.columns])
+            df = df.merge(self.scenarios.drop(columns="orgs_present"), on="scenario",
+                          how="left")
+            lead = ["scenario", *self.params, "output", "unit"] + ([] if per_output
+                                                                  else ["factor"])
+            self._sensitivity[per_output] = df[lead + fields]
+        return self._sensitivity[per_output]
+
     def histogram(self, metric: str) -> Histogram:
         if metric not in self.metrics:
             raise KeyError(f"unknown metric {metric!r}; known: {', '.join(self.metrics)}")
@@ -356,6 +414,17 @@ def _print_summary(r: Results) -> None:
         columns["tie rate"] = p.groupby("mode")["tie_rate"].mean().reindex(r.modes)
         table = pd.DataFrame(columns)
         print(table.to_string(float_format=lambda v: f"{v:.4g}"))
+    sens = r.sensitivity()
+    if sens is not None:
+        info = r.sensitivity_info
+        print(f"\nsensitivity ({info.get('method')}, {info.get('base_samples')} base samples, "
+              f"{info.get('bootstrap_resamples')} bootstrap resamples): total index ST, "
+              f"averaged over scenarios, largest first")
+        for output, rows in sens.groupby("output", sort=False):
+            st = rows.groupby("factor", sort=False)["total"].mean().sort_values(
+                ascending=False)
+            top = ", ".join(f"{f} {v:.3f}" for f, v in st.head(5).items())
+            print(f"  {output}: {top}" + (f" ({len(st) - 5} more)" if len(st) > 5 else ""))
 
 
 def main(argv: list[str]) -> int:

@@ -1,22 +1,26 @@
 // `leadsim inspect`: a results file's provenance and, per scenario, each mode's mean ± 95% CI
-// of the main metrics and its win rate over the baseline; --json for machines.
+// of the main metrics and its win rate over the baseline, then a sensitivity study's Sobol'
+// indices (inspect_sensitivity.cpp); --json for machines.
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <iostream>
 #include <limits>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "cli_util.h"
+#include "inspect_sensitivity.h"
 #include "leadsim/io/results.h"
+#include "leadsim/io/sensitivity_file.h"
 #include "leadsim/io/state.h"
 #include "leadsim/run/merge.h"
 
 namespace leadsim::cli {
 namespace {
 
-constexpr const char* kUsage = "leadsim inspect OUT.h5 [--json]";
+constexpr const char* kUsage = "leadsim inspect OUT.h5 [--json] [--all-factors]";
 constexpr const char* kSummary =
     "Prints a results file's provenance (format, versions, command line, model, seed,\n"
     "modes, baseline) and, per scenario, each mode's mean ± 95% CI (mean ± 1.96 sem) of the\n"
@@ -26,7 +30,10 @@ constexpr const char* kSummary =
     "win rate. --json prints one JSON document with every metric instead (NaN as null).\n\n"
     "The file is checked against itself first: its record count must be what its samples\n"
     "setting keeps of its organizations. A shard file, or a partial merge (PARTIAL, with the\n"
-    "missing work items), shows how many organizations each scenario actually holds.";
+    "missing work items), shows how many organizations each scenario actually holds.\n\n"
+    "A sensitivity study's file (/sensitivity) adds, per scenario and output, the factors\n"
+    "ranked by total Sobol' index ST with the first-order index S1 and their bootstrap\n"
+    "intervals: the 5 largest unless --all-factors; --json holds every array.";
 
 constexpr double kZ95 = 1.96;
 
@@ -106,15 +113,7 @@ struct Coverage {
 };
 
 std::string scenario_title(const io::ResultsMeta& meta, const Coverage& cov, std::uint64_t s) {
-  std::string t = "scenario " + std::to_string(s);
-  std::string vals;
-  for (std::size_t a = 0; a < meta.sweep_params.size(); ++a) {
-    const double v = a < meta.scenario_values.size() && s < meta.scenario_values[a].size()
-                         ? meta.scenario_values[a][s]
-                         : std::numeric_limits<double>::quiet_NaN();
-    vals += (vals.empty() ? "" : ", ") + meta.sweep_params[a] + " = " + format_number(v, 6);
-  }
-  if (!vals.empty()) t += "  (" + vals + ")";
+  std::string t = scenario_heading(meta, s);
   const std::uint64_t n = at(cov.present, s);
   if (n != meta.orgs_per_scenario) {
     t += n == 0 ? "  -- no organizations present (no statistics)"
@@ -125,7 +124,8 @@ std::string scenario_title(const io::ResultsMeta& meta, const Coverage& cov, std
 }
 
 void print_text(std::ostream& os, const std::string& path, const io::ResultsReader& reader,
-                const Coverage& cov) {
+                const Coverage& cov, const std::optional<io::SensitivityTables>& sens,
+                bool all_factors) {
   const auto& meta = reader.meta();
   const auto& sm = reader.summary();
   os << "file:           " << path << '\n'
@@ -210,10 +210,11 @@ void print_text(std::ostream& os, const std::string& path, const io::ResultsRead
     os << "\n(" << names.size() - shown.size()
        << " further metrics in the file; --json lists them all)\n";
   }
+  if (sens) print_sensitivity_text(os, meta, *sens, all_factors);
 }
 
 void print_json(std::ostream& os, const std::string& path, const io::ResultsReader& reader,
-                const Coverage& cov) {
+                const Coverage& cov, const std::optional<io::SensitivityTables>& sens) {
   const auto& meta = reader.meta();
   const auto& sm = reader.summary();
   const auto names = metric_names(meta);
@@ -326,6 +327,7 @@ void print_json(std::ostream& os, const std::string& path, const io::ResultsRead
     j.end_object();
   }
   j.end_array();
+  if (sens) print_sensitivity_json(j, *sens);
   j.end_object();
   os << '\n';
 }
@@ -335,7 +337,10 @@ void print_json(std::ostream& os, const std::string& path, const io::ResultsRead
 int cmd_inspect(const Args& args, const std::string& /*command_line*/) {
   po::options_description desc("Options");
   desc.add_options()("help,h", "show this help")("json", po::bool_switch(),
-                                                 "print one JSON document");
+                                                 "print one JSON document")(
+      "all-factors", po::bool_switch(),
+      "list every factor of each sensitivity output (default: the 5 with the largest total "
+      "index)");
   const auto parsed = parse_file_command(args, desc, kUsage, kSummary);
   if (!parsed) return kExitOk;
   const po::variables_map& vm = *parsed;
@@ -344,10 +349,11 @@ int cmd_inspect(const Args& args, const std::string& /*command_line*/) {
   Coverage cov{io::read_state(path), {}};
   run::check_record_count(path, reader.meta(), cov.state, reader.record_count());
   cov.present = run::orgs_present(reader.meta(), cov.state);
+  const auto sens = io::read_sensitivity(path);
   if (vm["json"].as<bool>()) {
-    print_json(std::cout, path, reader, cov);
+    print_json(std::cout, path, reader, cov, sens);
   } else {
-    print_text(std::cout, path, reader, cov);
+    print_text(std::cout, path, reader, cov, sens, vm["all-factors"].as<bool>());
   }
   return kExitOk;
 }

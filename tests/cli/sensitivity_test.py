@@ -6,7 +6,9 @@ usage: sensitivity_test.py LEADSIM SOURCE_DIR CASE   (CASE: a `case_*` function 
 
 The /sensitivity group is byte-identical whatever the thread count, the shards merged or the
 interruptions resumed; a shard's file has none; a base sample replays bit for bit; xarray
-labels the arrays; bad settings are one-line errors with exit 2 and no file. Runs on
+labels the arrays; `inspect` ranks the factors by total index (top five, --all-factors,
+--json with every array) and prints nothing of it for other files; bad settings are one-line
+errors with exit 2 and no file. Runs on
 /usr/bin/python3 with h5py and xarray.
 """
 
@@ -243,6 +245,139 @@ def case_analytic_models_match_closed_forms():
         got, factors = analytic_study("sobol_g", 4096, "[model]\n" + consts)
         s1, st = closed_sobol_g(a)
         check_closed(got, factors, s1, st, "sobol_g%s" % (a,))
+
+def strings(ds):
+    return [x.decode() if isinstance(x, bytes) else x for x in ds[()]]
+
+
+def ranking(text, scenario, output):
+    """The (factor, ST, S1) rows `inspect` prints under `output` of `scenario` in the
+    sensitivity section, and the line after them ("(k more; ...)" or the next heading)."""
+    import re
+    lines = text.splitlines()
+    at = next(i for i, l in enumerate(lines) if l.startswith("sensitivity ("))
+    at = next(i for i in range(at, len(lines))
+              if re.match(r"scenario %d(  |$)" % scenario, lines[i]))
+    at = next(i for i in range(at, len(lines)) if lines[i].startswith("  %s " % output))
+    check(lines[at + 1].split() == ["factor", "ST", "S1"], "a table header under " + output,
+          "\n".join(lines[at:at + 3]))
+    rows = []
+    i = at + 2
+    while i < len(lines) and lines[i].startswith("    ") and not lines[i].startswith("    ("):
+        name, rest = lines[i].split(None, 1)
+        numbers = [float(x) for x in re.findall(r"-?\d+\.\d+", rest)]
+        check(len(numbers) in (2, 6), "ST and S1, each alone or with its interval", lines[i])
+        rows.append((name, numbers[0], numbers[len(numbers) // 2]))
+        i += 1
+    return rows, lines[i] if i < len(lines) else ""
+
+
+def case_inspect_ranks_factors():
+    ini = study()
+    ok("run", ini, "-o", "s.h5", "--quiet")
+    import h5py
+    import numpy as np
+    with h5py.File("s.h5", "r") as f:
+        g = f["sensitivity"]
+        factors, outputs = strings(g["factor"]), strings(g["output"])
+        total, first = g["total"][()], g["first_order"][()]
+        used = g["base_samples_used"][()]
+    F = len(factors)
+    check(F > 5, "the study has more than five factors", factors)
+    text = ok("inspect", "s.h5").stdout
+    check("sensitivity (Sobol', 64 base samples, 50 bootstrap resamples, 95% intervals)" in text,
+          "inspect heads the section with the design", text)
+    check(text.index("sensitivity (Sobol'") > text.index("scenario 1  (delay_discount"),
+          "the section follows the per-scenario tables", text)
+    full = ok("inspect", "s.h5", "--all-factors").stdout
+    for s in range(2):
+        for o, output in enumerate(outputs):
+            rows, after = ranking(text, s, output)
+            check(len(rows) == 5, "five factors by default (%s, scenario %d)" % (output, s),
+                  text)
+            check(after.strip() == "(%d more; inspect --all-factors)" % (F - 5),
+                  "the note names the factors left out", after)
+            order = sorted(range(F), key=lambda f: -total[s, o, f])
+            check(rows[0][0] == factors[order[0]], "the largest total index first",
+                  "%s vs %s" % (rows, factors[order[0]]))
+            for name, st, s1 in rows:
+                f = factors.index(name)
+                check(abs(st - total[s, o, f]) <= 5e-4 and abs(s1 - first[s, o, f]) <= 5e-4,
+                      "ST and S1 as stored (%s)" % name, str((st, s1, total[s, o, f])))
+            sts = [r[1] for r in rows]
+            check(sts == sorted(sts, reverse=True), "ranked by decreasing ST", str(rows))
+            rows, after = ranking(full, s, output)
+            check(sorted(r[0] for r in rows) == sorted(factors),
+                  "--all-factors lists every factor", str(rows))
+            check("more; inspect" not in after, "no note with --all-factors", after)
+            check([r[0] for r in rows[:5]] == [r[0] for r in ranking(text, s, output)[0]],
+                  "the same top five with --all-factors", full)
+    check(np.all(used == 64), "every base sample used")
+    check("base samples used" not in text, "base samples used only when fewer than the design")
+    check("sum S1 " in text and "sum ST " in text, "the sums per output", text)
+    # The noise factor and its meaning.
+    check("noise (noise: the simulation's own randomness" in text, "noise explained", text)
+
+
+def case_inspect_json_holds_the_arrays():
+    ini = study()
+    ok("run", ini, "-o", "s.h5", "--quiet")
+    import json
+    import h5py
+    import numpy as np
+    p = ok("inspect", "s.h5", "--json")
+    j = json.loads(p.stdout)["sensitivity"]
+    with h5py.File("s.h5", "r") as f:
+        g = f["sensitivity"]
+        check(j["factors"] == strings(g["factor"]) and j["outputs"] == strings(g["output"])
+              and j["output_units"] == strings(g["output_units"]), "labels", str(j)[:500])
+        check(j["method"] == "sobol" and j["base_samples"] == 64 and
+              j["bootstrap_resamples"] == 50 and j["confidence_level"] == 0.95 and
+              j["noise_factor"] == "noise" and j["scenarios"] == 2, "attributes", str(j)[:500])
+        for name in ["first_order", "first_order_ci_low", "first_order_ci_high", "total",
+                     "total_ci_low", "total_ci_high", "mean", "variance", "sum_first_order",
+                     "sum_total", "base_samples_used"]:
+            want = g[name][()]
+            got = np.array(j[name], dtype=float)  # null (NaN) reads as nan
+            check(got.shape == want.shape, "%s has the shape of the file" % name,
+                  str((got.shape, want.shape)))
+            check(np.array_equal(got, want.astype(float), equal_nan=True),
+                  "%s holds the file's values exactly" % name)
+
+
+def case_inspect_without_sensitivity():
+    ok("run", clitest.quick_ini(), "-o", "q.h5", "--quiet")
+    text = ok("inspect", "q.h5").stdout
+    check("sensitivity" not in text and "Sobol" not in text,
+          "no sensitivity section without /sensitivity", text)
+    check(ok("inspect", "q.h5", "--all-factors").stdout == text,
+          "--all-factors changes nothing without /sensitivity")
+    import json
+    check("sensitivity" not in json.loads(ok("inspect", "q.h5", "--json").stdout),
+          "no sensitivity key in --json without /sensitivity")
+
+
+def case_inspect_without_bootstrap_and_unusable_output():
+    # No intervals without bootstrap; an output that is never finite (resilience needs a
+    # shock) has no indices and says why.
+    ini = study(16)
+    ok("run", ini, "-o", "s.h5", "--quiet", "--set", "sensitivity.bootstrap=0", "--set",
+       "sensitivity.outputs=distributed/value, distributed/resilience")
+    text = ok("inspect", "s.h5").stdout
+    check("sensitivity (Sobol', 16 base samples, no bootstrap intervals)" in text,
+          "the design says there are no intervals", text)
+    rows, _ = ranking(text, 0, "distributed/value")
+    check(len(rows) == 5, "five factors", text)
+    section = text[text.index("sensitivity (Sobol'"):]
+    check("[lo, hi]" not in section and "[" not in "".join(
+        l for l in section.splitlines() if l.startswith("    ")), "no intervals", section)
+    import h5py
+    import numpy as np
+    with h5py.File("s.h5", "r") as f:
+        used = f["sensitivity/base_samples_used"][()]
+    check(np.all(used[:, 1] == 0), "premise: resilience is never finite without a shock", used)
+    check(text.count("base samples used 0 of 16") == 2, "fewer base samples named", text)
+    check(text.count("no indices: fewer than 2 base samples") == 2, "no indices, and why", text)
 
 
 if __name__ == "__main__":
