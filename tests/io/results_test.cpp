@@ -169,17 +169,39 @@ Synthetic make_synthetic(std::uint64_t orgs, std::int64_t samples) {
             ++h.counts[(s * M + v) * B + b];
           }
         }
-        su.paired_mean[i] = 0.01 * static_cast<double>(i);
+        // Paired with the baseline (mode 0), from the records, as the Python tools recount
+        // them: differences where both are finite, wins in the metric's direction.
+        std::vector<double> diffs;
+        for (std::size_t o = 0; o < orgs; ++o) {
+          const double x = r.metrics[((s * orgs + o) * M + v) * K + k];
+          const double b = r.metrics[((s * orgs + o) * M) * K + k];
+          if (std::isfinite(x) && std::isfinite(b)) diffs.push_back(x - b);
+        }
+        std::uint64_t greater = 0, ties = 0, less = 0;
+        double dsum = 0.0;
+        for (double d : diffs) {
+          greater += d > 0 ? 1 : 0;
+          ties += d == 0 ? 1 : 0;
+          less += d < 0 ? 1 : 0;
+          dsum += d;
+        }
+        const double pairs = static_cast<double>(diffs.size());
+        const stats::Better better = m.metrics[k].better;
+        su.paired_count[i] = diffs.size();
+        su.paired_mean[i] = diffs.empty() ? kNaN : dsum / pairs;
         su.paired_ci_low[i] = su.paired_mean[i] - 0.05;
         su.paired_ci_high[i] = su.paired_mean[i] + 0.05;
-        su.win_rate[i] = v == 0 ? kNaN : 0.5 + 0.01 * static_cast<double>(s);
-        su.win_rate_ci_low[i] = su.win_rate[i] - 0.1;
-        su.win_rate_ci_high[i] = su.win_rate[i] + 0.1;
-        su.paired_count[i] = su.count[i];
-        su.wins[i] = su.count[i] / 2;
-        su.ties[i] = v == 0 ? su.count[i] : 0;
-        su.greater[i] = v == 0 ? 0 : su.count[i] / 3;
-        su.tie_rate[i] = v == 0 ? 1.0 : 0.0;
+        su.greater[i] = greater;
+        su.ties[i] = ties;
+        su.tie_rate[i] = diffs.empty() ? kNaN : static_cast<double>(ties) / pairs;
+        su.wins[i] = better == stats::Better::kHigher  ? greater
+                     : better == stats::Better::kLower ? less
+                                                       : 0;
+        su.win_rate[i] = better == stats::Better::kNone || diffs.empty()
+                             ? kNaN
+                             : static_cast<double>(su.wins[i]) / pairs;
+        su.win_rate_ci_low[i] = std::max(0.0, su.win_rate[i] - 0.1);
+        su.win_rate_ci_high[i] = std::min(1.0, su.win_rate[i] + 0.1);
       }
     }
   }

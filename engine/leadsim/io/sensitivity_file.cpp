@@ -117,7 +117,12 @@ void write_sensitivity(const std::string& path, const SensitivityTables& t) {
     };
     for (const auto& p : per_output) {
       H5::DataSet ds = write_array(g, p.name, *p.v, {S, O});
-      describe(ds, p.name == std::string("mean") ? "output unit" : "1", p.description);
+      const std::string name = p.name;
+      describe(ds,
+               name == "mean"       ? "unit of the output (output_units)"
+               : name == "variance" ? "square of the unit of the output (output_units)"
+                                    : "1",
+               p.description);
       attach_scales(ds, {&scenario, &output});
     }
     H5::DataSet used = write_array(g, "base_samples_used", t.used, {S, O});
