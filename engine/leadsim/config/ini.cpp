@@ -98,7 +98,10 @@ ConfigTree read_ini(std::string_view text, const std::string& origin_name) {
     const std::string where = origin_name + ":" + std::to_string(line_no);
     if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
     if (const auto problem = text_problem(line); !problem.empty()) {
-      throw ConfigError(where + ": " + problem);
+      std::string msg = where;
+      msg += ": ";
+      msg += problem;
+      throw ConfigError(msg);
     }
     line = trim(line);
     if (line.empty() || line.front() == '#' || line.front() == ';') continue;

@@ -40,10 +40,21 @@ const Array kIndexArrays[] = {
 
 // The [S, O, F] arrays of t in kIndexArrays' order (const or not, as t).
 template <class Tables>
-auto* index_array(Tables& t, std::size_t i) {
-  decltype(&t.first) arrays[] = {&t.first,      &t.total,     &t.first_low,
-                                 &t.first_high, &t.total_low, &t.total_high};
-  return arrays[i];
+auto& index_array(Tables& t, std::size_t i) {
+  switch (i) {
+    case 0:
+      return t.first;
+    case 1:
+      return t.total;
+    case 2:
+      return t.first_low;
+    case 3:
+      return t.first_high;
+    case 4:
+      return t.total_low;
+    default:
+      return t.total_high;
+  }
 }
 
 }  // namespace
@@ -51,7 +62,7 @@ auto* index_array(Tables& t, std::size_t i) {
 void write_sensitivity(const std::string& path, const SensitivityTables& t) {
   const std::size_t S = t.scenarios, O = t.outputs.size(), F = t.factors.size();
   for (std::size_t i = 0; i < std::size(kIndexArrays); ++i) {
-    if (index_array(t, i)->size() != S * O * F) {
+    if (index_array(t, i).size() != S * O * F) {
       throw std::invalid_argument(std::string("write_sensitivity: ") + kIndexArrays[i].name +
                                   " is not [S, O, F]");
     }
@@ -97,7 +108,7 @@ void write_sensitivity(const std::string& path, const SensitivityTables& t) {
     describe(units, "1", "unit of each output");
     attach_scales(units, {&output});
     for (std::size_t i = 0; i < std::size(kIndexArrays); ++i) {
-      H5::DataSet ds = write_array(g, kIndexArrays[i].name, *index_array(t, i), {S, O, F});
+      H5::DataSet ds = write_array(g, kIndexArrays[i].name, index_array(t, i), {S, O, F});
       describe(ds, kIndexArrays[i].units, kIndexArrays[i].description);
       attach_scales(ds, {&scenario, &output, &factor});
     }
@@ -157,8 +168,8 @@ std::optional<SensitivityTables> read_sensitivity(const std::string& path) {
     t.scenarios = read_all<std::uint64_t>(g.openDataSet("scenario")).size();
     const std::size_t S = t.scenarios, O = t.outputs.size(), F = t.factors.size();
     for (std::size_t i = 0; i < std::size(kIndexArrays); ++i) {
-      *index_array(t, i) = read_all<double>(g.openDataSet(kIndexArrays[i].name));
-      if (index_array(t, i)->size() != S * O * F) {
+      index_array(t, i) = read_all<double>(g.openDataSet(kIndexArrays[i].name));
+      if (index_array(t, i).size() != S * O * F) {
         throw FormatError(path + ": /sensitivity/" + kIndexArrays[i].name +
                           " is not [scenario, output, factor]");
       }

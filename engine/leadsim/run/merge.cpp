@@ -228,8 +228,10 @@ Merge::Merge(const MergeOptions& opt) : impl_(std::make_unique<Impl>()) {
                                    std::to_string(inputs[0].state.items_total));
       }
       if (!what.empty()) {
-        throw ConfigError("merge: '" + path + "' and '" + inputs[0].path +
-                          "' are not shards of one study (" + what + ")");
+        std::string msg = "merge: '" + path + "' and '";
+        msg += inputs[0].path;
+        msg += "' are not shards of one study (" + what + ")";
+        throw ConfigError(msg);
       }
     }
     try {

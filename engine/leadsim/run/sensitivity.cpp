@@ -30,6 +30,15 @@ std::string join(const std::vector<std::string>& v) {
   return out;
 }
 
+// "PREFIX" "MODE/METRIC".
+std::string output_name(const char* prefix, const std::string& mode, const std::string& metric) {
+  std::string out = prefix;
+  out += mode;
+  out += '/';
+  out += metric;
+  return out;
+}
+
 std::size_t find_name(const std::vector<std::string>& names, const std::string& name) {
   return static_cast<std::size_t>(std::find(names.begin(), names.end(), name) - names.begin());
 }
@@ -179,15 +188,16 @@ SensitivityLayout sensitivity_layout(const port::Model& inner, const config::Res
   L.metrics = metrics.size();
   L.baseline = find_name(modes, inner.baseline());
   std::vector<std::string> metric_names;
+  metric_names.reserve(metrics.size());
   for (const auto& m : metrics) metric_names.push_back(m.name);
   std::vector<std::string> names = spec.outputs;
   if (names.empty()) {
     for (const auto& v : modes) {
-      for (const auto& m : metric_names) names.push_back(v + "/" + m);
+      for (const auto& m : metric_names) names.push_back(output_name("", v, m));
     }
     for (const auto& v : modes) {
       if (v == inner.baseline()) continue;
-      for (const auto& m : metric_names) names.push_back("delta/" + v + "/" + m);
+      for (const auto& m : metric_names) names.push_back(output_name("delta/", v, m));
     }
   }
   for (const auto& name : names) {
@@ -209,8 +219,10 @@ SensitivityLayout sensitivity_layout(const port::Model& inner, const config::Res
                         "; metrics: " + join(metric_names) + ")");
     }
     if (o.delta && o.mode == L.baseline) {
-      throw ConfigError("sensitivity.outputs: '" + name + "': " + mode +
-                        " is the baseline; its paired difference is 0");
+      std::string msg = "sensitivity.outputs: '" + name + "': ";
+      msg += mode;
+      msg += " is the baseline; its paired difference is 0";
+      throw ConfigError(msg);
     }
     o.unit = metrics[o.metric].unit;
     L.outputs.push_back(o);

@@ -54,7 +54,7 @@ SobolIndices sobol_indices(const SobolInput& in, const SobolBootstrap& boot) {
   }
   out.used = rows.size();
   if (rows.size() < 2) return out;
-  const double n = static_cast<double>(rows.size());
+  const auto n = static_cast<double>(rows.size());
   const double mu = sum.value() / (2.0 * n);
   out.mean = mu;
 
