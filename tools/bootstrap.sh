@@ -22,7 +22,8 @@ packages=(cmake make g++ git pkg-config libtbb-dev libboost-program-options-dev 
   librandom123-dev)
 if [[ "$mode" == test ]]; then
   packages+=(libgtest-dev libbenchmark-dev python3 python3-h5py python3-numpy
-    python3-pandas python3-matplotlib python3-xarray python3-h5netcdf
+    python3-pandas python3-matplotlib python3-xarray python3-h5netcdf python3-venv
+    python3-setuptools python3-pip
     clang-14 libclang-rt-14-dev clang-tidy-14 cppcheck clang-format
     slurm-wlm munge openmpi-bin libopenmpi-dev strace)
 fi
