@@ -145,7 +145,7 @@ void ExactSum::add_product(double a, double b) {
 void ExactSum::cover(int lo, int hi) {
   if (w_.empty()) {
     base_ = lo;
-    w_.assign(static_cast<std::size_t>(hi - lo + 1), 0);
+    w_.assign(static_cast<std::size_t>(hi - lo) + 1, 0);
     return;
   }
   const int top = base_ + static_cast<int>(w_.size()) - 1;
