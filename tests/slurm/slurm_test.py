@@ -177,6 +177,30 @@ def case_array_merge(cluster, src, leadsim, work):
         raise
 
 
+def case_array_sensitivity(cluster, src, leadsim, work):
+    """A sensitivity study as a Slurm array of 3 shards and its merge job: the merged file,
+    /sensitivity included (computed by the merge), equals the single-process run's."""
+    config = os.path.join(work, "sensitivity.ini")
+    with open(config, "w") as f:
+        f.write("[run]\nmodel = leadership\nseed = 9\nblock_size = 8\n"
+                "modes = centralized, distributed\n[org]\nworkers = int_uniform(5, 30)\n"
+                "[model]\nperiods = 12\n[sensitivity]\nbase_samples = 60\n"
+                "outputs = delta/distributed/value, distributed/value\nbootstrap = 20\n")
+    ref = os.path.join(work, "single.h5")
+    run_reference(leadsim, config, ref, ["--threads", "2"])
+    out = os.path.join(work, "sens.h5")
+    array, merge = submit(cluster, src, leadsim, config, out, 3, [], [])
+    try:
+        wait_done(cluster, [array, merge], time.monotonic() + WAIT_S)
+        states, text = job_states(cluster, merge)
+        check(states == ["COMPLETED"], f"merge job: {states}\n{text}")
+        check("sensitivity/total" in datasets(out), "the merged file holds /sensitivity")
+        assert_identical(out, ref)
+    except Failure:
+        show_logs(cluster, out[:-3] + ".shards")
+        raise
+
+
 def task_whose_id_is_the_array(cluster, array):
     """Array index of the running task whose own job id equals the array's job id, or None."""
     for job in job_fields(cluster, array):
@@ -444,7 +468,8 @@ def case_options(cluster, src, leadsim, work):
         raise
 
 
-CASES = {"array_merge": case_array_merge, "requeue": case_requeue,
+CASES = {"array_merge": case_array_merge, "array_sensitivity": case_array_sensitivity,
+         "requeue": case_requeue,
          "requeue_array_task": case_requeue_array_task, "slurm_requeue": case_slurm_requeue,
          "resubmit": case_resubmit, "same_shard": case_same_shard, "options": case_options}
 
