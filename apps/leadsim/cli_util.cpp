@@ -364,7 +364,7 @@ void Table::print(std::ostream& os, std::string_view indent) const {
       const std::string cell = c < row.size() ? row[c] : "";
       const std::string pad(width[c] - display_width(cell), ' ');
       if (c > 0) line += "  ";
-      if (!is_header && c > 0 && looks_numeric(cell)) {
+      if (!is_header && !left_align_ && c > 0 && looks_numeric(cell)) {
         line += pad + cell;
       } else {
         line += cell + pad;

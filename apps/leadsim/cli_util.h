@@ -124,11 +124,14 @@ std::string format_exact(double v);                // "%.17g": round-trips
 // "0.547 [0.426, 0.663]": a rate with its confidence interval.
 std::string format_rate_ci(double rate, double lo, double hi);
 
-// A plain-text table: columns padded to their widest cell; numeric-looking cells right-aligned.
+// A plain-text table: columns padded to their widest cell; numeric-looking cells right-aligned
+// unless left_align() makes every column start at the same offset in every row (a listing of
+// mixed text and numbers, such as `leadsim params`).
 class Table {
  public:
   explicit Table(std::vector<std::string> header) : header_(std::move(header)) {}
   void add_row(std::vector<std::string> row) { rows_.push_back(std::move(row)); }
+  void left_align() { left_align_ = true; }
   void print(std::ostream& os, std::string_view indent = "") const;
   // GitHub-flavoured Markdown table ('|' in cells escaped).
   void print_markdown(std::ostream& os) const;
@@ -136,6 +139,7 @@ class Table {
  private:
   std::vector<std::string> header_;
   std::vector<std::vector<std::string>> rows_;
+  bool left_align_ = false;
 };
 
 // A minimal streaming JSON writer: objects, arrays, strings (escaped per RFC 8259), numbers

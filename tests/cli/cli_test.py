@@ -105,6 +105,47 @@ def case_params():
     check(len(info) == 1 and "[0, 1]" in info[0], "info_reach row with range [0, 1]", md)
 
 
+def check_params_table(out, min_rows=20):
+    """`leadsim params`: every data row's columns start where the header's do (every cell
+    left-aligned, none overflowing), and no text-valued key shows the range [0, 0]."""
+    lines = out.splitlines()
+    head = [i for i, l in enumerate(lines) if l.startswith("section")]
+    check(len(head) == 1, "params: one header line", out)
+    header = lines[head[0]]
+    starts = [i for i, ch in enumerate(header) if ch != " " and (i == 0 or header[i - 1] == " ")]
+    check(len(starts) == 7, "params header has 7 columns", header)
+    rows = [l for l in lines[head[0] + 1:] if l.strip()]
+    check(len(rows) > min_rows, "params table too short", out)
+    for r in rows:
+        for c, o in enumerate(starts):
+            end = starts[c + 1] if c + 1 < len(starts) else len(r)
+            cell = r[o:end].strip()
+            check(o == 0 or r[o - 1] == " ", "params: column %d overflows into column %d" % (
+                c, c + 1), "%s\n%s" % (header, r))
+            check(not cell or r[o] != " ", "params: column %d of this row does not start at "
+                  "offset %d" % (c + 1, o), "%s\n%s" % (header, r))
+    check("[0, 0]" not in out, "params shows the range [0, 0] (a text key)", out)
+    return {r.split()[1]: r for r in rows}
+
+
+def case_params_table():
+    out = ok("params").stdout
+    rows = check_params_table(out)
+    for key, want in [("model", "text"), ("modes", "names"), ("baseline", "text"),
+                      ("path", "text"), ("factors", "names"), ("outputs", "names"),
+                      ("allow_huge", "true|false")]:
+        check(key in rows and want in rows[key], "params row %s must show %r" % (key, want), out)
+    # The run.model meaning says that `leadsim params` lists the models: it does.
+    check("params lists them" in rows["model"], "run.model meaning changed", rows["model"])
+    models = [l for l in out.splitlines() if l.startswith("models: ")]
+    check(len(models) == 1 and "leadership" in models[0], "params lists the models", out)
+    names = models[0][len("models: "):].split(" (")[0].split(", ")
+    check(len(names) >= 2, "params lists every registered model", models[0])
+    for name in names:
+        check_params_table(ok("params", "--model", name).stdout, min_rows=10)
+    check("Models: " in ok("params", "--markdown").stdout, "params --markdown lists the models")
+
+
 def case_run_quick():
     p = ok("run", quick_ini(), "-o", "out.h5")
     check(listing() == {"out.h5"}, "run must leave exactly out.h5: %s" % sorted(listing()))
