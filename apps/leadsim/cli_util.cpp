@@ -325,9 +325,11 @@ std::string format_rate_ci(double rate, double lo, double hi) {
 }
 
 std::string format_exact(double v) {
+  // std::to_chars without a format: the shortest text that reads back to the same double
+  // (0.8, not 0.80000000000000004).
   char buf[64];
-  std::snprintf(buf, sizeof buf, "%.17g", v);
-  return buf;
+  const auto r = std::to_chars(buf, buf + sizeof buf, v);
+  return std::string(buf, r.ptr);
 }
 
 namespace {

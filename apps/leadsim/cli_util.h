@@ -120,7 +120,7 @@ std::string with_commas(std::uint64_t n);
 std::string format_duration(double seconds);  // "0:12", "1:02:03"
 std::string format_number(double v, int significant = 4);
 std::string format_fixed(double v, int decimals);  // "%.*f"
-std::string format_exact(double v);                // "%.17g": round-trips
+std::string format_exact(double v);                // shortest text that round-trips: "0.8"
 // "0.547 [0.426, 0.663]": a rate with its confidence interval.
 std::string format_rate_ci(double rate, double lo, double hi);
 

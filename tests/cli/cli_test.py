@@ -265,6 +265,34 @@ def case_replay_bitwise():
     check("no record" in p.stdout, "replay without a stored record", p.stdout)
 
 
+def significant_digits(tok):
+    """Significant digits of a decimal number's text ("0.80000000000000004": 17, "60": 1)."""
+    return len(tok.lower().split("e")[0].lstrip("-").replace(".", "").strip("0"))
+
+
+def case_replay_shortest_numbers():
+    # replay prints each field and metric as the shortest text that reads back to the same
+    # double: the swept info_reach of scenario 1 is 0.8, not 0.80000000000000004.
+    run_quick("out.h5", "--samples", "all")
+    out = ok("replay", "out.h5", "--scenario", "1", "--org", "0").stdout
+    check(any(l.split()[:2] == ["info_reach", "0.8"] for l in out.splitlines()),
+          "replay prints info_reach 0.8", out)
+    numbers = 0
+    for line in out.splitlines():
+        for tok in line.split():
+            try:
+                x = float(tok)
+            except ValueError:
+                continue
+            if tok.lower() in ("nan", "inf", "-inf", "-nan"):
+                continue
+            shortest = next(p for p in range(1, 18) if float("%.*g" % (p, x)) == x)
+            check(significant_digits(tok) <= shortest, "replay prints %r: %d significant "
+                  "digits where %d round-trip" % (tok, significant_digits(tok), shortest), out)
+            numbers += 1
+    check(numbers > 20, "replay prints its fields and metrics", out)
+
+
 def case_sweep_units():
     # /scenarios/<param> carries the swept parameter's unit from the
     # model's registry (docs/RESULTS.md), for both models.
