@@ -203,6 +203,10 @@ def case_inspect():
               "peer_share", "better:", "lower: latency, expired",
               "none: manager_util, worker_util, peer_share"] + MODES:
         check(w in p.stdout, "inspect lacks %r" % w, p.stdout)
+    # "±" is explained: the half-width of the mean's 95% confidence interval.
+    legend = [l for l in p.stdout.splitlines() if l.startswith("±:")]
+    check(len(legend) == 1 and "half-width of the 95% confidence interval" in legend[0],
+          "inspect says what ± is", p.stdout)
 
 
 def case_inspect_json():
