@@ -229,6 +229,14 @@ std::string shell_join(const std::vector<std::string>& argv) {
   return out;
 }
 
+void check_results_path(const std::string& path, std::string_view what) {
+  std::string ext = std::filesystem::path(path).extension().string();
+  for (char& c : ext) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  if (ext == ".h5" || ext == ".hdf5") return;
+  throw ConfigError(std::string(what) + " " + path +
+                    ": a results file is HDF5; its name must end in .h5 or .hdf5");
+}
+
 std::string read_config_file(const std::string& path) {
   std::error_code ec;
   const auto st = std::filesystem::status(path, ec);

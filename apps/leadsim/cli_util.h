@@ -112,6 +112,11 @@ inline constexpr std::size_t kMaxConfigBytes = 16u << 20;
 // too large) naming it.
 std::string read_config_file(const std::string& path);
 
+// A results file is HDF5: an output path (of run or merge) must end in .h5 or .hdf5, so that
+// `-o out.csv` is refused before any work instead of writing HDF5 under a misleading name.
+// Throws ConfigError "WHAT PATH: ..." naming the path (`what`: "-o", "output.path =").
+void check_results_path(const std::string& path, std::string_view what);
+
 // The entries of a configuration file, or of the built-in default study when `path` is empty.
 config::ConfigTree load_config_tree(const std::optional<std::string>& path);
 

@@ -430,8 +430,24 @@ def case_bad_missing_config():
 
 
 def case_bad_output_is_directory():
-    os.mkdir("adir")
-    expect_error(["run", quick_ini(), "-o", "adir"], 1, ["adir"])
+    os.mkdir("adir.h5")
+    expect_error(["run", quick_ini(), "-o", "adir.h5"], 1, ["adir.h5"])
+
+
+def case_bad_output_extension():
+    # A results file is HDF5: run and merge refuse any other name before any work, with one
+    # line naming the path, and create nothing.
+    for out in ["out.csv", "out", "out.h5.txt", "dir.h5/out.json"]:
+        p = expect_error(["run", quick_ini(), "-o", out, "--orgs", "2"], 2, [out, ".h5"])
+        check(len(p.stderr.strip().splitlines()) == 1, "one-line error", describe(p))
+        check(listing() == set(), "nothing created: %s" % sorted(listing()))
+    expect_error(["run", quick_ini(), "--orgs", "2", "--set", "output.path=results.csv"], 2,
+                 ["output.path", "results.csv"])
+    ok("run", quick_ini(), "-o", "a.hdf5", "--orgs", "2", "--quiet")
+    os.remove("a.hdf5")
+    ok("run", quick_ini(), "-o", "shard.h5", "--orgs", "2", "--quiet")
+    expect_error(["merge", "-o", "merged.csv", "shard.h5"], 2, ["merged.csv", ".h5"])
+    check(listing() == {"shard.h5"}, "merge created nothing: %s" % sorted(listing()))
 
 
 def case_bad_output_dir_missing():
