@@ -21,10 +21,12 @@ esac
 #   pkg-config                  Debian's TBB CMake package names PkgConfig targets (hwloc)
 #   libtbb-dev                  oneTBB: the parallel runner
 #   libboost-program-options-dev  the command line (apps/leadsim)
+#   libboost-dev                the Boost headers: Boost.Math's normal and Student t quantiles
+#                               (stats/inference.cpp; header-only, also pulled in by the above)
 #   libhdf5-dev                 the results file (HDF5 C/C++/HL)
 #   librandom123-dev            Philox4x64-10, the random streams
-packages=(cmake make g++ git pkg-config libtbb-dev libboost-program-options-dev libhdf5-dev
-  librandom123-dev)
+packages=(cmake make g++ git pkg-config libtbb-dev libboost-program-options-dev libboost-dev
+  libhdf5-dev librandom123-dev)
 # The test command adds what the tests need:
 #   libgtest-dev, libbenchmark-dev        the C++ tests; bench/ targets
 #   python3 + h5py numpy pandas matplotlib xarray h5netcdf   the CLI and Python tests
