@@ -15,11 +15,27 @@ case "$mode" in
   *) echo "usage: tools/bootstrap.sh run|test" >&2; exit 2 ;;
 esac
 
-# What building and running need; the test command adds what the tests need (GoogleTest,
-# Google Benchmark, Debian's Python stack, the sanitizer/lint/format toolchain, a private
-# Slurm cluster and Open MPI for the MPI build).
-packages=(cmake make g++ git pkg-config libtbb-dev libboost-program-options-dev libhdf5-dev
-  librandom123-dev)
+# What building and running need (`run`: the release preset, MPI off, target leadsim only):
+#   cmake, make, g++            the build (CMake presets, C++20)
+#   git                         `git describe` in every results file's provenance
+#   pkg-config                  Debian's TBB CMake package names PkgConfig targets (hwloc)
+#   libtbb-dev                  oneTBB: the parallel runner
+#   libboost-program-options-dev  the command line (apps/leadsim)
+#   libboost-dev                the Boost headers: Boost.Math's normal and Student t quantiles
+#                               (stats/inference.cpp; header-only, also pulled in by the above)
+#   libhdf5-dev                 the results file (HDF5 C/C++/HL)
+#   librandom123-dev            Philox4x64-10, the random streams
+packages=(cmake make g++ git pkg-config libtbb-dev libboost-program-options-dev libboost-dev
+  libhdf5-dev librandom123-dev)
+# The test command adds what the tests need:
+#   libgtest-dev, libbenchmark-dev        the C++ tests; bench/ targets
+#   python3 + h5py numpy pandas matplotlib xarray h5netcdf   the CLI and Python tests
+#   clang-14, libclang-rt-14-dev          sanitizer builds and fuzzing (tools/ci_extra.sh)
+#   clang-tidy-14, cppcheck               lint against tools/lint-baseline.txt
+#   clang-format                          house.format
+#   slurm-wlm, munge                      the private single-node Slurm cluster (tests/slurm)
+#   openmpi-bin, libopenmpi-dev           the mpi preset and tests/mpi
+#   strace                                reliability.result_durable_before_cleanup
 if [[ "$mode" == test ]]; then
   packages+=(libgtest-dev libbenchmark-dev python3 python3-h5py python3-numpy
     python3-pandas python3-matplotlib python3-xarray python3-h5netcdf python3-venv

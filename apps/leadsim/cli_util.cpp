@@ -229,6 +229,14 @@ std::string shell_join(const std::vector<std::string>& argv) {
   return out;
 }
 
+void check_results_path(const std::string& path, std::string_view what) {
+  std::string ext = std::filesystem::path(path).extension().string();
+  for (char& c : ext) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  if (ext == ".h5" || ext == ".hdf5") return;
+  throw ConfigError(std::string(what) + " " + path +
+                    ": a results file is HDF5; its name must end in .h5 or .hdf5");
+}
+
 std::string read_config_file(const std::string& path) {
   std::error_code ec;
   const auto st = std::filesystem::status(path, ec);
@@ -325,9 +333,11 @@ std::string format_rate_ci(double rate, double lo, double hi) {
 }
 
 std::string format_exact(double v) {
+  // std::to_chars without a format: the shortest text that reads back to the same double
+  // (0.8, not 0.80000000000000004).
   char buf[64];
-  std::snprintf(buf, sizeof buf, "%.17g", v);
-  return buf;
+  const auto r = std::to_chars(buf, buf + sizeof buf, v);
+  return std::string(buf, r.ptr);
 }
 
 namespace {
@@ -364,7 +374,7 @@ void Table::print(std::ostream& os, std::string_view indent) const {
       const std::string cell = c < row.size() ? row[c] : "";
       const std::string pad(width[c] - display_width(cell), ' ');
       if (c > 0) line += "  ";
-      if (!is_header && c > 0 && looks_numeric(cell)) {
+      if (!is_header && !left_align_ && c > 0 && looks_numeric(cell)) {
         line += pad + cell;
       } else {
         line += cell + pad;

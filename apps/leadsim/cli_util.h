@@ -112,6 +112,11 @@ inline constexpr std::size_t kMaxConfigBytes = 16u << 20;
 // too large) naming it.
 std::string read_config_file(const std::string& path);
 
+// A results file is HDF5: an output path (of run or merge) must end in .h5 or .hdf5, so that
+// `-o out.csv` is refused before any work instead of writing HDF5 under a misleading name.
+// Throws ConfigError "WHAT PATH: ..." naming the path (`what`: "-o", "output.path =").
+void check_results_path(const std::string& path, std::string_view what);
+
 // The entries of a configuration file, or of the built-in default study when `path` is empty.
 config::ConfigTree load_config_tree(const std::optional<std::string>& path);
 
@@ -120,15 +125,18 @@ std::string with_commas(std::uint64_t n);
 std::string format_duration(double seconds);  // "0:12", "1:02:03"
 std::string format_number(double v, int significant = 4);
 std::string format_fixed(double v, int decimals);  // "%.*f"
-std::string format_exact(double v);                // "%.17g": round-trips
+std::string format_exact(double v);                // shortest text that round-trips: "0.8"
 // "0.547 [0.426, 0.663]": a rate with its confidence interval.
 std::string format_rate_ci(double rate, double lo, double hi);
 
-// A plain-text table: columns padded to their widest cell; numeric-looking cells right-aligned.
+// A plain-text table: columns padded to their widest cell; numeric-looking cells right-aligned
+// unless left_align() makes every column start at the same offset in every row (a listing of
+// mixed text and numbers, such as `leadsim params`).
 class Table {
  public:
   explicit Table(std::vector<std::string> header) : header_(std::move(header)) {}
   void add_row(std::vector<std::string> row) { rows_.push_back(std::move(row)); }
+  void left_align() { left_align_ = true; }
   void print(std::ostream& os, std::string_view indent = "") const;
   // GitHub-flavoured Markdown table ('|' in cells escaped).
   void print_markdown(std::ostream& os) const;
@@ -136,6 +144,7 @@ class Table {
  private:
   std::vector<std::string> header_;
   std::vector<std::vector<std::string>> rows_;
+  bool left_align_ = false;
 };
 
 // A minimal streaming JSON writer: objects, arrays, strings (escaped per RFC 8259), numbers

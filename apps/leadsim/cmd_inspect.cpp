@@ -166,6 +166,8 @@ void print_text(std::ostream& os, const std::string& path, const io::ResultsRead
   }
   for (const auto& [k, v] : meta.extra_attrs) os << k << ": " << v << '\n';
   os << "better:         " << better_text(meta) << '\n';
+  os << "±:              half-width of the 95% confidence interval of the mean (1.96 standard "
+        "errors); win [lo, hi]: 95% CI of the win rate\n";
 
   const auto names = metric_names(meta);
   const auto shown = main_metrics(names);

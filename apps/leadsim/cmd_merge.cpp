@@ -52,6 +52,7 @@ int cmd_merge(const Args& args, const std::string& command_line) {
 
   run::MergeOptions opt;
   opt.output = vm["output"].as<std::string>();
+  check_results_path(opt.output, "-o");
   opt.inputs = vm["inputs"].as<std::vector<std::string>>();
   opt.force = vm["force"].as<bool>();
   opt.allow_partial = vm["allow-partial"].as<bool>();

@@ -32,7 +32,18 @@ std::string bound(double v) {
   return format_number(v, 6);
 }
 
+// A run-level key whose value is text (a name, a list of names, a path, a boolean) is declared
+// with the empty numeric range [0, 0]: show what it takes instead of that range.
+bool is_text_key(const config::ParamDef& d) {
+  return d.choices.empty() && !d.integer && d.lo == 0.0 && d.hi == 0.0;
+}
+
 std::string range_text(const config::ParamDef& d) {
+  if (is_text_key(d)) {
+    if (d.unit == "bool") return "true|false";
+    if (d.unit == "names") return "names";
+    return "text";
+  }
   std::string r;
   if (!d.choices.empty()) {  // a switch: its choices (or their index, as sweeps list them)
     for (const auto& c : d.choices) r.append(r.empty() ? "" : "|").append(c);
@@ -85,11 +96,19 @@ int cmd_params(const Args& args, const std::string& /*command_line*/) {
     if (!d.symbol.empty()) meaning = d.symbol + ": " + meaning;
     t.add_row({d.section, d.name, d.default_spec, range_text(d), kind_text(d), d.unit, meaning});
   }
+  // The values [run] model takes (its meaning says that this command lists them).
+  std::string names;
+  for (const auto* m : models::all_models()) {
+    names.append(names.empty() ? "" : ", ").append(m->name());
+  }
   if (vm["markdown"].as<bool>()) {
-    std::cout << "Parameters of model `" << factory.name() << "` and the run-level keys.\n\n";
+    std::cout << "Parameters of model `" << factory.name() << "` and the run-level keys.\n"
+              << "Models: " << names << " (`--model NAME` lists another model's parameters).\n\n";
     t.print_markdown(std::cout);
   } else {
-    std::cout << "model " << factory.name() << ": " << factory.description() << "\n\n";
+    std::cout << "model " << factory.name() << ": " << factory.description() << '\n';
+    std::cout << "models: " << names << " (--model NAME lists another model's parameters)\n\n";
+    t.left_align();
     t.print(std::cout);
   }
   return kExitOk;

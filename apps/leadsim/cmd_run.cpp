@@ -376,6 +376,7 @@ int cmd_run(const Args& args, const std::string& command_line) {
       output.replace(at, 7, k);
       at += k.size();
     }
+    check_results_path(output, "-o");
     if (run_has_key("output", "path")) add("output", "path", output, "-o");
   }
   if (vm.count("set")) {
@@ -386,6 +387,7 @@ int cmd_run(const Args& args, const std::string& command_line) {
     }
   }
   const config::ResolvedConfig cfg = models::resolve(tree);
+  if (output.empty()) check_results_path(cfg.output, "output.path =");
   if (cfg.orgs == 0) {
     throw ConfigError("run.orgs = 0: at least one organization per scenario is needed");
   }

@@ -105,6 +105,47 @@ def case_params():
     check(len(info) == 1 and "[0, 1]" in info[0], "info_reach row with range [0, 1]", md)
 
 
+def check_params_table(out, min_rows=20):
+    """`leadsim params`: every data row's columns start where the header's do (every cell
+    left-aligned, none overflowing), and no text-valued key shows the range [0, 0]."""
+    lines = out.splitlines()
+    head = [i for i, l in enumerate(lines) if l.startswith("section")]
+    check(len(head) == 1, "params: one header line", out)
+    header = lines[head[0]]
+    starts = [i for i, ch in enumerate(header) if ch != " " and (i == 0 or header[i - 1] == " ")]
+    check(len(starts) == 7, "params header has 7 columns", header)
+    rows = [l for l in lines[head[0] + 1:] if l.strip()]
+    check(len(rows) > min_rows, "params table too short", out)
+    for r in rows:
+        for c, o in enumerate(starts):
+            end = starts[c + 1] if c + 1 < len(starts) else len(r)
+            cell = r[o:end].strip()
+            check(o == 0 or r[o - 1] == " ", "params: column %d overflows into column %d" % (
+                c, c + 1), "%s\n%s" % (header, r))
+            check(not cell or r[o] != " ", "params: column %d of this row does not start at "
+                  "offset %d" % (c + 1, o), "%s\n%s" % (header, r))
+    check("[0, 0]" not in out, "params shows the range [0, 0] (a text key)", out)
+    return {r.split()[1]: r for r in rows}
+
+
+def case_params_table():
+    out = ok("params").stdout
+    rows = check_params_table(out)
+    for key, want in [("model", "text"), ("modes", "names"), ("baseline", "text"),
+                      ("path", "text"), ("factors", "names"), ("outputs", "names"),
+                      ("allow_huge", "true|false")]:
+        check(key in rows and want in rows[key], "params row %s must show %r" % (key, want), out)
+    # The run.model meaning says that `leadsim params` lists the models: it does.
+    check("params lists them" in rows["model"], "run.model meaning changed", rows["model"])
+    models = [l for l in out.splitlines() if l.startswith("models: ")]
+    check(len(models) == 1 and "leadership" in models[0], "params lists the models", out)
+    names = models[0][len("models: "):].split(" (")[0].split(", ")
+    check(len(names) >= 2, "params lists every registered model", models[0])
+    for name in names:
+        check_params_table(ok("params", "--model", name).stdout, min_rows=10)
+    check("Models: " in ok("params", "--markdown").stdout, "params --markdown lists the models")
+
+
 def case_run_quick():
     p = ok("run", quick_ini(), "-o", "out.h5")
     check(listing() == {"out.h5"}, "run must leave exactly out.h5: %s" % sorted(listing()))
@@ -162,6 +203,10 @@ def case_inspect():
               "peer_share", "better:", "lower: latency, expired",
               "none: manager_util, worker_util, peer_share"] + MODES:
         check(w in p.stdout, "inspect lacks %r" % w, p.stdout)
+    # "±" is explained: the half-width of the mean's 95% confidence interval.
+    legend = [l for l in p.stdout.splitlines() if l.startswith("±:")]
+    check(len(legend) == 1 and "half-width of the 95% confidence interval" in legend[0],
+          "inspect says what ± is", p.stdout)
 
 
 def case_inspect_json():
@@ -222,6 +267,34 @@ def case_replay_bitwise():
     run_quick("none.h5", "--samples", "none")
     p = ok("replay", "none.h5", "--scenario", "0", "--org", "3")
     check("no record" in p.stdout, "replay without a stored record", p.stdout)
+
+
+def significant_digits(tok):
+    """Significant digits of a decimal number's text ("0.80000000000000004": 17, "60": 1)."""
+    return len(tok.lower().split("e")[0].lstrip("-").replace(".", "").strip("0"))
+
+
+def case_replay_shortest_numbers():
+    # replay prints each field and metric as the shortest text that reads back to the same
+    # double: the swept info_reach of scenario 1 is 0.8, not 0.80000000000000004.
+    run_quick("out.h5", "--samples", "all")
+    out = ok("replay", "out.h5", "--scenario", "1", "--org", "0").stdout
+    check(any(l.split()[:2] == ["info_reach", "0.8"] for l in out.splitlines()),
+          "replay prints info_reach 0.8", out)
+    numbers = 0
+    for line in out.splitlines():
+        for tok in line.split():
+            try:
+                x = float(tok)
+            except ValueError:
+                continue
+            if tok.lower() in ("nan", "inf", "-inf", "-nan"):
+                continue
+            shortest = next(p for p in range(1, 18) if float("%.*g" % (p, x)) == x)
+            check(significant_digits(tok) <= shortest, "replay prints %r: %d significant "
+                  "digits where %d round-trip" % (tok, significant_digits(tok), shortest), out)
+            numbers += 1
+    check(numbers > 20, "replay prints its fields and metrics", out)
 
 
 def case_sweep_units():
@@ -357,8 +430,24 @@ def case_bad_missing_config():
 
 
 def case_bad_output_is_directory():
-    os.mkdir("adir")
-    expect_error(["run", quick_ini(), "-o", "adir"], 1, ["adir"])
+    os.mkdir("adir.h5")
+    expect_error(["run", quick_ini(), "-o", "adir.h5"], 1, ["adir.h5"])
+
+
+def case_bad_output_extension():
+    # A results file is HDF5: run and merge refuse any other name before any work, with one
+    # line naming the path, and create nothing.
+    for out in ["out.csv", "out", "out.h5.txt", "dir.h5/out.json"]:
+        p = expect_error(["run", quick_ini(), "-o", out, "--orgs", "2"], 2, [out, ".h5"])
+        check(len(p.stderr.strip().splitlines()) == 1, "one-line error", describe(p))
+        check(listing() == set(), "nothing created: %s" % sorted(listing()))
+    expect_error(["run", quick_ini(), "--orgs", "2", "--set", "output.path=results.csv"], 2,
+                 ["output.path", "results.csv"])
+    ok("run", quick_ini(), "-o", "a.hdf5", "--orgs", "2", "--quiet")
+    os.remove("a.hdf5")
+    ok("run", quick_ini(), "-o", "shard.h5", "--orgs", "2", "--quiet")
+    expect_error(["merge", "-o", "merged.csv", "shard.h5"], 2, ["merged.csv", ".h5"])
+    check(listing() == {"shard.h5"}, "merge created nothing: %s" % sorted(listing()))
 
 
 def case_bad_output_dir_missing():

@@ -278,8 +278,8 @@ def case_output_read_only_filesystem():
 
 
 def case_output_path_problems():
-    os.mkdir("adir")
-    expect_error(["run", quick_ini(), "-o", "adir"], 1, ["adir", "directory"])
+    os.mkdir("adir.h5")
+    expect_error(["run", quick_ini(), "-o", "adir.h5"], 1, ["adir.h5", "directory"])
     expect_error(["run", quick_ini(), "-o", "missing/out.h5"], 1, ["missing"])
     write("afile", "x")
     expect_error(["run", quick_ini(), "-o", "afile/out.h5"], 1, ["afile"])
@@ -371,12 +371,13 @@ def case_outputs_never_clobbered():
     ok(*replay, "--trace", "t.csv")
     check(open("t.csv").readline().startswith("mode,period"), "the trace is written")
     ok(*replay, "--trace", "t.csv", "--force")
-    write("study.ini", open(quick_ini()).read())
-    with open("study.ini") as f:
+    # (a configuration file named like a results file: -o study.ini is refused for its name)
+    write("study.h5", open(quick_ini()).read())
+    with open("study.h5") as f:
         ini = f.read()
-    expect_error(["run", "study.ini", "-o", "study.ini", "--force", "--orgs", "2"], 2,
-                 ["study.ini", "configuration file of this run"])
-    with open("study.ini") as f:
+    expect_error(["run", "study.h5", "-o", "study.h5", "--force", "--orgs", "2"], 2,
+                 ["study.h5", "configuration file of this run"])
+    with open("study.h5") as f:
         check(f.read() == ini, "the configuration file is kept")
 
 

@@ -586,12 +586,12 @@ def case_checkpoint_interval_overhead_free():
 
 
 def case_output_checks_before_simulation():
-    os.mkdir("adir")
-    expect_error(study("adir"), 1, ["adir"])
+    os.mkdir("adir.h5")
+    expect_error(study("adir.h5"), 1, ["adir.h5"])
     expect_error(study("nodir/out.h5"), 1, ["nodir"])
     open("exists.h5", "w").close()
     expect_error(study("exists.h5"), 1, ["force"])
-    check(sorted(os.listdir(".")) == ["adir", "exists.h5"], "nothing created: %s" %
+    check(sorted(os.listdir(".")) == ["adir.h5", "exists.h5"], "nothing created: %s" %
           os.listdir("."))
 
 

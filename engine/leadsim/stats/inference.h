@@ -16,15 +16,12 @@ struct Interval {
   double high;
 };
 
-// Phi^-1(p) for p in (0, 1): Acklam's rational approximation refined by one Halley step on
-// erfc; absolute error below ~1e-15 for p in [1e-300, 1 - 1e-16]. NaN outside (0, 1).
+// Phi^-1(p) for p in (0, 1), from Boost.Math (boost::math::normal_distribution). NaN outside
+// (0, 1).
 double normal_quantile(double p);
 
-// Quantile of Student's t with df >= 1 degrees of freedom, p in (0, 1). df = 1, 2: closed
-// forms. 3 <= df <= 1000: safeguarded Newton on the exact finite series for P(|T| <= t)
-// (Abramowitz & Stegun 26.7.3-4), converged to ~1e-15 relative. df > 1000: Cornish-Fisher
-// expansion to 1/df^4 (A&S 26.7.5), error below 1e-12 for p in [1e-6, 1 - 1e-6]. NaN if
-// df == 0 or p outside (0, 1).
+// Quantile of Student's t with df >= 1 degrees of freedom, p in (0, 1), from Boost.Math
+// (boost::math::students_t_distribution). NaN if df == 0 or p outside (0, 1).
 double t_quantile(double p, std::uint64_t df);
 
 // Wilson score interval for k successes in n trials at normal quantile z, clamped to [0, 1]
