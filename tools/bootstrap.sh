@@ -30,6 +30,8 @@ packages=(cmake make g++ git pkg-config libtbb-dev libboost-program-options-dev 
 # The test command adds what the tests need:
 #   libgtest-dev, libbenchmark-dev        the C++ tests; bench/ targets
 #   python3 + h5py numpy pandas matplotlib xarray h5netcdf   the CLI and Python tests
+#   python3-venv, python3-setuptools, python3-pip   installing the Python package (python/)
+#                                         offline into a venv (python_package_venv_install)
 #   clang-14, libclang-rt-14-dev          sanitizer builds and fuzzing (tools/ci_extra.sh)
 #   clang-tidy-14, cppcheck               lint against tools/lint-baseline.txt
 #   clang-format                          house.format

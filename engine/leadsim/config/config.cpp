@@ -233,7 +233,7 @@ const std::vector<RunKey>& run_keys() {
          return cfg.sensitivity.enabled ? cfg.sensitivity.method : std::string();
        }},
       {{"base_samples", "sensitivity", "N", "base samples",
-        "base samples N: each evaluates k + 2 organizations (k factors), k + 3 with the noise "
+        "base samples: each evaluates k + 2 organizations (k factors), k + 3 with the noise "
         "factor",
         2, kMaxOrgs, true, ParamKind::kConstant, "1024"},
        [](const Entry& e, ResolvedConfig& cfg) {
