@@ -27,6 +27,7 @@
 #include "leadsim/run/checkpoint.h"
 #include "leadsim/run/output_lock.h"
 #include "leadsim/run/spool.h"
+#include "leadsim/stats/inference.h"
 #include "leadsim/stats/run_stats.h"
 
 namespace leadsim::run {
@@ -77,8 +78,8 @@ io::ResultsMeta make_meta(const config::ResolvedConfig& cfg, const port::Model& 
 
 std::string results_identity(const port::Model& model, const std::string& model_name) {
   return model_name + " results v" + std::to_string(model.results_version()) + "; rng " +
-         rng::kRngScheme + "; format " + std::to_string(io::kFormatVersion) + "; fp " +
-         float_mode();
+         rng::kRngScheme + "; format " + std::to_string(io::kFormatVersion) + "; stats " +
+         std::to_string(stats::kStatsVersion) + "; fp " + float_mode();
 }
 
 double memory_available_bytes() {

@@ -11,6 +11,12 @@ namespace leadsim::stats {
 
 inline constexpr double kZ975 = 1.959963984540054;  // Phi^-1(0.975)
 
+// The statistics' version: raised by every change that alters a stored statistic computed
+// from the exact state (an interval, a quantile), so that files, shards and checkpoints of
+// two versions are never combined (run::results_identity). 2: the Student t quantile from
+// Boost.Math (2026-12-03; intervals move in the last bits).
+inline constexpr int kStatsVersion = 2;
+
 struct Interval {
   double low;
   double high;
