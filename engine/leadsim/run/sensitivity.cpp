@@ -1,9 +1,7 @@
 #include "leadsim/run/sensitivity.h"
 
-#include <tbb/global_control.h>
-#include <tbb/parallel_for.h>
-
 #include <algorithm>
+#include <exception>
 #include <limits>
 #include <stdexcept>
 #include <thread>
@@ -280,8 +278,10 @@ io::SensitivityTables compute_sensitivity(const std::string& path, const Sensiti
   for (auto* v : {&t.mean, &t.variance, &t.sum_first, &t.sum_total}) v->assign(S * O, 0.0);
   t.used.assign(S * O, 0);
 
-  const tbb::global_control limit(
-      tbb::global_control::max_allowed_parallelism,
+  // Outputs are independent: worker w takes outputs w, w + T, ... (plain threads, joined, so
+  // that every write is visible to this thread by the join).
+  const std::size_t T = std::min<std::size_t>(
+      std::max<std::size_t>(O, 1),
       threads == 0 ? std::max(1u, std::thread::hardware_concurrency()) : threads);
   std::vector<double> values(O * N * P);  // per output, [N, P]
   constexpr std::uint64_t kBatch = 4096;
@@ -307,7 +307,7 @@ io::SensitivityTables compute_sensitivity(const std::string& path, const Sensiti
         }
       }
     }
-    tbb::parallel_for(std::size_t{0}, O, [&](std::size_t o) {
+    const auto one = [&](std::size_t o) {
       const stats::SobolIndices x = stats::sobol_indices(
           {std::span<const double>(values.data() + o * N * P, N * P), N, k, L.noise},
           {cfg.sensitivity.bootstrap, cfg.sensitivity.confidence, cfg.seed, s});
@@ -327,7 +327,27 @@ io::SensitivityTables compute_sensitivity(const std::string& path, const Sensiti
       t.sum_first[s * O + o] = x.sum_first;
       t.sum_total[s * O + o] = x.sum_total;
       t.used[s * O + o] = x.used;
-    });
+    };
+    std::vector<std::thread> workers;
+    std::vector<std::exception_ptr> failures(T);
+    for (std::size_t w = 1; w < T; ++w) {
+      workers.emplace_back([&, w] {
+        try {
+          for (std::size_t o = w; o < O; o += T) one(o);
+        } catch (...) {
+          failures[w] = std::current_exception();
+        }
+      });
+    }
+    try {
+      for (std::size_t o = 0; o < O; o += T) one(o);
+    } catch (...) {
+      failures[0] = std::current_exception();
+    }
+    for (auto& th : workers) th.join();
+    for (const auto& f : failures) {
+      if (f) std::rethrow_exception(f);
+    }
   }
   return t;
 }
