@@ -47,6 +47,32 @@ TEST(WorkEstimate, RecordsFollowOutputSamples) {
   EXPECT_EQ(estimate_work(cfg).record_bytes, 7.0 * (2 + 1) * 8);
 }
 
+TEST(WorkEstimate, SensitivityCountsEveryEvaluation) {
+  // 100 base samples x 2 scenarios, 4 named factors: 4 + 3 evaluations each.
+  auto cfg = resolve_text(
+      "[run]\nmodes = centralized, delegated\n[org]\nworkers = int_uniform(10,50)\n"
+      "span = int_uniform(3, 12)\ninfo_reach = uniform(0, 1)\nlocal_weight = uniform(0.3, 0.8)\n"
+      "[sweep]\ntheta = list(0.1, 0.2)\n[sensitivity]\nbase_samples = 100\n"
+      "factors = workers, span, info_reach, local_weight\n");
+  EXPECT_EQ(estimate_work(cfg).org_simulations, 100.0 * 2 * 7);
+  // Without a factors list the model decides how many: at least one, so 1 + 3.
+  cfg = resolve_text(
+      "[run]\nmodes = centralized\n[org]\nworkers = int_uniform(10,50)\n"
+      "[sensitivity]\nbase_samples = 100\n");
+  EXPECT_EQ(estimate_work(cfg).org_simulations, 100.0 * 4);
+  // So the limit sees a sensitivity study's real cost: 10^5 organizations x 100 scenarios x
+  // 5 modes of at least 1000 workers x 1000 periods is 5e5 core-seconds at the optimistic
+  // rate (under the 1e6 limit) as a plain run, and 4 times that as base samples.
+  const std::string modes = "modes = centralized, exception, delegated, coaching, distributed\n";
+  const std::string rest =
+      "[org]\nworkers = int_uniform(1000,2000)\n[model]\nperiods = 1000\n"
+      "[sweep]\ntheta = linspace(0, 1, 100)\n";
+  EXPECT_NO_THROW(resolve_text("[run]\norgs = 100000\n" + modes + rest));
+  EXPECT_NE(refusal("[run]\n" + modes + rest + "[sensitivity]\nbase_samples = 100000\n")
+                .find("run too large"),
+            std::string::npos);
+}
+
 TEST(WorkEstimate, ShippedStudiesPassTheLimit) {
   for (const char* name : {"default", "million", "quick", "leader-loss", "information-age",
                            "march1991-fig1", "assumptions", "ishigami", "sobol_g", "sensitivity"}) {

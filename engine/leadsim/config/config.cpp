@@ -609,6 +609,12 @@ WorkEstimate estimate_work(const ResolvedConfig& cfg) {
   // Doubles throughout: the products overflow uint64 for legal but absurd inputs.
   w.org_simulations = static_cast<double>(cfg.orgs);
   for (const auto& a : cfg.sweep) w.org_simulations *= static_cast<double>(a.values.size());
+  if (cfg.sensitivity.enabled) {
+    // Each base sample is k + 3 evaluations (A, B, every A_B^(i), A with the noise redrawn;
+    // docs/SENSITIVITY.md). Without a factors list the model decides k: count at least one.
+    const double k = std::fmax(1.0, static_cast<double>(cfg.sensitivity.factors.size()));
+    w.org_simulations *= k + 3.0;
+  }
   w.variants = cfg.modes.empty() ? 1.0 : static_cast<double>(cfg.modes.size());
   auto smallest = [&](const char* name) {
     const auto it = cfg.params.find(name);

@@ -107,7 +107,7 @@ ResolvedConfig resolve(const ConfigTree& tree, std::span<const ModelSchema> mode
 // is built). Model-agnostic: it reads the registry parameters named "periods" and "workers"
 // when the model has them (their smallest possible value), else counts 1 for each.
 struct WorkEstimate {
-  double org_simulations = 0;  // orgs x scenarios
+  double org_simulations = 0;  // orgs x scenarios (x (k + 3) evaluations in a sensitivity study)
   double variants = 1;         // run.modes listed (1 when unset: a lower bound)
   double agent_periods = 0;    // org_simulations x variants x periods x workers
   double cpu_seconds = 0;      // max(agent_periods / kAgentPeriodsPerSecond,
