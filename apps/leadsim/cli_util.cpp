@@ -47,11 +47,16 @@ std::string shorten_message(std::string_view message) {
   std::replace(line.begin(), line.end(), '\n', ' ');
   // Every word (a run without blanks: a value, a key, a path) longer than kExcerptChars is
   // cut by excerpt(); then a message still longer than kMaxMessage keeps its head and tail.
+  // A word the engine already cut (its excerpt plus quotes or brackets around it) is left
+  // alone: cutting it again would name the excerpt's length instead of the input's.
+  constexpr std::size_t kPunctuation = 8;
   std::string out;
   std::size_t at = 0;
   while (at < line.size()) {
     const std::size_t end = std::min(line.find(' ', at), line.size());
-    out += excerpt(std::string_view(line).substr(at, end - at));
+    const std::string_view word = std::string_view(line).substr(at, end - at);
+    out +=
+        count_characters(word) > kExcerptChars + kPunctuation ? excerpt(word) : std::string(word);
     if (end < line.size()) out.push_back(' ');
     at = end + 1;
   }

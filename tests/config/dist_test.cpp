@@ -174,5 +174,18 @@ TEST(SweepAxisParse, LongListsParseAndErrorsQuoteAnExcerpt) {
   }
 }
 
+// An excerpt counts characters, not bytes, and never cuts inside one: 300 two-byte 'é' keep
+// 200 of them and say 300.
+TEST(Excerpt, CountsUtf8CharactersAndCutsBetweenThem) {
+  std::string e_acute;
+  for (int i = 0; i < 300; ++i) e_acute += "\u00e9";
+  EXPECT_EQ(count_characters(e_acute), 300u);
+  std::string kept;
+  for (int i = 0; i < 200; ++i) kept += "\u00e9";
+  EXPECT_EQ(excerpt(e_acute), kept + "\u2026 (300 characters)");
+  EXPECT_EQ(excerpt(kept), kept);  // 200 characters (400 bytes): whole
+  EXPECT_EQ(excerpt(std::string(201, 'x')), std::string(200, 'x') + "\u2026 (201 characters)");
+}
+
 }  // namespace
 }  // namespace leadsim::config

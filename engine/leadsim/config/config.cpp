@@ -47,7 +47,7 @@ std::string qualified(const Entry& e) {
 double integer_value(const Entry& e, double lo, double hi) {
   double v = 0.0;
   try {
-    v = parse_number(e.value, qualified(e) + " = " + e.value);
+    v = parse_number(e.value, qualified(e) + " = " + excerpt(e.value));
   } catch (const ConfigError& err) {
     fail(e, err.what());
   }
@@ -99,7 +99,7 @@ std::vector<std::string> parse_modes(const Entry& e) {
 double real_value(const Entry& e, double lo, double hi) {
   double v = 0.0;
   try {
-    v = parse_number(e.value, qualified(e) + " = " + e.value);
+    v = parse_number(e.value, qualified(e) + " = " + excerpt(e.value));
   } catch (const ConfigError& err) {
     fail(e, err.what());
   }

@@ -126,7 +126,9 @@ std::string_view trim(std::string_view s) {
 double parse_number(std::string_view token, std::string_view context) {
   // The context (a whole list, perhaps) is copied only into an error message: copying it for
   // every number made parsing a list quadratic in its length.
-  const auto quoted = [&] { return excerpt(context.empty() ? token : context); };
+  // The context comes cut already (an excerpt of a value): cutting it again would name the
+  // excerpt's length instead of the value's.
+  const auto quoted = [&] { return context.empty() ? excerpt(token) : std::string(context); };
   std::string_view t = trim(token);
   if (t.empty()) throw ConfigError(quoted() + ": expected a number, got nothing");
   std::string_view digits = t;

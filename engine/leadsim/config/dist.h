@@ -89,8 +89,8 @@ struct DistSpec {
 DistSpec parse_dist(std::string_view text);
 
 // A finite double from its decimal text ("0.7", "-1e-3", "+2"). NaN, infinities and values out
-// of double range are errors. Throws ConfigError quoting `context` (the whole value; the token
-// itself when empty).
+// of double range are errors. Throws ConfigError quoting `context` (the whole value, already
+// cut by excerpt(); the token itself, cut, when empty).
 double parse_number(std::string_view token, std::string_view context = {});
 
 // Shortest text that parses back to exactly v (std::to_chars): "0.1", "1e+20", "-0".

@@ -1,5 +1,6 @@
 #include "leadsim/core/error.h"
 
+#include <algorithm>
 #include <system_error>
 
 namespace leadsim {
@@ -29,12 +30,27 @@ std::string errno_text(int err) {
   return std::generic_category().message(err);
 }
 
+namespace {
+bool continuation_byte(char c) {
+  return (static_cast<unsigned char>(c) & 0xC0u) == 0x80u;
+}
+}  // namespace
+
+std::size_t count_characters(std::string_view text) {
+  return static_cast<std::size_t>(
+      std::count_if(text.begin(), text.end(), [](char c) { return !continuation_byte(c); }));
+}
+
 std::string excerpt(std::string_view text) {
-  if (text.size() <= kExcerptChars) return std::string(text);
-  // Cut at a UTF-8 character boundary: never inside a multi-byte sequence.
-  std::size_t cut = kExcerptChars;
-  while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0u) == 0x80u) --cut;
-  return std::string(text.substr(0, cut)) + "\u2026 (" + std::to_string(text.size()) +
+  const std::size_t characters = count_characters(text);
+  if (characters <= kExcerptChars) return std::string(text);
+  // The first kExcerptChars characters, cut at a UTF-8 character boundary.
+  std::size_t cut = 0;
+  for (std::size_t kept = 0; cut < text.size() && kept < kExcerptChars; ++kept) {
+    ++cut;
+    while (cut < text.size() && continuation_byte(text[cut])) ++cut;
+  }
+  return std::string(text.substr(0, cut)) + "\u2026 (" + std::to_string(characters) +
          " characters)";
 }
 

@@ -188,7 +188,9 @@ std::string errno_text(int err);
 
 // `text` as it may appear in a message: whole up to kExcerptChars characters, else its first
 // kExcerptChars and "… (N characters)", so that an error never echoes a huge input.
+// Characters are UTF-8 code points (count_characters), not bytes.
 inline constexpr std::size_t kExcerptChars = 200;
+std::size_t count_characters(std::string_view text);
 std::string excerpt(std::string_view text);
 
 // The run was cancelled (signal). When a checkpoint was written, checkpoint() names it and
