@@ -14,6 +14,7 @@ standard library, numpy and h5py.
 
 import os
 import random
+import re
 import resource
 import shutil
 import signal
@@ -598,6 +599,59 @@ def case_long_inputs_cut_in_messages():
               p.stderr[:1500])
         check("characters" in p.stderr, "%s: the cut says how long the input was" % head,
               p.stderr[:1500])
+        # Each cut names the input's length (80000 and more here), once: a value the
+        # engine cut must not be cut again by the message ("… (204 characters) (300 ...").
+        counts = [int(n) for n in re.findall(r"\((\d+) characters\)", p.stderr)]
+        check(counts and min(counts) >= 80000,
+              "%s: every cut names the whole input's length" % head, p.stderr[:1500])
+        check(not re.search(r"characters\) \(\d+ characters\)", p.stderr),
+              "%s: a value is cut once" % head, p.stderr[:1500])
+    # Lengths are characters, not bytes: 300 two-byte characters are 300.
+    p = expect_error(["run", q, "--set", "org.workers=" + "\u00e9" * 300], 2,
+                     ["(300 characters)"])
+    check("(600 characters)" not in p.stderr, "lengths in characters", p.stderr)
+
+
+def case_config_says_what_it_runs():
+    """A configuration that says one thing and would run another is refused through the
+    command line, naming both places: --set of a swept key, keys, sections and sweep lines
+    given twice, a [mode.X] section no mode uses; a bare --set key is found; a list() as long
+    as the limit parses in linear time."""
+    import h5py
+    q = quick_ini()
+    expect_error(["run", q, "--set", "org.info_reach=0.5", "-o", "s.h5"], 2,
+                 ["org.info_reach=0.5 (--set)", "swept by [sweep] info_reach", "quick.ini:16",
+                  "--set sweep.info_reach=list(0.5)", "sweep.info_reach=none"])
+    # Dropping the axis from the command line makes the fixed value the one that runs.
+    ok("run", q, "--set", "sweep.info_reach=none", "--set", "info_reach=0.5", "--orgs", "4",
+       "-o", "fixed.h5", "--quiet")
+    with h5py.File("fixed.h5", "r") as f:
+        check(f["scenarios/id"].shape[0] == 1, "one scenario once the axis is dropped")
+        cfg = f.attrs["config"]
+        cfg = cfg.decode() if isinstance(cfg, bytes) else str(cfg)
+        check("info_reach = 0.5" in cfg and "list(0.2" not in cfg,
+              "the stored configuration is what ran", cfg)
+    expect_error(["run", q, "--set", "info_reech=0.5"], 2, ["did you mean 'org.info_reach'"])
+    base = "[run]\norgs = 4\nmodes = centralized, distributed\n"
+    write("twice.ini", base + "[org]\ninfo_reach = 0.2\ninfo_reach = 0.3\n")
+    expect_error(["run", "twice.ini"], 2, ["twice.ini:6", "set twice", "twice.ini:5"])
+    write("section.ini", base + "[org]\nspan = 4\n[org]\ninfo_reach = 0.3\n")
+    expect_error(["run", "section.ini"], 2, ["section.ini:6", "[org]", "section.ini:4"])
+    write("axes.ini", base + "[sweep]\ninfo_reach = list(0.2, 0.8)\ninfo_reach = list(0.5)\n")
+    expect_error(["run", "axes.ini"], 2, ["axes.ini:6", "info_reach", "axes.ini:5"])
+    expect_error(["run", q, "--set", "run.seed=3", "--set", "run.seed=4"], 2, ["seed", "twice"])
+    write("typo.ini", base + "[mode.distibuted]\nroute = manager\n")
+    expect_error(["run", "typo.ini"], 2, ["typo.ini:5", "[mode.distibuted]",
+                                          "did you mean [mode.distributed]"])
+    # 10^6 values (the documented limit) with a bad last one: refused within seconds (parsing
+    # was quadratic: 3*10^4 values took 14 s and 10^6 never finished).
+    write("long.ini", base + "[sweep]\ninfo_reach = list(" +
+          ",".join("0.%d" % (i % 1000) for i in range(999999)) + ",x)\n")
+    start = time.monotonic()
+    p = leadsim("run", "long.ini", timeout=120)
+    check(p.returncode == 2 and "'x' is not a number" in p.stderr and len(p.stderr) < 1200,
+          "the bad value is named in a short message", describe(p)[:2000])
+    print("10^6-value list refused in %.2f s" % (time.monotonic() - start))
 
 
 def case_unreadable_config_gives_the_cause():
