@@ -187,7 +187,10 @@ def case_merge_refuses_mismatch():
     ok(*study("b1.h5", "--shard", "1/2", "--seed", "8"))
     ok(*study("c1.h5", "--shard", "1/2", "--set", "org.workers=int_loguniform(10, 50)"))
     expect_error(["merge", "-o", "m.h5", "a0.h5", "b1.h5"], 2, ["b1.h5", "seed"])
-    expect_error(["merge", "-o", "m.h5", "a0.h5", "c1.h5"], 2, ["c1.h5", "config"])
+    # The first differing key, with both values and the file each comes from.
+    expect_error(["merge", "-o", "m.h5", "a0.h5", "c1.h5"], 2,
+                 ["c1.h5", "a0.h5", "config", "[org] workers", "int_loguniform(10,50)",
+                  "int_loguniform(10,60)"])
     check(not os.path.exists("m.h5"), "no output after a refused merge")
 
 
@@ -276,6 +279,22 @@ def case_record_counts_checked():
     expect_error(["merge", "-o", "m.h5", "s0.h5", "noorgs.h5"], 1, ["noorgs.h5", "0 per-org"])
     expect_error(["inspect", "noorgs.h5"], 1, ["noorgs.h5", "records"])
     check(not os.path.exists("m.h5"), "no output after a refused merge")
+    # The Python package refuses both files too, and loads the intact one.
+    code = ("import sys; sys.path.insert(0, %r); import leadsim\n"
+            "for name in sys.argv[1:]:\n"
+            "    try:\n"
+            "        r = leadsim.load(name); print(name, 'loaded', len(r.orgs_wide()))\n"
+            "    except leadsim.ResultsFormatError as e:\n"
+            "        print(name, 'refused:', e)\n" % os.path.join(SOURCE, "python", "src"))
+    py = subprocess.run(["/usr/bin/python3", "-c", code, "cut.h5", "noorgs.h5", "s1.h5"],
+                        capture_output=True, text=True)
+    lines = py.stdout.splitlines()
+    check(py.returncode == 0 and len(lines) == 3, "the loader ran", describe(py))
+    check(lines[0].startswith("cut.h5 refused:") and "holds %d per-organization records" % (n - 10)
+          in lines[0] and "call for %d" % n in lines[0], "rows cut: refused", lines[0])
+    check(lines[1].startswith("noorgs.h5 refused:") and "holds 0 per-organization" in lines[1],
+          "/orgs deleted: refused", lines[1])
+    check(lines[2] == "s1.h5 loaded %d" % n, "the intact shard loads", lines[2])
     ok("merge", "-o", "m.h5", "s0.h5", "s1.h5")
 
 
@@ -332,8 +351,20 @@ def case_resume_finished_output():
     expect_error(study("d.h5", "--shard", "1/2", "--resume", "--seed", "3"), 2,
                  ["another study", "seed"])
     check(open("d.h5", "rb").read() == before, "a refused resume leaves the file untouched")
-    ok(*orgs400, "--force")
+    # A file made by a leadsim whose results differ (another statistics version here) is not
+    # this study's result, whatever its configuration says.
     import h5py
+    import shutil
+    shutil.copy("d.h5", "other.h5")
+    with h5py.File("other.h5", "r+") as f:
+        ident = f.attrs["results_identity"]
+        ident = ident.decode() if isinstance(ident, bytes) else str(ident)
+        check("; stats 2;" in ident, "the identity names the statistics version", ident)
+        f.attrs["results_identity"] = ident.replace("; stats 2;", "; stats 1;")
+    expect_error(study("other.h5", "--shard", "1/2", "--resume"), 2,
+                 ["other.h5", "another study", "results identity", "stats 1", "in the file",
+                  "in this leadsim"])
+    ok(*orgs400, "--force")
     with h5py.File("d.h5", "r") as f:
         check(int(f.attrs["orgs_per_scenario"]) == 400, "--force recomputed the study")
 

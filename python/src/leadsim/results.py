@@ -181,6 +181,7 @@ class Results:
         self.partial = bool(self.missing_items)
         scen["orgs_present"] = self._orgs_present(len(scen["scenario"]))
         self.scenarios = pd.DataFrame(scen)
+        self._check_record_count(len(scen["scenario"]))
         self._summary = self._paired = self._orgs = None
         self._sensitivity = {}
 
@@ -188,6 +189,12 @@ class Results:
         """Organizations per scenario in the file's work items [item_first, item_end) less
         missing_items; work item i is block i % B of scenario i // B (B blocks per scenario,
         docs/CLUSTER.md)."""
+        items, per, block, orgs = self._present_items(S)
+        size = np.minimum(block, orgs - (np.arange(S * per) % per) * block)
+        return (items * size).reshape(S, per).sum(axis=1).astype(np.int64)
+
+    def _present_items(self, S: int):
+        """(work item index, organizations in it) of every item the file holds."""
         a = self._f.attrs
         orgs, block = int(a["orgs_per_scenario"]), int(a["block_size"])
         per = -(-orgs // block)
@@ -195,8 +202,25 @@ class Results:
         items[int(a.get("item_first", 0)):int(a.get("item_end", S * per))] = True
         for lo, hi in self.missing_items:
             items[lo:hi] = False
-        size = np.minimum(block, orgs - (np.arange(S * per) % per) * block)
-        return (items * size).reshape(S, per).sum(axis=1).astype(np.int64)
+        return items, per, block, orgs
+
+    def _check_record_count(self, S: int) -> None:
+        """Refuses a file whose per-organization records disagree with its samples setting
+        and the organizations it holds (rows cut out, /orgs deleted), as `leadsim inspect`
+        does: with samples = N, each scenario keeps its first N organizations present."""
+        items, per, block, orgs = self._present_items(S)
+        samples = int(self._f.attrs.get("samples", 0))
+        first = (np.arange(S * per) % per) * block
+        end = np.minimum(first + block, orgs)
+        keep = end if samples < 0 else np.minimum(end, samples)
+        want = int((np.maximum(keep - first, 0) * items).sum())
+        have = int(self._f["orgs/org"].shape[0]) if "orgs" in self._f else 0
+        if have != want:
+            kept = "all" if samples < 0 else str(samples)
+            raise ResultsFormatError(
+                f"{self.path}: holds {have} per-organization records; its samples setting "
+                f"({kept}) and its {int(self.scenarios['orgs_present'].sum())} organizations "
+                f"call for {want} (records removed or damaged?)")
 
     def _scenario_param(self, name):
         for ds in self._f["scenarios"].values():
