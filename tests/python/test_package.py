@@ -8,8 +8,10 @@ GRID.h5: tests/python/grid.ini run (info_reach 0.2, 0.5, 0.8 x decision_rate 0.5
 record); SENSITIVITY.h5 (optional): a sensitivity study's file for the sensitivity figure.
 """
 
+import fcntl
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -511,6 +513,64 @@ class CliTest(unittest.TestCase):
                                 timeout=120, env=ENV)
         self.assertEqual(full.returncode, 0, full.stderr)
         self.assertEqual(full.stdout, legacy.stdout)
+
+    def summary_commands(self):
+        script = os.path.join(HERE, "..", "..", "tools", "leadsim_results.py")
+        return ([sys.executable, "-m", "leadsim", "summary", GRID], [sys.executable, script, GRID])
+
+    def assert_quiet_end(self, proc, err):
+        # Killed by SIGPIPE (the shell's 141) or a clean exit; never a traceback.
+        self.assertIn(proc.returncode, (0, -signal.SIGPIPE), err)
+        self.assertNotIn("Traceback", err)
+        self.assertNotIn("BrokenPipe", err)
+        self.assertNotIn("Exception ignored", err)
+
+    def test_reader_closes_after_one_line(self):
+        """`summary F | head -1` for real: a pipe of one page (F_SETPIPE_SZ), one line read,
+        the read end closed while the writer still has more than the pipe holds to write,
+        so that its next write surely meets the closed pipe."""
+        for cmd in self.summary_commands():
+            full = subprocess.run(cmd, capture_output=True, timeout=120, env=ENV).stdout
+            r, w = os.pipe()
+            try:
+                size = 4096
+                if hasattr(fcntl, "F_SETPIPE_SZ"):
+                    fcntl.fcntl(w, fcntl.F_SETPIPE_SZ, size)
+                    size = fcntl.fcntl(w, fcntl.F_GETPIPE_SZ)
+                else:  # Linux's default pipe: 16 pages
+                    size = 65536
+                proc = subprocess.Popen(cmd, stdout=w, stderr=subprocess.PIPE, env=ENV)
+                os.close(w)
+                w = None
+                first = b""
+                while not first.endswith(b"\n"):
+                    ch = os.read(r, 1)
+                    if not ch:
+                        break
+                    first += ch
+                os.close(r)
+                r = None
+                _, err = proc.communicate(timeout=120)
+            finally:
+                for fd in (r, w):
+                    if fd is not None:
+                        os.close(fd)
+            self.assertGreater(len(full), size + len(first),
+                               "the summary must not fit in the pipe: the test would not "
+                               "break it")
+            self.assertEqual(first, full.splitlines(keepends=True)[0])
+            self.assert_quiet_end(proc, err.decode(errors="replace"))
+
+    def test_reader_gone_before_the_first_write(self):
+        for cmd in self.summary_commands():
+            r, w = os.pipe()
+            os.close(r)  # nobody will ever read: the first write fails
+            try:
+                proc = subprocess.Popen(cmd, stdout=w, stderr=subprocess.PIPE, env=ENV)
+            finally:
+                os.close(w)
+            _, err = proc.communicate(timeout=120)
+            self.assert_quiet_end(proc, err.decode(errors="replace"))
 
 
 if __name__ == "__main__":
