@@ -8,8 +8,10 @@ GRID.h5: tests/python/grid.ini run (info_reach 0.2, 0.5, 0.8 x decision_rate 0.5
 record); SENSITIVITY.h5 (optional): a sensitivity study's file for the sensitivity figure.
 """
 
+import fcntl
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -130,6 +132,8 @@ class CrossoverTest(unittest.TestCase):
     def test_win_rate_crossing(self):
         with leadsim.load(self.path) as r:
             c = r.crossover("distributed", "value").set_index("decision_rate")
+            # One row per value of the other axis, in increasing order.
+            self.assertEqual(list(c.index), [0.5, 2.0])
             self.assertEqual(list(c.columns),
                              ["crossover", "ci_low", "ci_high", "direction", "note", "points"])
             row = c.loc[0.5]
@@ -227,6 +231,238 @@ class RegimeTest(unittest.TestCase):
                 r.regime("value", x="info_reach", fixed={"decision_rate": 3})
 
 
+def line_x(line) -> float:
+    """x of a vertical line (axvline)."""
+    x = np.asarray(line.get_xdata(), dtype=float)
+    assert x.size == 2 and x[0] == x[1], x
+    return float(x[0])
+
+
+def span_x(patch) -> tuple:
+    """(x0, x1) of an axvspan: a Polygon in older matplotlib, a Rectangle in newer ones."""
+    from matplotlib.patches import Rectangle
+    if isinstance(patch, Rectangle):
+        return patch.get_x(), patch.get_x() + patch.get_width()
+    xy = np.asarray(patch.get_xy(), dtype=float)
+    return float(xy[:, 0].min()), float(xy[:, 0].max())
+
+
+def with_held_axis(src: str, dst: str, name: str = "span", value: float = 6.0,
+                   units: str = "reports/manager") -> None:
+    """Copies src to dst with a third swept parameter held at one value in every scenario."""
+    shutil.copy(src, dst)
+    with h5py.File(dst, "r+") as f:
+        g = f["scenarios"]
+        ds = g.create_dataset(name, data=np.full(len(g["id"]), value))
+        ds.attrs["param"] = name
+        ds.attrs["units"] = units
+        ds.attrs["description"] = f"value of swept parameter {name}"
+        g.attrs["params"] = np.array([*[p.decode() if isinstance(p, bytes) else p
+                                        for p in g.attrs["params"]], name], dtype=object)
+
+
+class RegimeFigureTest(unittest.TestCase):
+    """The regime map's contents (Figure API, not pixels) against regime() on the grid."""
+
+    def check_map(self, r, fig, d, x, y):
+        from matplotlib.colors import to_rgb
+        from leadsim import plot
+        ax = fig.axes[0]
+        img = np.asarray(ax.images[0].get_array(), dtype=float)
+        xs, ys = sorted(set(d[x])), sorted(set(d[y]))
+        self.assertEqual(img.shape, (len(ys), len(xs), 3))
+        colors = {m: np.array(to_rgb(plot._color(r, m))) for m in r.modes}
+        shades = []
+        texts = {tuple(np.round(t.get_position(), 9)): t.get_text() for t in ax.texts}
+        for _, row in d.iterrows():
+            i, j = ys.index(row[y]), xs.index(row[x])
+            cell = img[i, j]
+            # The cell's colour is its mode's colour mixed with white: 1 - cell is parallel
+            # to 1 - colour. Decode the mode and the shade from it.
+            found = []
+            for mode, c in colors.items():
+                k = 1.0 - c
+                shade = float(np.dot(1.0 - cell, k) / np.dot(k, k))
+                if np.allclose(1.0 - cell, shade * k, atol=1e-9) and 0 < shade <= 1:
+                    found.append((mode, shade))
+            self.assertEqual([m for m, _ in found], [row["best"]], (row[x], row[y], cell))
+            shades.append((row["p_best"], found[0][1]))
+            label = texts[(float(j), float(i))]
+            self.assertEqual(label, f"{row['best']}\nP={row['p_best']:.2f}")
+        # Darker is surer: the shade increases with P(best).
+        shades.sort()
+        for (p0, s0), (p1, s1) in zip(shades, shades[1:]):
+            if p1 > p0:
+                self.assertGreater(s1, s0)
+        self.assertEqual([t.get_text() for t in ax.get_xticklabels()], [f"{v:g}" for v in xs])
+        self.assertEqual([t.get_text() for t in ax.get_yticklabels()], [f"{v:g}" for v in ys])
+        legend = [t.get_text() for t in ax.get_legend().get_texts()]
+        self.assertEqual(sorted(legend), sorted(set(d["best"])))
+        return ax
+
+    def test_image_is_the_best_mode_per_cell(self):
+        from leadsim import plot
+        with leadsim.load(GRID) as r:
+            for x, y in (("info_reach", "decision_rate"), ("decision_rate", "info_reach")):
+                d = r.regime("value", x=x, y=y)
+                fig = plot.figure_regime(r, "value", x=x, y=y)
+                ax = self.check_map(r, fig, d, x, y)
+                # Axis labels carry the swept parameters' units (from the file).
+                self.assertEqual(ax.get_xlabel(), f"{x} [{r.param_units[x]}]")
+                self.assertEqual(ax.get_ylabel(), f"{y} [{r.param_units[y]}]")
+                self.assertTrue(r.param_units[x] and r.param_units[y])
+                title = ax.get_title()
+                self.assertIn(f"value [{r.metric_units['value']}]", title)
+                self.assertIn("higher is better", title)
+                plot.plt.close(fig)
+            # latency: lower is better, so the best mode is the smallest mean.
+            d = r.regime("latency", x="info_reach", y="decision_rate")
+            fig = plot.figure_regime(r, "latency", x="info_reach", y="decision_rate")
+            self.check_map(r, fig, d, "info_reach", "decision_rate")
+            self.assertIn("lower is better", fig.axes[0].get_title())
+            plot.plt.close(fig)
+
+    def test_title_states_the_held_axes(self):
+        from leadsim import plot
+        with tempfile.TemporaryDirectory() as tmp:
+            path = os.path.join(tmp, "g3.h5")
+            with_held_axis(GRID, path)
+            with leadsim.load(path) as r:
+                self.assertEqual(r.params, ["info_reach", "decision_rate", "span"])
+                d = r.regime("value", x="info_reach", y="decision_rate")
+                fig = plot.figure_regime(r, "value", x="info_reach", y="decision_rate")
+                self.check_map(r, fig, d, "info_reach", "decision_rate")
+                self.assertEqual(fig.axes[0].get_title().splitlines()[-1], "span=6")
+                plot.plt.close(fig)
+                # An axis held by `fixed`: the title says at which value.
+                d = r.regime("value", x="decision_rate", y="span", fixed={"info_reach": 0.5})
+                self.assertEqual(list(d["scenario"]), [2, 3])
+                fig = plot.figure_regime(r, "value", x="decision_rate", y="span",
+                                         fixed={"info_reach": 0.5})
+                self.check_map(r, fig, d, "decision_rate", "span")
+                self.assertEqual(fig.axes[0].get_title().splitlines()[-1], "info_reach=0.5")
+                self.assertEqual(fig.axes[0].get_ylabel(), "span [reports/manager]")
+                plot.plt.close(fig)
+
+
+class CrossoverFigureTest(unittest.TestCase):
+    """The crossover figure marks the crossover where crossover() puts it (the synthetic
+    win rates of CrossoverTest)."""
+
+    @classmethod
+    def setUpClass(cls):
+        CrossoverTest.setUpClass.__func__(cls)
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.tmp.cleanup()
+
+    def panels(self, fig):
+        return {ax.get_title().splitlines()[-1]: ax for ax in fig.axes}
+
+    def marks(self, ax, color):
+        """The dotted crossover lines of one colour."""
+        from matplotlib.colors import to_rgb
+        return [line_x(ln) for ln in ax.lines if ln.get_linestyle() == ":"
+                and np.allclose(to_rgb(ln.get_color()), to_rgb(color))]
+
+    def test_win_rate(self):
+        from leadsim import plot
+        with leadsim.load(self.path) as r:
+            fig = plot.figure_crossover(r, "value", axis="info_reach")
+            panels = self.panels(fig)
+            self.assertEqual(sorted(panels), ["decision_rate=0.5", "decision_rate=2"])
+            c = r.crossover("distributed", "value").set_index("decision_rate")
+            color = plot._color(r, "distributed")
+            ax = panels["decision_rate=0.5"]
+            self.assertEqual(ax.get_xlabel(), f"info_reach [{r.param_units['info_reach']}]")
+            self.assertIn("[share of organizations]", ax.get_ylabel())
+            curve = next(ln for ln in ax.lines if ln.get_label() == "distributed")
+            np.testing.assert_array_equal(curve.get_xdata(), [0.2, 0.5, 0.8])
+            np.testing.assert_allclose(curve.get_ydata(), [0.3, 0.4, 0.7])
+            self.assertEqual(self.marks(ax, color), [c.loc[0.5, "crossover"]])
+            self.assertAlmostEqual(self.marks(ax, color)[0], 0.6, places=12)
+            spans = [span_x(p) for p in ax.patches]
+            self.assertEqual(len(spans), 1)
+            np.testing.assert_allclose(spans[0], (c.loc[0.5, "ci_low"], c.loc[0.5, "ci_high"]))
+            self.assertIn(f"{0.6:.3g}", [t.get_text() for t in ax.texts])
+            threshold = [ln for ln in ax.lines if ln.get_linestyle() == "--"]
+            self.assertEqual([list(ln.get_ydata()) for ln in threshold], [[0.5, 0.5]])
+            # No crossing in the swept range at decision_rate 2: nothing marked.
+            self.assertTrue(np.isnan(c.loc[2.0, "crossover"]))
+            self.assertEqual(self.marks(panels["decision_rate=2"], color), [])
+            # Every other mode's marks are its own crossovers.
+            for mode in r.modes:
+                if mode in (r.baseline, "distributed"):
+                    continue
+                cm = r.crossover(mode, "value").set_index("decision_rate")
+                for v, name in ((0.5, "decision_rate=0.5"), (2.0, "decision_rate=2")):
+                    want = [] if np.isnan(cm.loc[v, "crossover"]) else [cm.loc[v, "crossover"]]
+                    self.assertEqual(self.marks(panels[name], plot._color(r, mode)), want)
+            plot.plt.close(fig)
+
+    def test_mean_of_a_lower_metric(self):
+        from leadsim import plot
+        with leadsim.load(self.path) as r:
+            fig = plot.figure_crossover(r, "latency", axis="info_reach", modes=["distributed"],
+                                        by="mean")
+            ax = self.panels(fig)["decision_rate=0.5"]
+            curve = next(ln for ln in ax.lines if ln.get_label() == "distributed")
+            # Plotted with the sign of better: -Δlatency.
+            np.testing.assert_allclose(curve.get_ydata(), [-0.1, -0.05, 0.15])
+            self.assertIn(f"[{r.metric_units['latency']}]", ax.get_ylabel())
+            self.assertIn("better > 0", ax.get_ylabel())
+            c = r.crossover("distributed", "latency", by="mean").set_index("decision_rate")
+            self.assertEqual(self.marks(ax, plot._color(r, "distributed")),
+                             [c.loc[0.5, "crossover"]])
+            self.assertAlmostEqual(c.loc[0.5, "crossover"], 0.575, places=12)
+            np.testing.assert_allclose(span_x(ax.patches[0]), (0.2, 0.65))
+            threshold = [ln for ln in ax.lines if ln.get_linestyle() == "--"]
+            self.assertEqual([list(ln.get_ydata()) for ln in threshold], [[0.0, 0.0]])
+            plot.plt.close(fig)
+
+    def test_other_axis(self):
+        from leadsim import plot
+        with leadsim.load(self.path) as r:
+            fig = plot.figure_crossover(r, "value", axis="decision_rate",
+                                        modes=["distributed"])
+            panels = self.panels(fig)
+            self.assertEqual(sorted(panels),
+                             ["info_reach=0.2", "info_reach=0.5", "info_reach=0.8"])
+            c = r.crossover("distributed", "value", axis="decision_rate").set_index(
+                "info_reach")
+            for v in (0.2, 0.5, 0.8):
+                want = [] if np.isnan(c.loc[v, "crossover"]) else [c.loc[v, "crossover"]]
+                self.assertEqual(self.marks(panels[f"info_reach={v:g}"],
+                                            plot._color(r, "distributed")), want)
+            # 0.3 -> 0.6 at info_reach 0.2 crosses 0.5 between decision_rate 0.5 and 2.
+            self.assertAlmostEqual(c.loc[0.2, "crossover"], 0.5 + 0.2 / 0.3 * 1.5, places=12)
+            plot.plt.close(fig)
+
+
+class DistributionsFigureTest(unittest.TestCase):
+    def test_panels_and_units(self):
+        from leadsim import plot
+        with leadsim.load(GRID) as r:
+            fig = plot.figure_distributions(r)
+            axes = [ax for ax in fig.axes if ax.get_title()]
+            self.assertEqual([ax.get_title().split(":")[0] for ax in axes], r.metrics)
+            for ax, metric in zip(axes, r.metrics):
+                self.assertEqual(ax.get_xlabel(), f"{metric} [{r.metric_units[metric]}]")
+            # The value panel: one curve per mode, the pooled histogram as a density.
+            h = r.histogram("value")
+            ax = axes[r.metrics.index("value")]
+            stairs = {p.get_label(): p for p in ax.patches}
+            self.assertEqual(sorted(stairs), sorted(r.modes))
+            pooled = h.pooled()
+            widths = np.diff(np.log10(h.edges)) if h.log_bins else np.diff(h.edges)
+            for m, mode in enumerate(r.modes):
+                total = pooled[m].sum() + h.underflow[:, m].sum() + h.overflow[:, m].sum()
+                values = stairs[mode].get_data().values
+                np.testing.assert_allclose(values, pooled[m] / (total * widths))
+            plot.plt.close(fig)
+
+
 class CliTest(unittest.TestCase):
     def plot(self, path, kind, *extra):
         with tempfile.TemporaryDirectory() as d:
@@ -277,6 +513,64 @@ class CliTest(unittest.TestCase):
                                 timeout=120, env=ENV)
         self.assertEqual(full.returncode, 0, full.stderr)
         self.assertEqual(full.stdout, legacy.stdout)
+
+    def summary_commands(self):
+        script = os.path.join(HERE, "..", "..", "tools", "leadsim_results.py")
+        return ([sys.executable, "-m", "leadsim", "summary", GRID], [sys.executable, script, GRID])
+
+    def assert_quiet_end(self, proc, err):
+        # Killed by SIGPIPE (the shell's 141) or a clean exit; never a traceback.
+        self.assertIn(proc.returncode, (0, -signal.SIGPIPE), err)
+        self.assertNotIn("Traceback", err)
+        self.assertNotIn("BrokenPipe", err)
+        self.assertNotIn("Exception ignored", err)
+
+    def test_reader_closes_after_one_line(self):
+        """`summary F | head -1` for real: a pipe of one page (F_SETPIPE_SZ), one line read,
+        the read end closed while the writer still has more than the pipe holds to write,
+        so that its next write surely meets the closed pipe."""
+        for cmd in self.summary_commands():
+            full = subprocess.run(cmd, capture_output=True, timeout=120, env=ENV).stdout
+            r, w = os.pipe()
+            try:
+                size = 4096
+                if hasattr(fcntl, "F_SETPIPE_SZ"):
+                    fcntl.fcntl(w, fcntl.F_SETPIPE_SZ, size)
+                    size = fcntl.fcntl(w, fcntl.F_GETPIPE_SZ)
+                else:  # Linux's default pipe: 16 pages
+                    size = 65536
+                proc = subprocess.Popen(cmd, stdout=w, stderr=subprocess.PIPE, env=ENV)
+                os.close(w)
+                w = None
+                first = b""
+                while not first.endswith(b"\n"):
+                    ch = os.read(r, 1)
+                    if not ch:
+                        break
+                    first += ch
+                os.close(r)
+                r = None
+                _, err = proc.communicate(timeout=120)
+            finally:
+                for fd in (r, w):
+                    if fd is not None:
+                        os.close(fd)
+            self.assertGreater(len(full), size + len(first),
+                               "the summary must not fit in the pipe: the test would not "
+                               "break it")
+            self.assertEqual(first, full.splitlines(keepends=True)[0])
+            self.assert_quiet_end(proc, err.decode(errors="replace"))
+
+    def test_reader_gone_before_the_first_write(self):
+        for cmd in self.summary_commands():
+            r, w = os.pipe()
+            os.close(r)  # nobody will ever read: the first write fails
+            try:
+                proc = subprocess.Popen(cmd, stdout=w, stderr=subprocess.PIPE, env=ENV)
+            finally:
+                os.close(w)
+            _, err = proc.communicate(timeout=120)
+            self.assert_quiet_end(proc, err.decode(errors="replace"))
 
 
 if __name__ == "__main__":
