@@ -1,6 +1,7 @@
 // `leadsim inspect`: a results file's provenance and, per scenario, each mode's mean ± 95% CI
 // of the main metrics and its win rate over the baseline, then a sensitivity study's Sobol'
-// indices (inspect_sensitivity.cpp); --json for machines.
+// indices (inspect_sensitivity.cpp); --crossover: where along a one-axis sweep each mode starts
+// beating the baseline (inspect_crossover.cpp); --json for machines.
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -11,6 +12,7 @@
 #include <vector>
 
 #include "cli_util.h"
+#include "inspect_crossover.h"
 #include "inspect_sensitivity.h"
 #include "leadsim/io/results.h"
 #include "leadsim/io/sensitivity_file.h"
@@ -20,7 +22,9 @@
 namespace leadsim::cli {
 namespace {
 
-constexpr const char* kUsage = "leadsim inspect OUT.h5 [--json] [--all-factors]";
+constexpr const char* kUsage =
+    "leadsim inspect OUT.h5 [--json] [--all-factors] [--crossover [--metric M]... [--mode M]... "
+    "[--by win_rate|mean]]";
 constexpr const char* kSummary =
     "Prints a results file's provenance (format, versions, command line, model, seed,\n"
     "modes, baseline) and, per scenario, each mode's mean ± 95% CI (mean ± 1.96 sem) of the\n"
@@ -33,7 +37,17 @@ constexpr const char* kSummary =
     "missing work items), shows how many organizations each scenario actually holds.\n\n"
     "A sensitivity study's file (/sensitivity) adds, per scenario and output, the factors\n"
     "ranked by total Sobol' index ST with the first-order index S1 and their bootstrap\n"
-    "intervals: the 5 largest unless --all-factors; --json holds every array.";
+    "intervals: the 5 largest unless --all-factors; --json holds every array.\n\n"
+    "--crossover prints, for a file whose sweep has one axis (other swept parameters held at\n"
+    "one value), where along it each mode starts beating the baseline in a metric (--metric,\n"
+    "default value; repeatable): by win_rate (default), where the stored win rate crosses\n"
+    "0.5, with a 95% CI from inverting the stored per-point Wilson intervals; by mean, where\n"
+    "the paired mean difference crosses 0 in the metric's direction of better, with a CI from\n"
+    "its stored per-point 95% intervals. The curve is interpolated linearly between swept\n"
+    "points; the crossover is its first crossing, the CI the connected range of the axis\n"
+    "where the interval holds the threshold (pointwise, clipped to the swept range). The same\n"
+    "numbers as the Python package's crossover(), which also handles more axes.\n"
+    "With --json the document gets a \"crossover\" object.";
 
 constexpr double kZ95 = 1.96;
 
@@ -216,7 +230,8 @@ void print_text(std::ostream& os, const std::string& path, const io::ResultsRead
 }
 
 void print_json(std::ostream& os, const std::string& path, const io::ResultsReader& reader,
-                const Coverage& cov, const std::optional<io::SensitivityTables>& sens) {
+                const Coverage& cov, const std::optional<io::SensitivityTables>& sens,
+                const std::optional<CrossoverTables>& cross) {
   const auto& meta = reader.meta();
   const auto& sm = reader.summary();
   const auto names = metric_names(meta);
@@ -330,6 +345,7 @@ void print_json(std::ostream& os, const std::string& path, const io::ResultsRead
   }
   j.end_array();
   if (sens) print_sensitivity_json(j, *sens);
+  if (cross) print_crossover_json(j, *cross);
   j.end_object();
   os << '\n';
 }
@@ -342,18 +358,41 @@ int cmd_inspect(const Args& args, const std::string& /*command_line*/) {
                                                  "print one JSON document")(
       "all-factors", po::bool_switch(),
       "list every factor of each sensitivity output (default: the 5 with the largest total "
-      "index)");
+      "index)")("crossover", po::bool_switch(),
+                "where along the sweep's axis each mode starts beating the baseline")(
+      "metric", po::value<std::vector<std::string>>()->composing(),
+      "with --crossover: the metric (repeatable; default value)")(
+      "mode", po::value<std::vector<std::string>>()->composing(),
+      "with --crossover: the mode (repeatable; default every mode but the baseline)")(
+      "by", po::value<std::string>(),
+      "with --crossover: win_rate (default; against 0.5) or mean (the paired mean difference "
+      "against 0)");
   const auto parsed = parse_file_command(args, desc, kUsage, kSummary);
   if (!parsed) return kExitOk;
   const po::variables_map& vm = *parsed;
   const std::string path = vm["file"].as<std::string>();
+  const bool crossover = vm["crossover"].as<bool>();
+  CrossoverRequest request;
+  for (const char* opt : {"metric", "mode", "by"}) {
+    if (vm.count(opt) && !crossover) {
+      throw ConfigError(std::string("--") + opt + " goes with --crossover");
+    }
+  }
+  if (vm.count("metric")) request.metrics = vm["metric"].as<std::vector<std::string>>();
+  if (vm.count("mode")) request.modes = vm["mode"].as<std::vector<std::string>>();
+  if (vm.count("by")) request.by = vm["by"].as<std::string>();
   const io::ResultsReader reader(path);
   Coverage cov{io::read_state(path), {}};
   run::check_record_count(path, reader.meta(), cov.state, reader.record_count());
   cov.present = run::orgs_present(reader.meta(), cov.state);
   const auto sens = io::read_sensitivity(path);
+  std::optional<CrossoverTables> cross;
+  if (crossover) cross = compute_crossovers(path, reader.meta(), reader.summary(), request);
   if (vm["json"].as<bool>()) {
-    print_json(std::cout, path, reader, cov, sens);
+    print_json(std::cout, path, reader, cov, sens, cross);
+  } else if (cross) {
+    std::cout << "file: " << path << "\n\n";
+    print_crossover_text(std::cout, *cross);
   } else {
     print_text(std::cout, path, reader, cov, sens, vm["all-factors"].as<bool>());
   }
