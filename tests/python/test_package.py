@@ -297,7 +297,13 @@ class RegimeFigureTest(unittest.TestCase):
         self.assertEqual([t.get_text() for t in ax.get_xticklabels()], [f"{v:g}" for v in xs])
         self.assertEqual([t.get_text() for t in ax.get_yticklabels()], [f"{v:g}" for v in ys])
         legend = [t.get_text() for t in ax.get_legend().get_texts()]
-        self.assertEqual(sorted(legend), sorted(set(d["best"])))
+        # The winning modes, then one entry per crossover contour drawn.
+        self.assertEqual(sorted(t for t in legend if " vs " not in t), sorted(set(d["best"])))
+        contours = {c.get_gid() for c in ax.collections
+                    if str(c.get_gid()).startswith("crossover:")}
+        self.assertEqual(sorted(t for t in legend if " vs " in t),
+                         sorted(f"{g.split(':', 1)[1]} vs {r.baseline}: win rate 0.5"
+                                for g in contours))
         return ax
 
     def test_image_is_the_best_mode_per_cell(self):
@@ -365,6 +371,25 @@ class CrossoverFigureTest(unittest.TestCase):
         from matplotlib.colors import to_rgb
         return [line_x(ln) for ln in ax.lines if ln.get_linestyle() == ":"
                 and np.allclose(to_rgb(ln.get_color()), to_rgb(color))]
+
+    def test_regime_map_contour(self):
+        """The regime map's dashed contour of distributed is where its win rate is 0.5,
+        interpolated between cell centres: with win rates [0.3, 0.4, 0.7] at decision_rate 0.5
+        and [0.6, 0.7, 0.8] at 2 (x index 0..2, y index 0..1) it passes (0, 2/3), (1, 1/3) and
+        (4/3, 0)."""
+        from leadsim import plot
+        with leadsim.load(self.path) as r:
+            fig = plot.figure_regime(r, "value", x="info_reach", y="decision_rate")
+            ax = fig.axes[0]
+            mine = [c for c in ax.collections if c.get_gid() == "crossover:distributed"]
+            self.assertTrue(mine, "no crossover contour for distributed")
+            pts = np.concatenate([p.vertices for c in mine for p in c.get_paths()])
+            got = sorted({(round(float(a), 9), round(float(b), 9)) for a, b in pts})
+            want = [(0.0, round(2 / 3, 9)), (1.0, round(1 / 3, 9)), (round(4 / 3, 9), 0.0)]
+            self.assertEqual(got, want)
+            labels = [t.get_text() for t in ax.get_legend().get_texts()]
+            self.assertIn("distributed vs centralized: win rate 0.5", labels)
+            plot.plt.close(fig)
 
     def test_win_rate(self):
         from leadsim import plot

@@ -403,7 +403,8 @@ def figure_crossover(r: lr.Results, metric: str | None = None, axis: str | None 
 def figure_regime(r: lr.Results, metric: str | None = None, x: str | None = None,
                   y: str | None = None, fixed: dict | None = None, modes=None):
     """Heat map of the best mode per (x, y) cell (leadsim.analysis.regime), each cell in its
-    mode's colour shaded by P(best) (pale: uncertain), labelled with the mode and P(best)."""
+    mode's colour shaded by P(best) (pale: uncertain), labelled with the mode and P(best),
+    with each mode's crossover against the baseline (its win rate = 0.5) dashed."""
     from matplotlib.colors import to_rgb
     from matplotlib.patches import Patch
     metric = _main_metric(r, metric)
@@ -439,8 +440,9 @@ def figure_regime(r: lr.Results, metric: str | None = None, x: str | None = None
     else:
         ax.set_yticks([])
     winners = list(dict.fromkeys(b for b in d["best"] if b is not None))
-    ax.legend(handles=[Patch(color=_color(r, m), label=m) for m in winners], fontsize=7,
-              loc="upper left", bbox_to_anchor=(1.01, 1.0))
+    handles = [Patch(color=_color(r, m), label=m) for m in winners]
+    handles += _crossover_contours(ax, r, metric, d, x, y, xs, ys, modes)
+    ax.legend(handles=handles, fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1.0))
     held = {p: r.scenarios.loc[r.scenarios["scenario"] == d["scenario"].iloc[0], p].iloc[0]
             for p in r.params if p not in (x, y)}
     better = r.better[metric]
@@ -452,6 +454,55 @@ def figure_regime(r: lr.Results, metric: str | None = None, x: str | None = None
     ax.set_title(title, fontsize=9)
     fig.tight_layout()
     return fig
+
+
+def win_rate_grid(r: lr.Results, metric: str, mode: str, d, x: str, y: str | None,
+                  xs, ys) -> np.ndarray:
+    """The stored win rate of `mode` against the baseline on the regime grid: [len(ys),
+    len(xs)], NaN where a cell has none."""
+    p = r.paired
+    p = p[(p["mode"] == mode) & (p["metric"] == metric)].set_index("scenario")["win_rate"]
+    w = np.full((len(ys), len(xs)), np.nan)
+    for _, row in d.iterrows():
+        i = int(np.searchsorted(ys, row[y])) if y else 0
+        w[i, int(np.searchsorted(xs, row[x]))] = p.get(row["scenario"], np.nan)
+    return w
+
+
+def _crossover_contours(ax, r: lr.Results, metric: str, d, x: str, y: str | None, xs, ys,
+                        modes) -> list:
+    """The crossover of every mode shown against the baseline: where its win rate crosses
+    0.5, interpolated linearly between cell centres (a contour on a 2-D map, a vertical line
+    on a 1-D one), dashed in the mode's colour. Returns the legend handles."""
+    from matplotlib import patheffects
+    from matplotlib.lines import Line2D
+    handles = []
+    if r.better.get(metric, "none") == "none":
+        return handles
+    for mode in _challengers(r, modes):
+        w = win_rate_grid(r, metric, mode, d, x, y, xs, ys)
+        finite = w[np.isfinite(w)]
+        if not (finite.size and finite.min() < 0.5 < finite.max()):
+            continue
+        color = _color(r, mode)
+        halo = [patheffects.withStroke(linewidth=3.6, foreground="white")]
+        if y and len(ys) > 1 and len(xs) > 1:
+            cs = ax.contour(np.arange(len(xs)), np.arange(len(ys)), np.ma.masked_invalid(w),
+                            levels=[0.5], colors=[color], linewidths=1.8, linestyles="--")
+            for c in cs.collections:
+                c.set_path_effects(halo)
+                c.set_gid(f"crossover:{mode}")
+        else:
+            row = w[0]
+            for j in range(len(xs) - 1):
+                a, b = row[j] - 0.5, row[j + 1] - 0.5
+                if np.isfinite(a) and np.isfinite(b) and (a == 0 or a * b < 0):
+                    ln = ax.axvline(j + a / (a - b), color=color, linestyle="--",
+                                    linewidth=1.8, path_effects=halo)
+                    ln.set_gid(f"crossover:{mode}")
+        handles.append(Line2D([], [], color=color, linestyle="--", linewidth=1.8,
+                              label=f"{mode} vs {r.baseline}: win rate 0.5"))
+    return handles
 
 
 def figure_sensitivity(r: lr.Results):
