@@ -14,7 +14,8 @@
                process, whatever status mpirun reports (Open MPI 4.1: 1).
     kill_rank  SIGKILL of rank 1: no spool file in $TMPDIR; the ranks' spools are in
                <OUT>.partial/, and the next run on that output removes them, succeeds and
-               matches the single-process run.
+               matches the single-process run; it also removes a dead process's temporary
+               spool of this host from $TMPDIR and keeps a live one's and another host's.
     lock       an MPI run holds the output's lock: a plain `leadsim run` on the same output
                exits 2 naming the holder; an MPI run on an output a plain run holds exits 2.
     version    `leadsim --version` says MPI is built in.
@@ -274,11 +275,33 @@ def main():
             if r.returncode != 0:
                 print("single-process run failed:", r.stderr)
                 return 1
+            # A rank that cannot see <OUT>.partial/ spools in $TMPDIR as
+            # leadsim-mpi-PID-HOST-mpi-rank-R.records: the next MPI run on this host removes
+            # those of dead processes, and keeps a live process's and another host's.
+            import socket
+            dead = next(q for q in range(4194303, 1000, -1) if not os.path.exists(f"/proc/{q}"))
+            host = socket.gethostname()
+            stale = {f"leadsim-mpi-{dead}-{host}-mpi-rank-1.records": False,
+                     f"leadsim-mpi-{os.getpid()}-{host}-mpi-rank-1.records": True,
+                     f"leadsim-mpi-{dead}-{host}x-mpi-rank-1.records": True}
+            for name in stale:
+                with open(os.path.join(tmp, name), "wb") as f:
+                    f.write(b"spool")
             r = run(MPIRUN + ["-n", "2", leadsim, "run", config, "-o", out, "--threads", "1"]
                     + ARGS, extra_env={"TMPDIR": tmp})
             print(r.stderr)
             if r.returncode != 0 or "record spool(s) of an MPI run" not in r.stderr:
                 print(f"the next run failed ({r.returncode}) or did not clean up")
+                return 1
+            for name, kept in stale.items():
+                if os.path.exists(os.path.join(tmp, name)) != kept:
+                    print(f"{name}: expected {'kept' if kept else 'removed'}; TMPDIR holds",
+                          os.listdir(tmp))
+                    return 1
+                if kept:
+                    os.remove(os.path.join(tmp, name))
+            if "temporary record spool(s) of killed MPI runs" not in r.stderr:
+                print("rank 0 must say that it removed a dead run's temporary spool")
                 return 1
             if not compare(out, ref):
                 return 1

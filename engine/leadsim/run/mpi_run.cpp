@@ -7,13 +7,17 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cerrno>
+#include <charconv>
 #include <chrono>
+#include <csignal>
 #include <cstring>
 #include <exception>
 #include <filesystem>
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <vector>
 
@@ -153,10 +157,53 @@ std::string rank_spool_name(int rank) {
   return "mpi-rank-" + std::to_string(rank) + ".records";
 }
 
+// This host's name, as temporary spool names carry it ("" when unknown).
+std::string host_name() {
+  char buf[256] = {};
+  if (::gethostname(buf, sizeof buf - 1) != 0) return "";
+  return buf;
+}
+
+// A rank spool in the temporary directory: "leadsim-mpi-PID-HOST-mpi-rank-R.records".
+std::string temp_spool_name(int rank) {
+  return "leadsim-mpi-" + std::to_string(::getpid()) + "-" + host_name() + "-" +
+         rank_spool_name(rank);
+}
+
+// Removes the temporary rank spools of this host whose process is gone (a rank killed
+// outright cannot remove its own); returns how many. Spools of live processes, of processes
+// this one may not signal, and of other hosts (a temporary directory may be shared) stay.
+int remove_dead_temp_spools() {
+  constexpr std::string_view prefix = "leadsim-mpi-";
+  std::string tail = "-";  // built by appending: GCC 12 warns (-Wrestrict) on "-" + string
+  tail += host_name();
+  tail += "-mpi-rank-";
+  int removed = 0;
+  std::error_code ec;
+  const fs::path dir = fs::temp_directory_path(ec);
+  if (ec) return 0;
+  for (const auto& entry : fs::directory_iterator(dir, ec)) {
+    const std::string name = entry.path().filename().string();
+    if (!name.starts_with(prefix) || !name.ends_with(".records")) continue;
+    long long pid = 0;
+    const char* digits = name.data() + prefix.size();
+    const auto [end, err] = std::from_chars(digits, name.data() + name.size(), pid);
+    if (err != std::errc() || pid <= 0 || pid == ::getpid()) continue;
+    if (std::string_view(end, name.data() + name.size() - end).substr(0, tail.size()) != tail) {
+      continue;
+    }
+    if (::kill(static_cast<pid_t>(pid), 0) == 0 || errno != ESRCH) continue;
+    std::error_code rm;
+    if (fs::remove(entry.path(), rm)) ++removed;
+  }
+  return removed;
+}
+
 // The rank's record spool, removed with this object. It lives in "<OUT>.partial/" (locked by
 // rank 0 for the whole run), so a rank killed outright leaves it where the next run on that
 // output removes it; a rank whose node does not see that directory (output on a file system
-// local to rank 0's node) falls back to its temporary directory.
+// local to rank 0's node) falls back to its temporary directory, where the next MPI run on
+// that host removes it (remove_dead_temp_spools).
 struct RankSpool {
   std::string path;
   std::unique_ptr<Spool> spool;
@@ -173,9 +220,7 @@ struct RankSpool {
   static std::string spool_path(const std::string& partial, int rank) {
     std::error_code ec;
     if (fs::is_regular_file(partial + "/lock", ec)) return partial + "/" + rank_spool_name(rank);
-    return (fs::temp_directory_path() /
-            ("leadsim-mpi-" + std::to_string(::getpid()) + "-" + rank_spool_name(rank)))
-        .string();
+    return (fs::temp_directory_path() / temp_spool_name(rank)).string();
   }
 };
 
@@ -462,12 +507,20 @@ StudyResult run_study_mpi(const port::Model& model, const config::ResolvedConfig
           opt.on_notice("removed " + std::to_string(stale) + " record spool(s) of an MPI run " +
                         "on this output that was killed, from '" + partial + "'");
         }
+        if (const int dead = remove_dead_temp_spools(); dead > 0 && opt.on_notice) {
+          opt.on_notice("removed " + std::to_string(dead) +
+                        " temporary record spool(s) of killed MPI runs from '" +
+                        fs::temp_directory_path().string() + "'");
+        }
       } catch (...) {
         error = std::current_exception();
       }
     }
     agree(error ? kind_of(error) : kOk, error, rank, "output check");
   }
+  // Every other rank, on its host, after rank 0 (which reports what it removes): temporary
+  // spools a killed run left where a rank that does not see the partial directory spools.
+  if (rank != 0) remove_dead_temp_spools();
   if (rank == 0 && opt.on_notice) {
     opt.on_notice("MPI: " + std::to_string(size) + " ranks; rank 0 runs work items [" +
                   std::to_string(first) + ", " + std::to_string(end) + ") of " +
