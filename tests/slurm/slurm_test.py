@@ -24,7 +24,8 @@ single-process run dataset by dataset, byte for byte.
                  being written (leadsim exit 2, "being written by another leadsim run") and
                  exits 75 without a requeue, its merge is cancelled; the first completes
                  and its merge equals the single run.
-    options      submit.sh refuses --warn >= --time and --warn with a --signal in --sbatch,
+    options      submit.sh refuses --warn >= --time (from --time, --sbatch or
+                 SBATCH_TIMELIMIT; a task refuses it at start) and --warn with a --signal in --sbatch,
                  passes a --signal given in --sbatch instead of its own, passes
                  --merge-args to the merge; a merge submitted by hand with plain sbatch
                  and LEADSIM unset finds the repository's build, and
@@ -426,7 +427,37 @@ def case_options(cluster, src, leadsim, work):
     check("--signal=B:TERM@60" in lines[0] and "B:USR1" not in lines[0],
           "the user's --signal must replace the script's: " + lines[0])
     check(lines[1].rstrip().endswith("2 --allow-partial"), "merge args not passed: " + lines[1])
+    # The time limit may come from --sbatch or SBATCH_TIMELIMIT too, and the warning's lead
+    # from the user's --signal.
+    r = dry("--sbatch", "--time=2")
+    check(r.returncode == 2 and "(the default) is not shorter than --sbatch --time=2 (120 s)"
+          in r.stderr, f"--time in --sbatch: {r.returncode} {r.stderr}")
+    env = dict(cluster.env, SBATCH_TIMELIMIT="2")
+    r = subprocess.run([submit_sh, "--shards", "2", "--leadsim", leadsim, "--dry-run", config,
+                        out], env=env, capture_output=True, text=True, timeout=30)
+    check(r.returncode == 2 and "is not shorter than SBATCH_TIMELIMIT=2" in r.stderr,
+          f"SBATCH_TIMELIMIT: {r.returncode} {r.stderr}")
+    r = dry("--time", "1", "--sbatch", "--signal=B:TERM@60")
+    check(r.returncode == 2 and "the --signal in --sbatch (@60) is not shorter than --time 1"
+          in r.stderr, f"--signal @60 with --time 1: {r.returncode} {r.stderr}")
     print("  submit.sh option checks passed")
+
+    # A task submitted by hand with a limit not longer than the script's own warning
+    # (#SBATCH --signal=B:USR1@120) refuses to start instead of requeueing itself forever.
+    short_log = os.path.join(work, "short.log")
+    r = subprocess.run(["sbatch", "--parsable", "--array=0-0", "--time=2", "--output=" + short_log,
+                        os.path.join(src, "tools", "slurm", "leadsim_array.sbatch"), config,
+                        os.path.join(work, "short.h5")], env=dict(cluster.env, LEADSIM=leadsim),
+                       capture_output=True, text=True, timeout=30, cwd=work)
+    check(r.returncode == 0, f"sbatch of the short task failed: {r.stderr}")
+    short = r.stdout.strip().split(";")[0]
+    wait_done(cluster, [short], time.monotonic() + WAIT_S)
+    jobs = job_fields(cluster, short)
+    text = read_log(short_log)
+    check([(j.get("JobState"), j.get("ExitCode"), j.get("Restarts")) for j in jobs] ==
+          [("FAILED", "2:0", "0")], f"a task with a 2-minute limit: {jobs}\n{text}")
+    check("not longer than the warning signal's lead (120 s" in text, "short.log:\n" + text)
+    print("  a task whose limit is not longer than its warning refuses to start")
 
     args = ["--samples", "20", "--orgs", "300"]
     ref = os.path.join(work, "single.h5")

@@ -12,7 +12,9 @@
 #   --mem MEM           memory per task (sbatch --mem)
 #   --warn S            seconds before the time limit at which a task checkpoints and
 #                       requeues itself (default 120; allow a few blocks plus the checkpoint;
-#                       must be shorter than --time). Not with a --signal in --sbatch.
+#                       must be shorter than the time limit: --time, a --time in --sbatch or
+#                       SBATCH_TIMELIMIT here, a partition's default in each task when it
+#                       starts). Not with a --signal in --sbatch.
 #   --checkpoint S      seconds between periodic checkpoints (default 300)
 #   --max-running N     at most N tasks at once (array throttle %N)
 #   --partition P, --account A, --qos Q
@@ -80,15 +82,41 @@ time_seconds() {
   fi
   echo $((((10#$d * 24 + 10#$h) * 60 + 10#$m) * 60 + 10#$s))
 }
-if [[ -n $time_limit && ! ${time_limit,,} =~ ^(unlimited|infinite)$ ]]; then
-  limit_s=$(time_seconds "$time_limit")
-  [[ -n $limit_s ]] || die "--time: a Slurm time limit expected (M, M:S, H:M:S, D-H, D-H:M, D-H:M:S), got $time_limit"
-  ((warn < limit_s)) || die "--warn $warn$( ((warn_given)) || echo ' (the default)') is not shorter than --time $time_limit ($limit_s s): the warning would come at or before the start; choose a smaller --warn or a longer --time"
-fi
 # A --signal among the --sbatch options is the user's choice: the script does not add its own.
 user_signal=0
 [[ " $extra " =~ [[:space:]]--signal[=[:space:]] ]] && user_signal=1
 ((user_signal && warn_given)) && die "--warn and a --signal in --sbatch both set the warning signal: give one of them"
+# The tasks' time limit: --time, else a --time/-t among the --sbatch options, else
+# SBATCH_TIMELIMIT. (A partition's default limit is checked by each task when it starts.)
+limit_text=$time_limit limit_from="--time $time_limit"
+if [[ -z $limit_text ]]; then
+  read -ra extra_words <<< "$extra"
+  for ((i = 0; i < ${#extra_words[@]}; i++)); do
+    case ${extra_words[i]} in
+      --time=*) limit_text=${extra_words[i]#--time=} limit_from="--sbatch ${extra_words[i]}" ;;
+      --time|-t) limit_text=${extra_words[i + 1]:-} limit_from="--sbatch ${extra_words[i]} $limit_text" ;;
+      -t?*) limit_text=${extra_words[i]#-t} limit_from="--sbatch ${extra_words[i]}" ;;
+    esac
+  done
+fi
+if [[ -z $limit_text && -n ${SBATCH_TIMELIMIT:-} ]]; then
+  limit_text=$SBATCH_TIMELIMIT limit_from="SBATCH_TIMELIMIT=$SBATCH_TIMELIMIT"
+fi
+# The warning's lead: --warn, or the @N of the user's --signal (Slurm's default 60). The
+# tasks check it against their time limit too (LEADSIM_WARN), which covers a partition's
+# default limit.
+task_warn=$warn warn_from="--warn $warn$( ((warn_given)) || echo ' (the default)')"
+if ((user_signal)); then
+  task_warn=60 warn_from="the --signal in --sbatch (60 s before the limit, Slurm's default)"
+  if [[ " $extra " =~ --signal[=[:space:]][^[:space:]]*@([0-9]+) ]]; then
+    task_warn=${BASH_REMATCH[1]} warn_from="the --signal in --sbatch (@${BASH_REMATCH[1]})"
+  fi
+fi
+if [[ -n $limit_text && ! ${limit_text,,} =~ ^(unlimited|infinite)$ ]]; then
+  limit_s=$(time_seconds "$limit_text")
+  [[ -n $limit_s ]] || die "${limit_from%% *}: a Slurm time limit expected (M, M:S, H:M:S, D-H, D-H:M, D-H:M:S), got $limit_text"
+  ((task_warn < limit_s)) || die "$warn_from is not shorter than $limit_from ($limit_s s): the warning would come at or before the start; choose a smaller --warn or a longer --time"
+fi
 config=$(realpath -e -- "${positional[0]}") || die "config not found: ${positional[0]}"
 out=$(realpath -m -- "${positional[1]}")
 [[ $out == *.h5 ]] || die "OUT must end in .h5: $out"
@@ -103,7 +131,7 @@ fi
 leadsim=$(realpath -e -- "$leadsim")
 
 dir=${out%.h5}.shards
-common=(--parsable "--export=ALL,LEADSIM=$leadsim,LEADSIM_SHARDS=$shards")
+common=(--parsable "--export=ALL,LEADSIM=$leadsim,LEADSIM_SHARDS=$shards,LEADSIM_WARN=$task_warn")
 [[ -n $partition ]] && common+=(--partition="$partition")
 [[ -n $account ]] && common+=(--account="$account")
 [[ -n $qos ]] && common+=(--qos="$qos")
@@ -118,7 +146,7 @@ array=(sbatch "${common[@]}" --job-name="leadsim-$(basename "${out%.h5}")"
 [[ -n $mem ]] && array+=(--mem="$mem")
 array+=("$here/leadsim_array.sbatch" "$config" "$out" "$@")
 merge_env=()
-((remove)) && merge_env=("--export=ALL,LEADSIM=$leadsim,LEADSIM_SHARDS=$shards,LEADSIM_REMOVE_SHARDS=1")
+((remove)) && merge_env=("--export=ALL,LEADSIM=$leadsim,LEADSIM_SHARDS=$shards,LEADSIM_WARN=$task_warn,LEADSIM_REMOVE_SHARDS=1")
 # shellcheck disable=SC2206  # word splitting of --merge-args is intended
 merge_opts=($merge_args)
 merge=(sbatch "${common[@]}" "${merge_env[@]}" --job-name="leadsim-merge-$(basename "${out%.h5}")"
