@@ -539,6 +539,27 @@ class CliTest(unittest.TestCase):
         self.assertEqual(full.returncode, 0, full.stderr)
         self.assertEqual(full.stdout, legacy.stdout)
 
+    def test_summary_per_sweep_point(self):
+        """The summary prints one row per sweep point (never a mean across swept values): each
+        mode's mean and each other mode's win rate, as stored."""
+        out = subprocess.run([sys.executable, "-m", "leadsim", "summary", GRID],
+                             capture_output=True, text=True, timeout=120, env=ENV).stdout
+        block = out.split("\nvalue [")[1].split("\n\n")[0].splitlines()
+        header = block[2].split()
+        self.assertEqual(header[:2], ["mean", "centralized"])
+        rows = block[4:]
+        with leadsim.load(GRID) as r:
+            self.assertEqual(len(rows), len(r.scenarios))
+            s = r.summary[(r.summary.metric == "value") & (r.summary["mode"] == "distributed")]
+            p = r.paired[(r.paired.metric == "value") & (r.paired["mode"] == "distributed")]
+            last = rows[0].split()  # the first row names both axes' values
+            x, y = float(last[0]), float(last[1])
+            at = (s["info_reach"] == x) & (s["decision_rate"] == y)
+            self.assertEqual(last[4], f"{s[at]['mean'].iloc[0]:.4g}")
+            at = (p["info_reach"] == x) & (p["decision_rate"] == y)
+            self.assertEqual(last[-1], f"{p[at]['win_rate'].iloc[0]:.4g}")
+        self.assertNotIn("avg over scenarios", out)
+
     def summary_commands(self):
         script = os.path.join(HERE, "..", "..", "tools", "leadsim_results.py")
         return ([sys.executable, "-m", "leadsim", "summary", GRID], [sys.executable, script, GRID])

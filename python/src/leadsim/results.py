@@ -473,27 +473,46 @@ def _print_summary(r: Results) -> None:
         better = r.better[metric]
         print(f"\n{metric} [{r.metric_units[metric]}]: {r.metric_descriptions[metric]} "
               f"(better: {better})")
+        # One row per scenario (never averaged across swept values): each mode's mean, then
+        # each other mode's win rate against the baseline.
+        index = r.params or ["scenario"]
         s = r.summary[r.summary.metric == metric]
-        p = r.paired[r.paired.metric == metric]
-        mean = s.groupby("mode")["mean"].mean().reindex(r.modes)
-        columns = {"mean (avg over scenarios)": mean}
+        mean = s.pivot_table(index=index, columns="mode", values="mean", sort=False,
+                             dropna=False)
+        table = mean.reindex(columns=r.modes)
+        table.columns = [f"mean {m}" for m in r.modes]
+        what = "mean per mode"
         if better != "none":
-            win = p.groupby("mode")["win_rate"].mean().reindex(r.modes)
-            columns[f"win rate ({win_label(metric, better)}) vs {r.baseline}"] = win
-        columns["tie rate"] = p.groupby("mode")["tie_rate"].mean().reindex(r.modes)
-        table = pd.DataFrame(columns)
-        print(table.to_string(float_format=lambda v: f"{v:.4g}"))
+            p = r.paired[(r.paired.metric == metric) & (r.paired["mode"] != r.baseline)]
+            win = p.pivot_table(index=index, columns="mode", values="win_rate", sort=False,
+                                dropna=False)
+            others = [m for m in r.modes if m != r.baseline]
+            win = win.reindex(columns=others)
+            win.columns = [f"win {m}" for m in others]
+            table = table.join(win)
+            what += f"; win: share of organizations where the mode beats {r.baseline} " \
+                    f"({win_label(metric, better)})"
+        print(f"  {what}")
+        print(table.to_string(float_format=lambda v: f"{v:.4g}", na_rep="-"))
     sens = r.sensitivity()
     if sens is not None:
         info = r.sensitivity_info
         print(f"\nsensitivity ({info.get('method')}, {info.get('base_samples')} base samples, "
               f"{info.get('bootstrap_resamples')} bootstrap resamples): total index ST, "
-              f"averaged over scenarios, largest first")
-        for output, rows in sens.groupby("output", sort=False):
-            st = rows.groupby("factor", sort=False)["total"].mean().sort_values(
-                ascending=False)
+              f"largest first" + (", per scenario" if len(r.scenarios) > 1 else ""))
+        groups = sens.groupby(["output", "scenario"], sort=False)
+        pairs = [(o, sc) for o in sens["output"].unique() for sc in sens["scenario"].unique()]
+        for output, scenario in pairs:
+            st = groups.get_group((output, scenario)).set_index("factor")["total"]
+            st = st.sort_values(ascending=False)
             top = ", ".join(f"{f} {v:.3f}" for f, v in st.head(5).items())
-            print(f"  {output}: {top}" + (f" ({len(st) - 5} more)" if len(st) > 5 else ""))
+            where = ""
+            if len(r.scenarios) > 1:
+                row = r.scenarios[r.scenarios["scenario"] == scenario].iloc[0]
+                where = " at " + (", ".join(f"{q}={row[q]:g}" for q in r.params)
+                                  or f"scenario {scenario}")
+            print(f"  {output}{where}: {top}" +
+                  (f" ({len(st) - 5} more)" if len(st) > 5 else ""))
 
 
 def main(argv: list[str], prog: str = "leadsim_results.py") -> int:
