@@ -488,6 +488,60 @@ class DistributionsFigureTest(unittest.TestCase):
             plot.plt.close(fig)
 
 
+class OverviewFigureTest(unittest.TestCase):
+    """The report's overview row never pools sweep points: its distributions are of one
+    scenario, named in the title, and the paired differences without records lie along the
+    first axis, not the scenario index."""
+
+    def test_one_scenario_and_the_axis(self):
+        from leadsim import plot
+        with leadsim.load(GRID) as r:
+            fig = plot.figure_overview(r, "value")
+            left, middle, right = fig.axes[:3]
+            # The last info_reach at the first decision_rate, as the win-rate panel holds it.
+            sc = r.scenarios
+            want = int(sc[(sc["info_reach"] == sc["info_reach"].max()) &
+                          (sc["decision_rate"] == sc["decision_rate"].iloc[0])]["scenario"].iloc[0])
+            row = sc[sc["scenario"] == want].iloc[0]
+            where = f"at info_reach={row['info_reach']:g}, decision_rate={row['decision_rate']:g}"
+            self.assertEqual(left.get_title().splitlines()[-1], where)
+            self.assertEqual(middle.get_title().splitlines()[-1], where)
+            self.assertIn(f"decision_rate={row['decision_rate']:g}", right.get_title())
+            h = r.histogram("value")
+            i = int(np.flatnonzero(sc["scenario"].to_numpy() == want)[0])
+            widths = np.diff(np.log10(h.edges)) if h.log_bins else np.diff(h.edges)
+            stairs = {p.get_label(): p for p in left.patches}
+            for m, mode in enumerate(r.modes):
+                total = h.counts[i, m].sum() + h.underflow[i, m] + h.overflow[i, m]
+                np.testing.assert_allclose(stairs[mode].get_data().values,
+                                           h.counts[i, m] / (total * widths))
+            self.assertIn(f"({r.meta['orgs_per_scenario']} organizations)", middle.get_title())
+            plot.plt.close(fig)
+
+    def test_without_records_along_the_axis(self):
+        from leadsim import plot
+        with tempfile.TemporaryDirectory() as tmp:
+            path = os.path.join(tmp, "norec.h5")
+            shutil.copy(GRID, path)
+            with h5py.File(path, "r+") as f:
+                del f["orgs"]
+                f.attrs["samples"] = np.int64(0)
+            with leadsim.load(path) as r:
+                self.assertFalse(r.has_records)
+                fig = plot.figure_overview(r, "value")
+                middle = fig.axes[1]
+                self.assertEqual(middle.get_xlabel(),
+                                 f"info_reach [{r.param_units['info_reach']}]")
+                xs = sorted(set(r.scenarios["info_reach"]))
+                step = min(np.diff(xs))
+                data = [ln for ln in middle.lines if ln.get_transform() == middle.transData]
+                self.assertTrue(data)
+                for line in data:  # the markers and caps (not the zero line)
+                    for x in line.get_xdata():
+                        self.assertLess(min(abs(x - v) for v in xs), 0.31 * step)
+                plot.plt.close(fig)
+
+
 class CliTest(unittest.TestCase):
     def plot(self, path, kind, *extra):
         with tempfile.TemporaryDirectory() as d:

@@ -54,9 +54,23 @@ def _legend(ax) -> None:
         ax.legend(fontsize=7)
 
 
-def _distribution(ax, r: lr.Results, metric: str) -> None:
+def _scenario_text(r: lr.Results, scenario: int) -> str:
+    """'info_reach=1, decision_rate=2' (or 'scenario 3' without a sweep)."""
+    row = r.scenarios[r.scenarios["scenario"] == scenario].iloc[0]
+    return ", ".join(f"{p}={row[p]:g}" for p in r.params) or f"scenario {scenario}"
+
+
+def _distribution(ax, r: lr.Results, metric: str, scenario: int | None = None) -> None:
+    """The metric's distribution per mode: of one scenario, or pooled over all of them."""
     h = r.histogram(metric)
-    pooled = h.pooled()
+    if scenario is None:
+        pooled = h.pooled()
+    else:
+        i = int(np.flatnonzero(r.scenarios["scenario"].to_numpy() == scenario)[0])
+        pooled = h.counts[i]
+        h = lr.Histogram(metric=h.metric, unit=h.unit, log_bins=h.log_bins, edges=h.edges,
+                         counts=h.counts[i:i + 1], underflow=h.underflow[i:i + 1],
+                         overflow=h.overflow[i:i + 1], modes=h.modes, scenarios=h.scenarios)
     # Per decade for log bins, so that the curve's area is still the share of organizations.
     widths = np.diff(np.log10(h.edges)) if h.log_bins else np.diff(h.edges)
     for m, mode in enumerate(r.modes):
@@ -69,11 +83,19 @@ def _distribution(ax, r: lr.Results, metric: str) -> None:
         ax.set_xscale("log")
     ax.set_xlabel(f"{metric} [{h.unit}]")
     ax.set_ylabel("density per decade" if h.log_bins else "density")
-    ax.set_title(f"{metric}: distribution by mode", fontsize=9)
+    where = ""
+    if scenario is not None:
+        where = f"\nat {_scenario_text(r, scenario)}"
+    elif len(r.scenarios) > 1:
+        where = f"\npooled over {len(r.scenarios)} scenarios"
+    ax.set_title(f"{metric}: distribution by mode{where}", fontsize=9)
     _legend(ax)
 
 
-def _paired_from_records(ax, r: lr.Results, metric: str, wide) -> None:
+def _paired_from_records(ax, r: lr.Results, metric: str, wide,
+                         scenario: int | None = None) -> None:
+    if scenario is not None:
+        wide = wide[wide["scenario"] == scenario]
     base = wide[f"{metric}[{r.baseline}]"].to_numpy()
     deltas = {}
     for mode in r.modes:
@@ -97,24 +119,40 @@ def _paired_from_records(ax, r: lr.Results, metric: str, wide) -> None:
     ax.axvline(0.0, color="black", linewidth=0.8)
     ax.set_xlabel(f"Δ{metric} (mode − {r.baseline}) [{r.metric_units[metric]}]")
     ax.set_ylabel("density")
-    ax.set_title(f"paired Δ per organization ({len(wide)} organizations)", fontsize=9)
+    where = f"\nat {_scenario_text(r, scenario)}" if scenario is not None else ""
+    ax.set_title(f"paired Δ per organization ({len(wide)} organizations){where}", fontsize=9)
     _legend(ax)
 
 
 def _paired_from_summary(ax, r: lr.Results, metric: str) -> None:
+    """The paired mean difference with its 95% CI along the first swept axis (the other
+    axes held at their first values, as in the win-rate panel); per scenario without a
+    sweep."""
     p = r.paired[(r.paired.metric == metric) & (r.paired["mode"] != r.baseline)]
+    if r.params:
+        x_name = r.params[0]
+        for other in r.params[1:]:
+            p = p[p[other] == r.scenarios[other].iloc[0]]
+        held = ", ".join(f"{o}={r.scenarios[o].iloc[0]:g}" for o in r.params[1:])
+        xs = np.unique(p[x_name].to_numpy(dtype=float))
+        step = float(np.min(np.diff(xs))) if len(xs) > 1 else 1.0
+    else:
+        x_name, held, step = "scenario", "", 1.0
     modes = [m for m in r.modes if m != r.baseline]
     for i, mode in enumerate(modes):
-        q = p[p["mode"] == mode].sort_values("scenario")
-        x = q["scenario"].to_numpy() + (i - (len(modes) - 1) / 2) * 0.8 / max(len(modes), 1)
+        q = p[p["mode"] == mode].sort_values(x_name)
+        # Side by side within a step of the axis, so the intervals do not hide each other.
+        x = q[x_name].to_numpy(dtype=float) + (i - (len(modes) - 1) / 2) * 0.6 * step / \
+            max(len(modes), 1)
         y = q["mean"].to_numpy()
         err = np.vstack([y - q["ci_low"].to_numpy(), q["ci_high"].to_numpy() - y])
         ax.errorbar(x, y, yerr=err, fmt="o", markersize=3, capsize=2, label=mode,
                     color=_color(r, mode))
     ax.axhline(0.0, color="black", linewidth=0.8)
-    ax.set_xlabel("scenario")
-    ax.set_ylabel(f"mean Δ [{r.metric_units[metric]}]")
-    ax.set_title(f"paired Δ (mode − {r.baseline}), mean and 95% CI", fontsize=9)
+    ax.set_xlabel(_axis_label(r, x_name) if r.params else "scenario")
+    ax.set_ylabel(f"mean Δ{metric} [{r.metric_units[metric]}]")
+    ax.set_title(f"paired Δ (mode − {r.baseline}), mean and 95% CI"
+                 + (f"\n{held}" if held else ""), fontsize=9)
     _legend(ax)
 
 
@@ -148,7 +186,7 @@ def _crossover(ax, r: lr.Results, metric: str) -> None:
     sign = "<" if better == "lower" else ">"
     ax.set_ylabel(f"P({metric}: mode {sign} {r.baseline})")
     ax.set_title(f"win rate over the baseline ({lr.win_label(metric, better)}), Wilson 95% CI"
-                 + (f" ({held})" if held else ""), fontsize=9)
+                 + (f"\n{held}" if held else ""), fontsize=9)
     _legend(ax)
 
 
@@ -524,10 +562,20 @@ def figure_overview(r: lr.Results, metric: str | None = None):
     metric = _main_metric(r, metric)
     fig, axes = plt.subplots(1, 3, figsize=(15, 3.9))
     _margins(fig, 1, 3, top=0.75)
-    _distribution(axes[0], r, metric)
+    # Distributions of one scenario, never pooled over sweep points (pooling mixes the
+    # regimes the sweep separates): the last point along the first axis, the other axes held
+    # at their first values as in the win-rate panel.
+    scenario = None
+    if len(r.scenarios) > 1:
+        q = r.scenarios
+        for other in r.params[1:]:
+            q = q[q[other] == r.scenarios[other].iloc[0]]
+        q = q.sort_values(r.params[0]) if r.params else q
+        scenario = int(q["scenario"].iloc[-1])
+    _distribution(axes[0], r, metric, scenario)
     wide = r.orgs_wide() if r.has_records else None
     if wide is not None and len(wide):
-        _paired_from_records(axes[1], r, metric, wide)
+        _paired_from_records(axes[1], r, metric, wide, scenario)
     else:
         _paired_from_summary(axes[1], r, metric)
     _crossover(axes[2], r, metric)
