@@ -178,7 +178,14 @@ void print_text(std::ostream& os, const std::string& path, const io::ResultsRead
     os << "orgs present:   " << with_commas(total) << " of "
        << with_commas(meta.orgs_per_scenario * meta.scenarios) << " (per scenario below)\n";
   }
-  for (const auto& [k, v] : meta.extra_attrs) os << k << ": " << v << '\n';
+  for (const auto& [k, v] : meta.extra_attrs) {
+    // A value of several lines (checkpoint_binaries: one build per line) stays indented.
+    std::string text = v;
+    for (std::size_t at = text.find('\n'); at != std::string::npos; at = text.find('\n', at + 1)) {
+      text.insert(at + 1, k.size() + 2, ' ');
+    }
+    os << k << ": " << text << '\n';
+  }
   os << "better:         " << better_text(meta) << '\n';
   os << "±:              half-width of the 95% confidence interval of the mean (1.96 standard "
         "errors); win [lo, hi]: 95% CI of the win rate\n";

@@ -30,7 +30,7 @@ LEADSIM = SOURCE = ""  # set by clitest.main
 # Provenance attributes that legitimately differ between a merged or resumed file and a
 # single uninterrupted run (docs/CLUSTER.md).
 PROVENANCE = {"created_utc", "command_line", "shard_index", "shard_count", "item_first",
-              "item_end", "missing_items"}
+              "item_end", "missing_items", "checkpoint_binaries"}
 
 
 ORGS = "480"
@@ -436,14 +436,77 @@ def case_sigterm_resume_fixed_points():
         assert_identical(ref, out)
 
 
-def rows_done(part):
-    """spool_rows of a checkpoint (see engine/leadsim/run/checkpoint.h)."""
-    b = open(part + "/checkpoint.bin", "rb").read()
-    at = 8
-    for _ in range(3):  # config_ini, model, identity
+def checkpoint_fields(b):
+    """(version, [config_ini, model, identity], [builds], offset of u64 seed) of a checkpoint's
+    bytes (engine/leadsim/run/checkpoint.h)."""
+    (version,) = struct.unpack_from("<I", b, 4)
+    at, texts = 8, []
+    for _ in range(3):
         (n,) = struct.unpack_from("<I", b, at)
+        texts.append(b[at + 4:at + 4 + n].decode())
         at += 4 + n
-    return struct.unpack_from("<10Q", b, at)[7]
+    builds = []
+    if version >= 3:
+        (w,) = struct.unpack_from("<I", b, at)
+        at += 4
+        for _ in range(w):
+            (n,) = struct.unpack_from("<I", b, at)
+            builds.append(b[at + 4:at + 4 + n].decode())
+            at += 4 + n
+    return version, texts, builds, at
+
+
+def fnv1a64(data):
+    h = 0xcbf29ce484222325
+    for byte in data:
+        h = ((h ^ byte) * 0x100000001b3) & 0xFFFFFFFFFFFFFFFF
+    return h
+
+
+def rows_done(part):
+    """spool_rows of a checkpoint."""
+    b = open(part + "/checkpoint.bin", "rb").read()
+    return struct.unpack_from("<10Q", b, checkpoint_fields(b)[3])[7]
+
+
+def this_build():
+    """This leadsim as its checkpoints name it: "leadsim V (git G; COMPILER)"."""
+    lines = dict(l.split(":", 1) if ":" in l else ("leadsim", l.split(" ", 1)[1])
+                 for l in ok("--version").stdout.splitlines())
+    return "leadsim %s (git %s; %s)" % (lines["leadsim"].strip(), lines["git"].strip(),
+                                        lines["compiler"].strip())
+
+
+def case_resume_by_another_build():
+    """A checkpoint names every build that wrote it. Resumed by another build of the same
+    results identity, the run says so, finishes with the uninterrupted result, and the file
+    names both builds (checkpoint_binaries); a run that no other build touched has none."""
+    import h5py
+    ref = reference()
+    code, err = interrupt("b.h5", 0.3)
+    check(code == 3, "SIGTERM must exit 3", err)
+    ck = "b.h5.partial/checkpoint.bin"
+    b = open(ck, "rb").read()
+    version, _, builds, at = checkpoint_fields(b)
+    me = this_build()
+    check(version == 3 and builds == [me], "the checkpoint names this build",
+          "%d %r vs %r" % (version, builds, me))
+    # The same checkpoint as another build (same identity) would have written it.
+    other = "leadsim 0.0.9 (git 0000000; another compiler)"
+    start = at - 4 - len(me.encode()) - 4  # the count of builds
+    body = (b[:start] + struct.pack("<I", 1) + struct.pack("<I", len(other)) + other.encode()
+            + b[at:-8])
+    with open(ck, "wb") as f:
+        f.write(body + struct.pack("<Q", fnv1a64(body)))
+    p = ok(*study("b.h5", "--resume"))
+    check("the checkpoint was written by %s; this is %s: the results identity agrees" %
+          (other, me) in p.stderr, "the resume names both builds", describe(p))
+    assert_identical(ref, "b.h5")
+    with h5py.File("b.h5", "r") as f, h5py.File(ref, "r") as g:
+        got = f.attrs["checkpoint_binaries"]
+        got = got.decode() if isinstance(got, bytes) else str(got)
+        check(got == other + "\n" + me, "the file names both builds", got)
+        check("checkpoint_binaries" not in g.attrs, "an uninterrupted run names none")
 
 
 def case_sigterm_resume_random():

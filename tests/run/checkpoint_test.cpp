@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <string>
@@ -32,6 +33,7 @@ Checkpoint sample_checkpoint() {
   c.config_ini = "[run]\nmodel = toy\nseed = 7\n";
   c.model = "toy";
   c.identity = "toy results v1; fp ieee";
+  c.binaries = {"leadsim 0.0.9 (git abc; GNU 12)", binary_description()};
   c.seed = 7;
   c.shard_index = 1;
   c.shard_count = 3;
@@ -61,6 +63,7 @@ TEST(Checkpoint, RoundTripsEveryField) {
   EXPECT_EQ(d.config_ini, c.config_ini);
   EXPECT_EQ(d.model, c.model);
   EXPECT_EQ(d.identity, c.identity);
+  EXPECT_EQ(d.binaries, c.binaries);
   EXPECT_EQ(d.spool_checksums, c.spool_checksums);
   EXPECT_EQ(d.seed, c.seed);
   EXPECT_EQ(d.shard_index, c.shard_index);
@@ -110,6 +113,46 @@ TEST(Checkpoint, EverySingleBitFlipIsDetected) {
     } catch (const FormatError& e) {
       EXPECT_NE(std::string(e.what()).find("ck.bin"), std::string::npos) << e.what();
     }
+  }
+}
+
+// A version-2 checkpoint (the same without the list of builds) still resumes: it reads with
+// no builds; a version this leadsim does not know is refused with both numbers.
+TEST(Checkpoint, ReadsVersionTwoAndRefusesUnknownVersions) {
+  Checkpoint c = sample_checkpoint();
+  c.binaries.clear();
+  auto v3 = serialize_checkpoint(c);
+  // Version 2: the version field 2 and no 4-byte count of builds (an empty list is the
+  // count 0 right after the identity string).
+  std::vector<std::uint8_t> v2(v3.begin(), v3.end() - 8);
+  std::size_t at = 8;
+  for (int i = 0; i < 3; ++i) {
+    std::uint32_t n = 0;
+    std::memcpy(&n, v2.data() + at, 4);
+    at += 4 + n;
+  }
+  v2.erase(v2.begin() + static_cast<std::ptrdiff_t>(at),
+           v2.begin() + static_cast<std::ptrdiff_t>(at + 4));
+  v2[4] = 2;
+  auto seal = [](std::vector<std::uint8_t> b) {
+    const std::uint64_t h = fnv1a64(b);
+    for (int i = 0; i < 8; ++i) b.push_back(static_cast<std::uint8_t>(h >> (8 * i)));
+    return b;
+  };
+  const Checkpoint d = parse_checkpoint(seal(v2), "v2.bin");
+  EXPECT_TRUE(d.binaries.empty());
+  EXPECT_EQ(d.identity, c.identity);
+  EXPECT_EQ(d.next_item, c.next_item);
+  EXPECT_EQ(d.stats, c.stats);
+  std::vector<std::uint8_t> v4(v3.begin(), v3.end() - 8);
+  v4[4] = 4;
+  try {
+    parse_checkpoint(seal(v4), "v4.bin");
+    ADD_FAILURE() << "version 4 accepted";
+  } catch (const FormatError& e) {
+    EXPECT_NE(std::string(e.what()).find("version 4 (this leadsim reads 2 to 3)"),
+              std::string::npos)
+        << e.what();
   }
 }
 

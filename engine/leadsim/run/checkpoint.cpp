@@ -11,6 +11,7 @@
 #include <iterator>
 
 #include "leadsim/core/error.h"
+#include "leadsim/core/provenance.h"
 #include "leadsim/stats/byte_io.h"
 
 namespace leadsim::run {
@@ -43,6 +44,10 @@ void write_all(int fd, const std::uint8_t* p, std::size_t n, const std::string& 
 
 }  // namespace
 
+std::string binary_description() {
+  return "leadsim " + version_string() + " (git " + git_describe() + "; " + compiler_string() + ")";
+}
+
 std::uint64_t fnv1a64(std::span<const std::uint8_t> bytes) {
   std::uint64_t h = 0xcbf29ce484222325ull;
   for (std::uint8_t b : bytes) {
@@ -59,6 +64,8 @@ std::vector<std::uint8_t> serialize_checkpoint(const Checkpoint& c) {
   w.str(c.config_ini);
   w.str(c.model);
   w.str(c.identity);
+  w.u32(static_cast<std::uint32_t>(c.binaries.size()));
+  for (const std::string& b : c.binaries) w.str(b);
   for (std::uint64_t v : {c.seed, c.shard_index, c.shard_count, c.item_first, c.item_end,
                           c.items_total, c.next_item, c.spool_rows, c.events, c.rng_blocks}) {
     w.u64(v);
@@ -91,14 +98,21 @@ Checkpoint parse_checkpoint(std::span<const std::uint8_t> bytes, const std::stri
     stats::ByteReader r(bytes.first(body));
     for (int i = 0; i < 4; ++i) r.u8();
     const std::uint32_t version = r.u32();
-    if (version != kCheckpointVersion) {
+    if (version < kCheckpointVersionRead || version > kCheckpointVersion) {
       bad("version " + std::to_string(version) + " (this leadsim reads " +
-              std::to_string(kCheckpointVersion) + ")",
+              std::to_string(kCheckpointVersionRead) + " to " + std::to_string(kCheckpointVersion) +
+              ")",
           4);
     }
     c.config_ini = r.str(kMaxText);
     c.model = r.str(kMaxText);
     c.identity = r.str(kMaxText);
+    if (version >= 3) {
+      const std::uint32_t writers = r.u32();
+      r.need(writers, 4, "binaries");
+      c.binaries.resize(writers);
+      for (std::string& b : c.binaries) b = r.str(kMaxText);
+    }
     for (std::uint64_t* v :
          {&c.seed, &c.shard_index, &c.shard_count, &c.item_first, &c.item_end, &c.items_total,
           &c.next_item, &c.spool_rows, &c.events, &c.rng_blocks}) {

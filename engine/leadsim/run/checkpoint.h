@@ -3,7 +3,8 @@
 // checkpoint file is always either the previous complete one or the new complete one.
 //
 // File format (all little-endian):
-//   "LSCK" | u32 version (2) | str config_ini | str model | str identity | u64 seed
+//   "LSCK" | u32 version (3) | str config_ini | str model | str identity
+//   | u32 w | w x str binaries (version 3 only) | u64 seed
 //   | u64 shard_index | u64 shard_count | u64 item_first | u64 item_end | u64 items_total
 //   | u64 next_item | u64 spool_rows | u64 events | u64 rng_blocks
 //   | u64 b | b x u32 spool block CRC-32C (Spool::checksums())
@@ -23,6 +24,10 @@ struct Checkpoint {
   std::string config_ini;  // ResolvedConfig::to_ini() of the run
   std::string model;
   std::string identity;  // run::results_identity of the binary that wrote it
+  // Every leadsim build that has written a checkpoint of this run, oldest first, each once in
+  // a row (binary_description()): a resume by another build appends itself. Empty in a
+  // version-2 checkpoint, which did not record it.
+  std::vector<std::string> binaries;
   std::uint64_t seed = 0;
   std::uint64_t shard_index = 0;
   std::uint64_t shard_count = 1;
@@ -37,7 +42,12 @@ struct Checkpoint {
   std::vector<std::uint8_t> stats;             // stats::RunStats::serialize()
 };
 
-inline constexpr std::uint32_t kCheckpointVersion = 2;
+inline constexpr std::uint32_t kCheckpointVersion = 3;
+// The oldest version parse_checkpoint() still reads (2: the same, without `binaries`).
+inline constexpr std::uint32_t kCheckpointVersionRead = 2;
+
+// This build as a checkpoint records it: "leadsim 0.1.0 (git 94007cc; GNU 12.2.0 ...)".
+std::string binary_description();
 
 std::vector<std::uint8_t> serialize_checkpoint(const Checkpoint& c);
 // Throws FormatError "<name>: <reason> at byte N" on a bad magic, version, checksum, length or

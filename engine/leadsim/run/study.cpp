@@ -9,11 +9,13 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
 #include <system_error>
 #include <tuple>
+#include <vector>
 
 #include "leadsim/config/ini_diff.h"
 #include "leadsim/core/error.h"
@@ -190,6 +192,9 @@ class Study {
   // "" when the existing output is this study, finished; else the first difference.
   std::string finished_output_difference() const;
   void save_checkpoint(std::uint64_t next_item, std::uint64_t events, std::uint64_t rng_blocks);
+  // Records the builds that wrote `ck` and its predecessors (base_.binaries) and, when another
+  // build than this one took part, the root attribute checkpoint_binaries.
+  void note_binaries(const Checkpoint& ck);
 
   const port::Model& model_;
   const config::ResolvedConfig& cfg_;
@@ -201,6 +206,7 @@ class Study {
   std::string partial_, ckpt_path_, spool_path_;
   std::optional<OutputLock> lock_;  // held from prepare() until the study object ends
   Checkpoint base_;                 // the identity every checkpoint of this study carries
+  std::map<std::string, std::string> extra_attrs_;  // root attributes added to meta_'s
 
   bool have_ckpt_ = false;  // resumed from a checkpoint
   std::optional<stats::RunStats> stats_;
@@ -260,6 +266,7 @@ bool Study::prepare() {
   base_.item_end = item_end_;
   base_.items_total = plan_.size();
   base_.next_item = item_first_;
+  base_.binaries = {binary_description()};
 
   partial_ = partial_dir(output_);
   ckpt_path_ = partial_ + "/checkpoint.bin";
@@ -323,11 +330,36 @@ void Study::resume() {
   first_ = ck.next_item;
   prior_events_ = ck.events;
   prior_rng_ = ck.rng_blocks;
+  note_binaries(ck);
   if (opt_.on_notice) {
     opt_.on_notice("resuming from checkpoint '" + ckpt_path_ + "' at work item " +
                    std::to_string(first_) + " of [" + std::to_string(item_first_) + ", " +
                    std::to_string(item_end_) + ")");
   }
+}
+
+void Study::note_binaries(const Checkpoint& ck) {
+  // Every build that wrote a checkpoint of this run, then this one: the identity agrees (it
+  // was checked), so the result is the same whichever build finishes it; the file still names
+  // them all.
+  const std::string self = binary_description();
+  std::vector<std::string> chain = ck.binaries;
+  if (chain.empty())
+    chain.emplace_back("a leadsim that did not record itself (checkpoint version 2)");
+  if (chain.back() == self) {
+    base_.binaries = chain;
+    if (chain.size() == 1) return;
+  } else {
+    if (opt_.on_notice) {
+      opt_.on_notice("the checkpoint was written by " + chain.back() + "; this is " + self +
+                     ": the results identity agrees, so the result is the same");
+    }
+    chain.push_back(self);
+    base_.binaries = chain;
+  }
+  std::string text;
+  for (const std::string& b : chain) text += (text.empty() ? "" : "\n") + b;
+  extra_attrs_["checkpoint_binaries"] = text;
 }
 
 void Study::start_fresh() {
@@ -406,8 +438,10 @@ StudyResult Study::finalize() {
   state.item_first = item_first_;
   state.item_end = item_end_;
   state.items_total = plan_.size();
+  io::ResultsMeta meta = meta_;
+  meta.extra_attrs.insert(extra_attrs_.begin(), extra_attrs_.end());
   io::write_results_file(
-      output_, opt_.force, partial_ + "/result.h5", meta_, *stats_, state,
+      output_, opt_.force, partial_ + "/result.h5", meta, *stats_, state,
       [&](io::ResultsWriter& writer) {
         const std::uint64_t rows = spool_->rows();
         for (std::uint64_t r = 0; r < rows; r += kSpoolChunkRows) {
