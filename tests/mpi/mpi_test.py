@@ -7,6 +7,8 @@
                (which, not started by mpirun, does not initialise MPI); rank 0 alone prints
                the summary and announces N ranks (N = 1 runs as an ordinary process).
     bad_output an output in a missing directory: every rank exits with status 1 (no hang).
+    memory     a sweep whose statistics cannot fit: every rank refuses with status 2 before
+               allocating them, nothing is written (no hang).
     signal_rank   SIGTERM to rank 1 alone stops both ranks within seconds (not after rank 0's
                whole share), mpirun exits 3, nothing is left under the output path.
     signal_mpirun SIGUSR1 to mpirun (Open MPI forwards it) stops the run with status 3;
@@ -207,6 +209,20 @@ def main():
             print(r.stdout, r.stderr)
             if r.returncode != 1 or "missing" not in r.stderr:
                 print(f"expected status 1 naming the directory, got {r.returncode}")
+                return 1
+            return 0
+        if case == "memory":
+            # 10^6 scenarios: their statistics (about 200 GB) exceed any node's memory; every
+            # rank refuses before allocating them, and nothing is written.
+            out = os.path.join(work, "m.h5")
+            r = run(MPIRUN + ["-n", "2", leadsim, "run", config, "-o", out, "--orgs", "1",
+                              "--set", "sweep.info_reach=linspace(0, 1, 1000000)"], timeout=120)
+            print(r.stdout, r.stderr)
+            if r.returncode != 2 or "run too large for the memory" not in r.stderr:
+                print(f"expected status 2 naming the memory, got {r.returncode}")
+                return 1
+            if left_in(work, ()):
+                print("left behind:", left_in(work, ()))
                 return 1
             return 0
         if case == "signal_rank":

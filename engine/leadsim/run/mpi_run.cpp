@@ -492,7 +492,14 @@ StudyResult run_study_mpi(const port::Model& model, const config::ResolvedConfig
   bool own_partial = false;  // rank 0: the partial directory is this run's to remove
   {
     std::exception_ptr error;
-    if (rank == 0) {
+    // Every rank holds the whole study's statistics: each checks that they fit its memory
+    // before anything is allocated (the same limit as a single-process run).
+    try {
+      check_stats_memory(meta, cfg.allow_huge);
+    } catch (...) {
+      error = std::current_exception();
+    }
+    if (rank == 0 && !error) {
       try {
         { const io::ResultsWriter probe(output, opt.force, meta); }  // checks, then removes
         lock.emplace(partial, output);
