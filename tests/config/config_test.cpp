@@ -311,6 +311,13 @@ TEST(Resolve, SetOfASweptParameterIsAnError) {
             "org.info_reach=0.5 (--set) is swept by [sweep] info_reach (q.ini:2); to fix it at "
             "one value use --set sweep.info_reach=list(0.5), or drop the axis with --set "
             "sweep.info_reach=none");
+  // Following the advice while keeping the --set of the value: the two --set contradict
+  // each other, and the message says that rather than repeat the advice.
+  auto both = tree;
+  both.push_back(parse_set("sweep.info_reach=list(0.5)"));
+  EXPECT_EQ(error_of([&] { resolve(both, kModels); }),
+            "org.info_reach=0.5 (--set) contradicts sweep.info_reach=list(0.5) (--set); give "
+            "one of them");
   tree.push_back(parse_set("sweep.info_reach=none"));
   const auto cfg = resolve(tree, kModels);
   EXPECT_TRUE(cfg.sweep.empty());

@@ -551,6 +551,14 @@ void check_set_on_swept(const ConfigTree& entries, const ResolvedConfig& cfg) {
       if (e.section != "sweep" && e.origin.rfind("--set", 0) == 0) set = &e;
     }
     if (set == nullptr || sweep == nullptr) continue;
+    const std::string fixed =
+        set->section + "." + set->key + "=" + excerpt(set->value) + " (" + set->origin + ")";
+    if (sweep->origin.rfind("--set", 0) == 0) {
+      // Both on the command line: the axis is what the user asked for; the fixed value is
+      // the contradiction.
+      throw ConfigError(fixed + " contradicts sweep." + axis.param + "=" + excerpt(sweep->value) +
+                        " (" + sweep->origin + "); give one of them");
+    }
     throw ConfigError(set->section + "." + set->key + "=" + excerpt(set->value) + " (" +
                       set->origin + ") is swept by [sweep] " + axis.param + " (" + sweep->origin +
                       "); to fix it at one value use --set sweep." + axis.param + "=list(" +
