@@ -130,8 +130,24 @@ def case_replay_base_sample():
     p = ok("replay", "s.h5", "--scenario", "1", "--org", "17")
     check("record matches the file bit for bit" in p.stdout + p.stderr,
           "a base sample (every design point) replays bit for bit", p.stdout + p.stderr)
-    expect_error(["replay", "s.h5", "--scenario", "1", "--org", "17", "--trace", "t.csv"], 2,
-                 ["trace", "sensitivity"])
+    # --trace writes point A's trace (the record is point A's): every mode over every
+    # period, the same on every replay.
+    p = ok("replay", "s.h5", "--scenario", "1", "--org", "17", "--trace", "t.csv")
+    check("record matches the file bit for bit" in p.stdout + p.stderr,
+          "a base sample replays bit for bit with --trace", p.stdout + p.stderr)
+    ok("replay", "s.h5", "--scenario", "1", "--org", "17", "--trace", "t2.csv")
+    text = open("t.csv").read()
+    check(text == open("t2.csv").read(), "the trace is the same on every replay")
+    lines = text.splitlines()
+    check(lines[0].startswith("mode,"), "trace header", lines[0])
+    per_mode = {}
+    for line in lines[1:]:
+        per_mode[line.split(",")[0]] = per_mode.get(line.split(",")[0], 0) + 1
+    import h5py
+    with h5py.File("s.h5", "r") as f:
+        modes = [m.decode() if isinstance(m, bytes) else str(m) for m in f["modes"][()]]
+    check(sorted(per_mode) == sorted(modes) and len(set(per_mode.values())) == 1 and
+          min(per_mode.values()) > 1, "one row per period for every mode", str(per_mode))
 
 
 def case_xarray_labels():

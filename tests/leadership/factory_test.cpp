@@ -353,6 +353,56 @@ class CountingSink : public TraceSink {
   double arrived = 0;
 };
 
+// Every row of every mode's trace, with the mode it belongs to.
+class RecordingSink : public TraceSink {
+ public:
+  void begin(const std::string& mode, const std::vector<std::string>& columns) override {
+    rows.push_back({mode});
+    rows.back().insert(rows.back().end(), columns.begin(), columns.end());
+  }
+  void row(std::span<const double> values) override {
+    std::vector<std::string> r;
+    for (double v : values) {
+      std::uint64_t bits = 0;
+      std::memcpy(&bits, &v, sizeof bits);  // bit for bit, NaN included
+      r.push_back(std::to_string(bits));
+    }
+    rows.push_back(std::move(r));
+  }
+  std::vector<std::vector<std::string>> rows;
+};
+
+// The sensitivity hook simulate_at, given the factor values simulate drew (read back from the
+// record), reproduces simulate bit for bit: record, metrics, events and every mode's trace.
+TEST(LeadershipFactory, SimulateAtOwnDrawsReproducesSimulateWithItsTrace) {
+  auto m = factory().create(default_config());
+  const std::vector<std::string> names = m->factors();
+  ASSERT_GE(names.size(), 5u);
+  const auto& fields = m->record_fields();
+  std::vector<std::size_t> at_field;
+  for (const auto& n : names) {
+    const auto it = std::find_if(fields.begin(), fields.end(),
+                                 [&](const port::FieldDef& f) { return f.name == n; });
+    ASSERT_NE(it, fields.end()) << n;
+    at_field.push_back(static_cast<std::size_t>(it - fields.begin()));
+  }
+  auto sim = m->make_simulator();
+  for (const std::uint64_t org : {3u, 42u, 977u}) {
+    OrgOutcome out, at;
+    RecordingSink trace, trace_at;
+    sim->simulate(0, org, out, &trace);
+    std::vector<double> x;
+    for (std::size_t q : at_field) x.push_back(out.params[q]);
+    sim->simulate_at(0, x, org, at, &trace_at);
+    EXPECT_EQ(std::memcmp(at.params.data(), out.params.data(), out.params.size() * 8), 0) << org;
+    ASSERT_EQ(at.metrics.size(), out.metrics.size());
+    EXPECT_EQ(std::memcmp(at.metrics.data(), out.metrics.data(), out.metrics.size() * 8), 0) << org;
+    EXPECT_EQ(at.events, out.events);
+    EXPECT_EQ(trace_at.rows, trace.rows) << org;
+    EXPECT_EQ(trace.rows.size(), m->variants().size() * 61u);  // T = 60 rows + a header each
+  }
+}
+
 TEST(LeadershipFactory, OutcomeShapeEventsAndTrace) {
   auto m = factory().create(default_config());
   auto sim = m->make_simulator();

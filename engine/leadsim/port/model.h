@@ -47,13 +47,14 @@ class Simulator {
                             unsigned /*matrix*/, std::span<double> /*x*/) {
     throw ConfigError(kNoSensitivity);
   }
-  // Simulates as simulate(scenario, noise, out) does, except that the factors take the values
-  // x (factors() order); everything else is drawn as for organization `noise`. With x equal to
-  // what simulate(scenario, noise) draws, the outcome's params, metrics and events are those
-  // of simulate bit for bit (rng_blocks counts the blocks this call draws).
-  // Default: throws ConfigError (the model does not support sensitivity studies).
+  // Simulates as simulate(scenario, noise, out, trace) does, except that the factors take the
+  // values x (factors() order); everything else is drawn as for organization `noise`. With x
+  // equal to what simulate(scenario, noise) draws, the outcome's params, metrics and events
+  // and the trace are those of simulate bit for bit (rng_blocks counts the blocks this call
+  // draws). Default: throws ConfigError (the model does not support sensitivity studies).
   virtual void simulate_at(std::uint64_t /*scenario*/, std::span<const double> /*x*/,
-                           std::uint64_t /*noise*/, OrgOutcome& /*out*/) {
+                           std::uint64_t /*noise*/, OrgOutcome& /*out*/,
+                           TraceSink* /*trace*/ = nullptr) {
     throw ConfigError(kNoSensitivity);
   }
 

@@ -57,12 +57,8 @@ class SaltelliSimulator : public port::Simulator {
     const SensitivityLayout& L = layout_;
     inner_->draw_factors(scenario, j, 0, a_);
     inner_->draw_factors(scenario, j, 1, b_);
-    if (trace != nullptr) {
-      throw ConfigError(
-          "replay --trace: a base sample of a sensitivity study has no single "
-          "trace (replay it without --trace)");
-    }
-    inner_->simulate_at(scenario, a_, j, point_);
+    // The record is point A's: a trace (replay --trace) is of point A too.
+    inner_->simulate_at(scenario, a_, j, point_, trace);
     out.params.assign(point_.params.begin(), point_.params.end());
     out.metrics = point_.metrics;
     out.events = point_.events;

@@ -159,7 +159,7 @@ class AnalyticSimulator final : public port::Simulator {
   }
 
   void simulate_at(std::uint64_t scenario, std::span<const double> x, std::uint64_t /*noise*/,
-                   OrgOutcome& out) override {
+                   OrgOutcome& out, TraceSink* trace) override {
     // Nothing but the factors is random: the other inputs are the scenario's constants.
     const Scenario& sc = model_.scenario(scenario);
     const auto& slots = model_.factor_slots();
@@ -168,7 +168,7 @@ class AnalyticSimulator final : public port::Simulator {
       if (sc.x[q].is_constant()) x_[q] = sc.x[q].value();
     }
     for (std::size_t i = 0; i < slots.size(); ++i) x_[slots[i]] = x[i];
-    finish(sc, 0, out, nullptr);
+    finish(sc, 0, out, trace);
   }
 
  private:

@@ -378,7 +378,7 @@ class LeadershipSimulator final : public Simulator {
   void draw_factors(std::uint64_t scenario, std::uint64_t point, unsigned matrix,
                     std::span<double> x) override;
   void simulate_at(std::uint64_t scenario, std::span<const double> x, std::uint64_t noise,
-                   OrgOutcome& out) override;
+                   OrgOutcome& out, TraceSink* trace) override;
 
  private:
   // The spec of `scenario` (spec_), filled when the scenario changes.
@@ -555,7 +555,7 @@ void LeadershipSimulator::draw_factors(std::uint64_t scenario, std::uint64_t poi
 // constants of a copy of the scenario's spec, the drawn constants are set as draw_constants
 // would set them.
 void LeadershipSimulator::simulate_at(std::uint64_t scenario, std::span<const double> x,
-                                      std::uint64_t noise, OrgOutcome& out) {
+                                      std::uint64_t noise, OrgOutcome& out, TraceSink* trace) {
   const ScenarioSpec& sc = spec(scenario, noise);
   const auto& factors = model_.factor_list();
   if (x.size() != factors.size()) throw std::invalid_argument("simulate_at: wrong size");
@@ -578,7 +578,7 @@ void LeadershipSimulator::simulate_at(std::uint64_t scenario, std::span<const do
       }
     }
     out.rng_blocks = engine_.draw(at_spec_, org_constants_, model_.setup().seed, noise);
-    run_modes(org_constants_, org_policies_, out, nullptr);
+    run_modes(org_constants_, org_policies_, out, trace);
   } catch (const SimulationError& e) {
     throw SimulationError(e.what(), scenario, noise, e.mode());
   }
