@@ -22,12 +22,19 @@ import numpy as np
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 SRC = os.path.join(HERE, "..", "..", "python", "src")
-sys.path.insert(0, SRC)
+# LEADSIM_TEST_INSTALLED=1: test the package as installed (CMake runs these tests with the
+# python of a venv the package was pip-installed into, python_package_venv_install); else the
+# source tree's.
+INSTALLED = os.environ.get("LEADSIM_TEST_INSTALLED") == "1"
+if not INSTALLED:
+    sys.path.insert(0, SRC)
 import leadsim  # noqa: E402
 from leadsim import analysis  # noqa: E402
+if INSTALLED and os.path.realpath(leadsim.__file__).startswith(os.path.realpath(SRC)):
+    sys.exit(f"leadsim was imported from the source tree ({leadsim.__file__}), not installed")
 
 GRID = SENS = ""
-ENV = dict(os.environ, PYTHONPATH=SRC, MPLBACKEND="Agg")
+ENV = dict(os.environ, MPLBACKEND="Agg", **({} if INSTALLED else {"PYTHONPATH": SRC}))
 
 
 class XarrayTest(unittest.TestCase):
