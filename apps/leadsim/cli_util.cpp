@@ -242,6 +242,15 @@ void check_results_path(const std::string& path, std::string_view what) {
                     ": a results file is HDF5; its name must end in .h5 or .hdf5");
 }
 
+std::string join(const std::vector<std::string>& v, std::string_view sep) {
+  std::string out;
+  for (const auto& s : v) {
+    if (!out.empty()) out += sep;
+    out += s;
+  }
+  return out;
+}
+
 std::string read_config_file(const std::string& path) {
   std::error_code ec;
   const auto st = std::filesystem::status(path, ec);

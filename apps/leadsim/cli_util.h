@@ -122,6 +122,7 @@ config::ConfigTree load_config_tree(const std::optional<std::string>& path);
 
 // Formatting. NaN prints as "-".
 std::string with_commas(std::uint64_t n);
+std::string join(const std::vector<std::string>& v, std::string_view sep = ", ");
 std::string format_duration(double seconds);  // "0:12", "1:02:03"
 std::string format_number(double v, int significant = 4);
 std::string format_fixed(double v, int decimals);  // "%.*f"

@@ -59,12 +59,6 @@ std::uint64_t at(const std::vector<std::uint64_t>& v, std::size_t i) {
   return i < v.size() ? v[i] : 0;
 }
 
-std::string join(const std::vector<std::string>& v, const char* sep = ", ") {
-  std::string out;
-  for (const auto& s : v) out += (out.empty() ? "" : sep) + s;
-  return out;
-}
-
 std::string samples_text(std::int64_t samples) {
   if (samples < 0) return "all";
   if (samples == 0) return "none";

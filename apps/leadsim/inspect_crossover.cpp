@@ -2,22 +2,9 @@
 
 #include <algorithm>
 #include <cmath>
-#include <limits>
 
 namespace leadsim::cli {
 namespace {
-
-constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
-
-double at(const std::vector<double>& v, std::size_t i) {
-  return i < v.size() ? v[i] : kNaN;
-}
-
-std::string join(const std::vector<std::string>& v) {
-  std::string out;
-  for (const auto& s : v) out += (out.empty() ? "" : ", ") + s;
-  return out;
-}
 
 std::vector<double> distinct(std::vector<double> v) {
   std::sort(v.begin(), v.end());
@@ -26,9 +13,9 @@ std::vector<double> distinct(std::vector<double> v) {
 }
 
 // The axis of a one-axis sweep: the only swept parameter with more than one value (the first
-// swept parameter when none has), the others held.
-void pick_axis(const std::string& path, const io::ResultsMeta& meta, CrossoverTables& t,
-               std::size_t& axis) {
+// swept parameter when none has); fills t.axis, t.values and t.held (the others, at their one
+// value) and returns the axis' index. The reader guarantees one value per scenario per axis.
+std::size_t pick_axis(const std::string& path, const io::ResultsMeta& meta, CrossoverTables& t) {
   if (meta.sweep_params.empty()) {
     throw ConfigError("--crossover needs a sweep: " + path +
                       " sweeps nothing (no axis for a crossover)");
@@ -36,11 +23,10 @@ void pick_axis(const std::string& path, const io::ResultsMeta& meta, CrossoverTa
   std::vector<std::size_t> varying;
   std::vector<std::string> described;
   for (std::size_t a = 0; a < meta.sweep_params.size(); ++a) {
-    const auto values =
-        distinct(a < meta.scenario_values.size() ? meta.scenario_values[a] : std::vector<double>{});
-    if (values.size() > 1) {
+    const std::size_t n = distinct(meta.scenario_values[a]).size();
+    if (n > 1) {
       varying.push_back(a);
-      described.push_back(meta.sweep_params[a] + " (" + std::to_string(values.size()) + " values)");
+      described.push_back(meta.sweep_params[a] + " (" + std::to_string(n) + " values)");
     }
   }
   if (varying.size() > 1) {
@@ -48,14 +34,13 @@ void pick_axis(const std::string& path, const io::ResultsMeta& meta, CrossoverTa
                       "; for more axes use `python -m leadsim plot --kind crossover` or "
                       "leadsim.load(f).crossover(mode, axis=...)");
   }
-  axis = varying.empty() ? 0 : varying[0];
+  const std::size_t axis = varying.empty() ? 0 : varying[0];
   t.axis = meta.sweep_params[axis];
-  t.values = distinct(axis < meta.scenario_values.size() ? meta.scenario_values[axis]
-                                                         : std::vector<double>{});
+  t.values = distinct(meta.scenario_values[axis]);
   for (std::size_t a = 0; a < meta.sweep_params.size(); ++a) {
-    if (a == axis || a >= meta.scenario_values.size() || meta.scenario_values[a].empty()) continue;
-    t.held.emplace_back(meta.sweep_params[a], meta.scenario_values[a][0]);
+    if (a != axis) t.held.emplace_back(meta.sweep_params[a], meta.scenario_values[a].at(0));
   }
+  return axis;
 }
 
 std::size_t index_of(const std::vector<std::string>& names, const std::string& name) {
@@ -124,35 +109,31 @@ CrossoverTables compute_crossovers(const std::string& path, const io::ResultsMet
       if (m != base) modes.push_back(meta.modes[m]);
     }
   }
-  std::size_t axis = 0;
-  pick_axis(path, meta, t, axis);
-  const std::vector<double> empty;
-  const auto& x = axis < meta.scenario_values.size() ? meta.scenario_values[axis] : empty;
+  const std::vector<double>& x = meta.scenario_values[pick_axis(path, meta, t)];
   const std::size_t S = static_cast<std::size_t>(sm.S);
   for (const auto& metric : metrics) {
     const std::size_t k = index_of(metric_names, metric);
     const stats::Better better = meta.metrics[k].better;
     for (const auto& mode : modes) {
       const std::size_t m = index_of(meta.modes, mode);
-      std::vector<double> xs(S), y(S), lo(S), hi(S);
+      std::vector<double> y(S), lo(S), hi(S);
       for (std::size_t s = 0; s < S; ++s) {
         const std::size_t i = smk(s, m, k, sm.M, sm.K);
-        xs[s] = at(x, s);
         if (t.by == "win_rate") {
-          y[s] = at(sm.win_rate, i);
-          lo[s] = at(sm.win_rate_ci_low, i);
-          hi[s] = at(sm.win_rate_ci_high, i);
+          y[s] = sm.win_rate[i];
+          lo[s] = sm.win_rate_ci_low[i];
+          hi[s] = sm.win_rate_ci_high[i];
         } else if (better == stats::Better::kHigher) {
-          y[s] = at(sm.paired_mean, i);
-          lo[s] = at(sm.paired_ci_low, i);
-          hi[s] = at(sm.paired_ci_high, i);
+          y[s] = sm.paired_mean[i];
+          lo[s] = sm.paired_ci_low[i];
+          hi[s] = sm.paired_ci_high[i];
         } else {  // lower is better: the difference turned so that above 0 is better
-          y[s] = -at(sm.paired_mean, i);
-          lo[s] = -at(sm.paired_ci_high, i);
-          hi[s] = -at(sm.paired_ci_low, i);
+          y[s] = -sm.paired_mean[i];
+          lo[s] = -sm.paired_ci_high[i];
+          hi[s] = -sm.paired_ci_low[i];
         }
       }
-      t.rows.push_back({metric, mode, better, stats::find_crossover(xs, y, lo, hi, t.threshold)});
+      t.rows.push_back({metric, mode, better, stats::find_crossover(x, y, lo, hi, t.threshold)});
     }
   }
   return t;

@@ -559,8 +559,7 @@ void check_set_on_swept(const ConfigTree& entries, const ResolvedConfig& cfg) {
       throw ConfigError(fixed + " contradicts sweep." + axis.param + "=" + excerpt(sweep->value) +
                         " (" + sweep->origin + "); give one of them");
     }
-    throw ConfigError(set->section + "." + set->key + "=" + excerpt(set->value) + " (" +
-                      set->origin + ") is swept by [sweep] " + axis.param + " (" + sweep->origin +
+    throw ConfigError(fixed + " is swept by [sweep] " + axis.param + " (" + sweep->origin +
                       "); to fix it at one value use --set sweep." + axis.param + "=list(" +
                       excerpt(set->value) + "), or drop the axis with --set sweep." + axis.param +
                       "=none");

@@ -189,9 +189,7 @@ int remove_dead_temp_spools() {
     const char* digits = name.data() + prefix.size();
     const auto [end, err] = std::from_chars(digits, name.data() + name.size(), pid);
     if (err != std::errc() || pid <= 0 || pid == ::getpid()) continue;
-    if (std::string_view(end, name.data() + name.size() - end).substr(0, tail.size()) != tail) {
-      continue;
-    }
+    if (!std::string_view(end, name.data() + name.size() - end).starts_with(tail)) continue;
     if (::kill(static_cast<pid_t>(pid), 0) == 0 || errno != ESRCH) continue;
     std::error_code rm;
     if (fs::remove(entry.path(), rm)) ++removed;

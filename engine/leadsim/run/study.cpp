@@ -344,22 +344,22 @@ void Study::note_binaries(const Checkpoint& ck) {
   // them all.
   const std::string self = binary_description();
   std::vector<std::string> chain = ck.binaries;
-  if (chain.empty())
+  if (chain.empty()) {
     chain.emplace_back("a leadsim that did not record itself (checkpoint version 2)");
-  if (chain.back() == self) {
-    base_.binaries = chain;
-    if (chain.size() == 1) return;
-  } else {
+  }
+  if (chain.back() != self) {
     if (opt_.on_notice) {
       opt_.on_notice("the checkpoint was written by " + chain.back() + "; this is " + self +
                      ": the results identity agrees, so the result is the same");
     }
     chain.push_back(self);
-    base_.binaries = chain;
   }
-  std::string text;
-  for (const std::string& b : chain) text += (text.empty() ? "" : "\n") + b;
-  extra_attrs_["checkpoint_binaries"] = text;
+  if (chain.size() > 1) {
+    std::string text;
+    for (const std::string& b : chain) text += (text.empty() ? "" : "\n") + b;
+    extra_attrs_["checkpoint_binaries"] = text;
+  }
+  base_.binaries = std::move(chain);
 }
 
 void Study::start_fresh() {
