@@ -54,10 +54,17 @@ def _legend(ax) -> None:
         ax.legend(fontsize=7)
 
 
-def _scenario_text(r: lr.Results, scenario: int) -> str:
-    """'info_reach=1, decision_rate=2' (or 'scenario 3' without a sweep)."""
-    row = r.scenarios[r.scenarios["scenario"] == scenario].iloc[0]
-    return ", ".join(f"{p}={row[p]:g}" for p in r.params) or f"scenario {scenario}"
+def _along_first_axis(r: lr.Results, frame):
+    """The rows of `frame` (with the swept parameters as columns) along the first swept axis,
+    the other axes held at their first values, as the overview's panels show them: (rows,
+    the axis' name, "other=value, ..." of the held axes). Without a sweep: every row, along
+    "scenario"."""
+    if not r.params:
+        return frame, "scenario", ""
+    for other in r.params[1:]:
+        frame = frame[frame[other] == r.scenarios[other].iloc[0]]
+    held = ", ".join(f"{o}={r.scenarios[o].iloc[0]:g}" for o in r.params[1:])
+    return frame, r.params[0], held
 
 
 def _distribution(ax, r: lr.Results, metric: str, scenario: int | None = None) -> None:
@@ -85,7 +92,7 @@ def _distribution(ax, r: lr.Results, metric: str, scenario: int | None = None) -
     ax.set_ylabel("density per decade" if h.log_bins else "density")
     where = ""
     if scenario is not None:
-        where = f"\nat {_scenario_text(r, scenario)}"
+        where = f"\nat {r.scenario_label(scenario)}"
     elif len(r.scenarios) > 1:
         where = f"\npooled over {len(r.scenarios)} scenarios"
     ax.set_title(f"{metric}: distribution by mode{where}", fontsize=9)
@@ -119,7 +126,7 @@ def _paired_from_records(ax, r: lr.Results, metric: str, wide,
     ax.axvline(0.0, color="black", linewidth=0.8)
     ax.set_xlabel(f"Δ{metric} (mode − {r.baseline}) [{r.metric_units[metric]}]")
     ax.set_ylabel("density")
-    where = f"\nat {_scenario_text(r, scenario)}" if scenario is not None else ""
+    where = f"\nat {r.scenario_label(scenario)}" if scenario is not None else ""
     ax.set_title(f"paired Δ per organization ({len(wide)} organizations){where}", fontsize=9)
     _legend(ax)
 
@@ -128,16 +135,10 @@ def _paired_from_summary(ax, r: lr.Results, metric: str) -> None:
     """The paired mean difference with its 95% CI along the first swept axis (the other
     axes held at their first values, as in the win-rate panel); per scenario without a
     sweep."""
-    p = r.paired[(r.paired.metric == metric) & (r.paired["mode"] != r.baseline)]
-    if r.params:
-        x_name = r.params[0]
-        for other in r.params[1:]:
-            p = p[p[other] == r.scenarios[other].iloc[0]]
-        held = ", ".join(f"{o}={r.scenarios[o].iloc[0]:g}" for o in r.params[1:])
-        xs = np.unique(p[x_name].to_numpy(dtype=float))
-        step = float(np.min(np.diff(xs))) if len(xs) > 1 else 1.0
-    else:
-        x_name, held, step = "scenario", "", 1.0
+    p, x_name, held = _along_first_axis(
+        r, r.paired[(r.paired.metric == metric) & (r.paired["mode"] != r.baseline)])
+    xs = np.unique(p[x_name].to_numpy(dtype=float))
+    step = float(np.min(np.diff(xs))) if len(xs) > 1 else 1.0
     modes = [m for m in r.modes if m != r.baseline]
     for i, mode in enumerate(modes):
         q = p[p["mode"] == mode].sort_values(x_name)
@@ -164,14 +165,8 @@ def _crossover(ax, r: lr.Results, metric: str) -> None:
         ax.set_axis_off()
         ax.set_title(f"{metric}: win rate not defined (better: none)", fontsize=9)
         return
-    p = r.paired[(r.paired.metric == metric) & (r.paired["mode"] != r.baseline)]
-    if r.params:
-        x_name = r.params[0]
-        for other in r.params[1:]:
-            p = p[p[other] == r.scenarios[other].iloc[0]]
-        held = ", ".join(f"{o}={r.scenarios[o].iloc[0]:g}" for o in r.params[1:])
-    else:
-        x_name, held = "scenario", ""
+    p, x_name, held = _along_first_axis(
+        r, r.paired[(r.paired.metric == metric) & (r.paired["mode"] != r.baseline)])
     for mode in r.modes:
         if mode == r.baseline:
             continue
@@ -567,11 +562,8 @@ def figure_overview(r: lr.Results, metric: str | None = None):
     # at their first values as in the win-rate panel.
     scenario = None
     if len(r.scenarios) > 1:
-        q = r.scenarios
-        for other in r.params[1:]:
-            q = q[q[other] == r.scenarios[other].iloc[0]]
-        q = q.sort_values(r.params[0]) if r.params else q
-        scenario = int(q["scenario"].iloc[-1])
+        q, x_name, _ = _along_first_axis(r, r.scenarios)
+        scenario = int(q.sort_values(x_name)["scenario"].iloc[-1])
     _distribution(axes[0], r, metric, scenario)
     wide = r.orgs_wide() if r.has_records else None
     if wide is not None and len(wide):

@@ -189,31 +189,30 @@ class Results:
         """Organizations per scenario in the file's work items [item_first, item_end) less
         missing_items; work item i is block i % B of scenario i // B (B blocks per scenario,
         docs/CLUSTER.md)."""
-        items, per, block, orgs = self._present_items(S)
-        size = np.minimum(block, orgs - (np.arange(S * per) % per) * block)
-        return (items * size).reshape(S, per).sum(axis=1).astype(np.int64)
+        present, first, end = self._work_items(S)
+        return (present * (end - first)).reshape(S, -1).sum(axis=1).astype(np.int64)
 
-    def _present_items(self, S: int):
-        """(work item index, organizations in it) of every item the file holds."""
+    def _work_items(self, S: int):
+        """Per work item: whether the file holds it, and the organizations [first, end) of its
+        scenario it covers."""
         a = self._f.attrs
         orgs, block = int(a["orgs_per_scenario"]), int(a["block_size"])
         per = -(-orgs // block)
-        items = np.zeros(S * per, dtype=bool)
-        items[int(a.get("item_first", 0)):int(a.get("item_end", S * per))] = True
+        present = np.zeros(S * per, dtype=bool)
+        present[int(a.get("item_first", 0)):int(a.get("item_end", S * per))] = True
         for lo, hi in self.missing_items:
-            items[lo:hi] = False
-        return items, per, block, orgs
+            present[lo:hi] = False
+        first = (np.arange(S * per) % per) * block
+        return present, first, np.minimum(first + block, orgs)
 
     def _check_record_count(self, S: int) -> None:
         """Refuses a file whose per-organization records disagree with its samples setting
         and the organizations it holds (rows cut out, /orgs deleted), as `leadsim inspect`
         does: with samples = N, each scenario keeps its first N organizations present."""
-        items, per, block, orgs = self._present_items(S)
+        present, first, end = self._work_items(S)
         samples = int(self._f.attrs.get("samples", 0))
-        first = (np.arange(S * per) % per) * block
-        end = np.minimum(first + block, orgs)
         keep = end if samples < 0 else np.minimum(end, samples)
-        want = int((np.maximum(keep - first, 0) * items).sum())
+        want = int((np.maximum(keep - first, 0) * present).sum())
         have = int(self._f["orgs/org"].shape[0]) if "orgs" in self._f else 0
         if have != want:
             kept = "all" if samples < 0 else str(samples)
@@ -221,6 +220,12 @@ class Results:
                 f"{self.path}: holds {have} per-organization records; its samples setting "
                 f"({kept}) and its {int(self.scenarios['orgs_present'].sum())} organizations "
                 f"call for {want} (records removed or damaged?)")
+
+    def scenario_label(self, scenario: int) -> str:
+        """The swept values of a scenario, "info_reach=1, decision_rate=2" ("scenario 3"
+        without a sweep)."""
+        row = self.scenarios[self.scenarios["scenario"] == scenario].iloc[0]
+        return ", ".join(f"{p}={row[p]:g}" for p in self.params) or f"scenario {scenario}"
 
     def _scenario_param(self, name):
         for ds in self._f["scenarios"].values():
@@ -506,11 +511,7 @@ def _print_summary(r: Results) -> None:
             st = groups.get_group((output, scenario)).set_index("factor")["total"]
             st = st.sort_values(ascending=False)
             top = ", ".join(f"{f} {v:.3f}" for f, v in st.head(5).items())
-            where = ""
-            if len(r.scenarios) > 1:
-                row = r.scenarios[r.scenarios["scenario"] == scenario].iloc[0]
-                where = " at " + (", ".join(f"{q}={row[q]:g}" for q in r.params)
-                                  or f"scenario {scenario}")
+            where = f" at {r.scenario_label(scenario)}" if len(r.scenarios) > 1 else ""
             print(f"  {output}{where}: {top}" +
                   (f" ({len(st) - 5} more)" if len(st) > 5 else ""))
 
