@@ -157,12 +157,7 @@ def main():
         if case == "sensitivity_2":
             # A sensitivity study: its base samples are the run's organizations, and rank 0
             # computes /sensitivity from the gathered records: byte-identical too.
-            config = os.path.join(work, "s.ini")
-            with open(config, "w") as f:
-                f.write("[run]\nmodel = leadership\nseed = 3\nblock_size = 8\n"
-                        "modes = centralized, distributed\n[org]\nworkers = int_uniform(5, 30)\n"
-                        "[model]\nperiods = 12\n[sensitivity]\nbase_samples = 48\n"
-                        "outputs = delta/distributed/value\nbootstrap = 20\n")
+            config = os.path.join(src, "tests", "python", "sensitivity_leadership.ini")
             args = ["--quiet"]
             case = "ranks_2"
         if case.startswith("ranks_"):

@@ -181,12 +181,7 @@ def case_array_merge(cluster, src, leadsim, work):
 def case_array_sensitivity(cluster, src, leadsim, work):
     """A sensitivity study as a Slurm array of 3 shards and its merge job: the merged file,
     /sensitivity included (computed by the merge), equals the single-process run's."""
-    config = os.path.join(work, "sensitivity.ini")
-    with open(config, "w") as f:
-        f.write("[run]\nmodel = leadership\nseed = 9\nblock_size = 8\n"
-                "modes = centralized, distributed\n[org]\nworkers = int_uniform(5, 30)\n"
-                "[model]\nperiods = 12\n[sensitivity]\nbase_samples = 60\n"
-                "outputs = delta/distributed/value, distributed/value\nbootstrap = 20\n")
+    config = os.path.join(src, "tests", "python", "sensitivity_leadership.ini")
     ref = os.path.join(work, "single.h5")
     run_reference(leadsim, config, ref, ["--threads", "2"])
     out = os.path.join(work, "sens.h5")
